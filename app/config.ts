@@ -1,0 +1,153 @@
+import { isHttpUrl } from './domain/feedback-request.js';
+
+/**
+ * Every setting the app reads, checked once at start-up. Start-up stops on the first
+ * call with a message naming each missing or malformed variable, so a deployment never
+ * half-works.
+ */
+export interface StoreConfig {
+  storeUrl: string;
+  /** 32 bytes: the key tokens are sealed with at rest. */
+  encryptionKey: Buffer;
+  /** The key being rotated away from: records sealed with it are read and re-sealed. */
+  previousEncryptionKey?: Buffer;
+}
+
+export interface TwitterConfig {
+  apiUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+  /** The business's own tokens, for a single workspace that does not use the store. */
+  accessToken?: string;
+  accessTokenSecret?: string;
+}
+
+export interface SlackConfig {
+  signingSecret: string;
+  botToken: string;
+  /** Set: Socket Mode (local development). Unset: HTTP on `port` at /slack/events. */
+  appToken?: string;
+  apiUrl: string;
+  port: number;
+}
+
+export interface Config {
+  slack: SlackConfig;
+  twitter: TwitterConfig;
+  store: StoreConfig;
+  defaultPrivacyUrl?: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Cannot start: ${problems.join('; ')}. See .env.example and README.md.`);
+    this.name = 'ConfigError';
+  }
+}
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  required(name: string): string {
+    const value = this.optional(name);
+    if (value === undefined) this.problems.push(`${name} is not set`);
+    return value ?? '';
+  }
+
+  url(name: string, fallback: string, check: (url: string) => string | undefined = () => undefined): string {
+    const value = this.optional(name) ?? fallback;
+    if (!isHttpUrl(value)) {
+      this.problems.push(`${name} must be an http(s) URL`);
+      return value;
+    }
+    const problem = check(value);
+    if (problem) this.problems.push(`${name} ${problem}`);
+    return value;
+  }
+
+  key(name: string, required: boolean): Buffer | undefined {
+    const value = required ? this.required(name) : this.optional(name);
+    if (!value) return undefined;
+    const key = Buffer.from(value, 'base64');
+    if (!/^[A-Za-z0-9+/]{43}=?$/.test(value) || key.length !== 32) {
+      this.problems.push(`${name} must be 32 random bytes in base64 (openssl rand -base64 32)`);
+    }
+    return key;
+  }
+
+  pair(first: string, second: string): [string?, string?] {
+    const a = this.optional(first);
+    const b = this.optional(second);
+    if ((a === undefined) !== (b === undefined)) {
+      this.problems.push(`${a === undefined ? first : second} must be set together with ${a === undefined ? second : first}`);
+    }
+    return [a, b];
+  }
+
+  done<T>(value: T): T {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+    return value;
+  }
+}
+
+function storeConfig(read: Reader): StoreConfig {
+  return {
+    storeUrl: read.optional('STORE_URL') ?? 'sqlite://data/feedback.sqlite',
+    encryptionKey: read.key('ENCRYPTION_KEY', true)!,
+    previousEncryptionKey: read.key('ENCRYPTION_KEY_PREVIOUS', false),
+  };
+}
+
+function twitterConfig(read: Reader): TwitterConfig {
+  const [accessToken, accessTokenSecret] = read.pair('TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_TOKEN_SECRET');
+  return {
+    apiUrl: read.url('TWITTER_API_URL', 'https://api.twitter.com').replace(/\/+$/, ''),
+    consumerKey: read.required('TWITTER_CONSUMER_KEY'),
+    consumerSecret: read.required('TWITTER_CONSUMER_SECRET'),
+    accessToken,
+    accessTokenSecret,
+  };
+}
+
+function port(read: Reader): number {
+  const text = read.optional('PORT') ?? '3000';
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || value > 65535) read.problems.push('PORT must be a port number');
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const read = new Reader(env);
+  const defaultPrivacyUrl = read.optional('DEFAULT_PRIVACY_URL');
+  if (defaultPrivacyUrl !== undefined && !isHttpUrl(defaultPrivacyUrl)) {
+    read.problems.push('DEFAULT_PRIVACY_URL must be an http(s) URL');
+  }
+  return read.done({
+    slack: {
+      signingSecret: read.required('SLACK_SIGNING_SECRET'),
+      botToken: read.required('SLACK_BOT_TOKEN'),
+      appToken: read.optional('SLACK_APP_TOKEN'),
+      apiUrl: read.url('SLACK_API_URL', 'https://slack.com/api/', (url) =>
+        url.endsWith('/api/') ? undefined : 'must end in /api/',
+      ),
+      port: port(read),
+    },
+    twitter: twitterConfig(read),
+    store: storeConfig(read),
+    defaultPrivacyUrl,
+  });
+}
+
+/** What the accounts command needs: the store, and Twitter to check new tokens. */
+export function loadAccountsConfig(env: Env = process.env): { store: StoreConfig; twitter: TwitterConfig } {
+  const read = new Reader(env);
+  return read.done({ store: storeConfig(read), twitter: twitterConfig(read) });
+}
