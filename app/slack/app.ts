@@ -1,0 +1,21 @@
+import { App, LogLevel } from '@slack/bolt';
+import type { SlackConfig } from '../config.js';
+import { registerListeners } from './listeners/index.js';
+import type { Services } from './services.js';
+
+/** The Bolt app: Socket Mode when an app-level token is given, HTTP otherwise. */
+export function createSlackApp(config: SlackConfig, services: Services, logLevel = LogLevel.INFO): App {
+  const app = new App({
+    token: config.botToken,
+    signingSecret: config.signingSecret,
+    ...(config.appToken ? { socketMode: true, appToken: config.appToken } : {}),
+    logLevel,
+    clientOptions: {
+      slackApiUrl: config.apiUrl,
+      // A trigger_id lives 3 seconds: long retry schedules only delay a certain failure.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1000 },
+    },
+  });
+  registerListeners(app, services);
+  return app;
+}

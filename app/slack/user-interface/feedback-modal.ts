@@ -1,0 +1,246 @@
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { LIMITS, type RawDraft } from '../../domain/feedback-request.js';
+import { findVariant, isFeedbackType, questionText, variantsOf, type FeedbackType } from '../../domain/variants.js';
+import { truncate } from './text.js';
+
+export const FEEDBACK_MODAL = 'feedback';
+/** Every action that changes what the preview shows. */
+export const PREVIEW_ACTIONS = /^(type|question_variant_id\.(csat|nps)|display_name)$/;
+/** Slack's ceiling for any plain_text_input, below Twitter's 10,000 for a DM. */
+const SLACK_INPUT_MAX = 3000;
+const OPTION_TEXT_MAX = 75;
+
+const TYPE_LABELS: Record<FeedbackType, string> = {
+  csat: 'CSAT: satisfaction, 1–5 stars',
+  nps: 'NPS: likelihood to recommend, 0–10',
+};
+
+/** What the modal shows; every field is named after the parameter it feeds. */
+export interface FeedbackForm {
+  type: FeedbackType;
+  question_variant_id: number;
+  to_user_id?: string;
+  message?: string;
+  privacy_url?: string;
+  external_id?: string;
+  display_name?: string;
+  test: boolean;
+}
+
+/** Where the modal was opened from and on whose behalf; travels in private_metadata. */
+export interface ModalContext {
+  team_id: string;
+  channel_id?: string;
+  response_url?: string;
+  /** The business account's Twitter name: the preview's fallback display name. */
+  business_name: string;
+}
+
+export function variantOption(type: FeedbackType, id: number, displayName: string): PlainTextOption {
+  return {
+    text: { type: 'plain_text', text: truncate(`${id} · ${questionText(type, id, displayName)}`, OPTION_TEXT_MAX) },
+    value: String(id),
+  };
+}
+
+function typeOption(type: FeedbackType): PlainTextOption {
+  return { text: { type: 'plain_text', text: TYPE_LABELS[type] }, value: type };
+}
+
+function textInput(
+  param: keyof FeedbackForm,
+  label: string,
+  value: string | undefined,
+  extra: { placeholder?: string; hint?: string; optional?: boolean; multiline?: boolean; max?: number; dispatch?: boolean },
+): KnownBlock {
+  return {
+    type: 'input',
+    block_id: param,
+    optional: extra.optional ?? false,
+    dispatch_action: extra.dispatch ?? false,
+    label: { type: 'plain_text', text: label },
+    ...(extra.hint ? { hint: { type: 'plain_text', text: extra.hint } } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: param,
+      multiline: extra.multiline ?? false,
+      max_length: extra.max ?? SLACK_INPUT_MAX,
+      ...(value ? { initial_value: truncate(value, extra.max ?? SLACK_INPUT_MAX) } : {}),
+      ...(extra.placeholder ? { placeholder: { type: 'plain_text', text: extra.placeholder } } : {}),
+      ...(extra.dispatch ? { dispatch_action_config: { trigger_actions_on: ['on_character_entered'] } } : {}),
+    },
+  };
+}
+
+function previewBlocks(form: FeedbackForm, businessName: string): KnownBlock[] {
+  const shownAs = form.display_name || businessName;
+  return [
+    {
+      type: 'context',
+      block_id: 'preview_label',
+      elements: [{ type: 'mrkdwn', text: '*The customer will see this question:*' }],
+    },
+    {
+      type: 'section',
+      block_id: 'preview',
+      // plain_text: the preview must be the exact words, with no mrkdwn reading of them.
+      text: { type: 'plain_text', text: questionText(form.type, form.question_variant_id, shownAs), emoji: true },
+    },
+  ];
+}
+
+export function feedbackModal(form: FeedbackForm, context: ModalContext): ModalView {
+  const variants = variantsOf(form.type).map((v) => variantOption(form.type, v.id, form.display_name || context.business_name));
+  const testOption: PlainTextOption = {
+    text: { type: 'plain_text', text: 'Test only: keep it out of analytics' },
+    value: 'true',
+  };
+  return {
+    type: 'modal',
+    callback_id: FEEDBACK_MODAL,
+    private_metadata: JSON.stringify(context),
+    title: { type: 'plain_text', text: 'Ask for feedback' },
+    submit: { type: 'plain_text', text: 'Send' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      textInput('to_user_id', 'Customer', form.to_user_id, {
+        placeholder: '@handle or numeric user id',
+        hint: 'Their Twitter @handle, or their numeric user id.',
+        max: 40,
+      }),
+      {
+        type: 'input',
+        block_id: 'type',
+        dispatch_action: true,
+        label: { type: 'plain_text', text: 'Survey' },
+        element: {
+          type: 'radio_buttons',
+          action_id: 'type',
+          options: [typeOption('csat'), typeOption('nps')],
+          initial_option: typeOption(form.type),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'question_variant_id',
+        dispatch_action: true,
+        label: { type: 'plain_text', text: 'Question' },
+        element: {
+          type: 'static_select',
+          // A new action_id per type: Slack keeps an entry across views.update only
+          // while block_id and action_id stay the same, and a CSAT choice must not
+          // linger in the NPS list.
+          action_id: `question_variant_id.${form.type}`,
+          options: variants,
+          initial_option: variants[form.question_variant_id],
+        },
+      },
+      textInput('display_name', 'Display name in the question', form.display_name, {
+        optional: true,
+        placeholder: context.business_name,
+        hint: 'Replaces the business name in the question only. Empty: your Twitter name.',
+        max: LIMITS.display_name,
+        dispatch: true,
+      }),
+      ...previewBlocks(form, context.business_name),
+      textInput('message', 'Direct Message', form.message, {
+        multiline: true,
+        hint: 'Sent with the question; it must make sense on its own.',
+      }),
+      textInput('external_id', 'Ticket or case id', form.external_id, {
+        optional: true,
+        placeholder: 'e.g. ticket_5555',
+        max: LIMITS.external_id,
+      }),
+      textInput('privacy_url', 'Privacy policy URL', form.privacy_url, {
+        placeholder: 'https://example.com/privacy',
+      }),
+      {
+        type: 'input',
+        block_id: 'test',
+        optional: true,
+        label: { type: 'plain_text', text: 'Test' },
+        element: {
+          type: 'checkboxes',
+          action_id: 'test',
+          options: [testOption],
+          ...(form.test ? { initial_options: [testOption] } : {}),
+        },
+      },
+    ],
+  };
+}
+
+type StateValues = Record<string, Record<string, unknown>>;
+
+function field(values: StateValues, blockId: string): Record<string, unknown> | undefined {
+  const block = values?.[blockId];
+  if (!block || typeof block !== 'object') return undefined;
+  const first = Object.values(block)[0];
+  return first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function selected(values: StateValues, blockId: string): string | undefined {
+  const option = field(values, blockId)?.selected_option as { value?: unknown } | null | undefined;
+  return stringOf(option?.value);
+}
+
+/**
+ * The parameters as the agent left them. Payloads are read defensively: a missing or
+ * odd-shaped block reads as empty and is then refused by the checks, never thrown on.
+ */
+export function readForm(values: StateValues): RawDraft {
+  const text = (blockId: string) => stringOf(field(values, blockId)?.value);
+  const checked = field(values, 'test')?.selected_options;
+  return {
+    type: selected(values, 'type'),
+    question_variant_id: selected(values, 'question_variant_id'),
+    to_user_id: text('to_user_id'),
+    message: text('message'),
+    privacy_url: text('privacy_url'),
+    external_id: text('external_id'),
+    display_name: text('display_name'),
+    test: Array.isArray(checked) && checked.some((o) => (o as { value?: unknown })?.value === 'true'),
+  };
+}
+
+export function readContext(privateMetadata: unknown): ModalContext | undefined {
+  if (typeof privateMetadata !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(privateMetadata) as Partial<ModalContext>;
+    if (typeof parsed.team_id !== 'string' || typeof parsed.business_name !== 'string') return undefined;
+    return {
+      team_id: parsed.team_id,
+      business_name: parsed.business_name,
+      channel_id: stringOf(parsed.channel_id),
+      response_url: stringOf(parsed.response_url),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function trimmed(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  return text ? text : undefined;
+}
+
+/** The form to render again after a change: unknown type or variant fall back to the first. */
+export function formFrom(raw: RawDraft): FeedbackForm {
+  const type = isFeedbackType(raw.type) ? raw.type : 'csat';
+  const id = Number(raw.question_variant_id ?? 0);
+  return {
+    type,
+    question_variant_id: findVariant(type, id) ? id : 0,
+    to_user_id: raw.to_user_id,
+    message: raw.message,
+    privacy_url: raw.privacy_url,
+    external_id: raw.external_id,
+    display_name: trimmed(raw.display_name),
+    test: raw.test === true,
+  };
+}

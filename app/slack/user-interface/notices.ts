@@ -1,0 +1,12 @@
+/** Words for the moments when the app cannot go on; each says what to do next. */
+export const NO_ACCOUNT = {
+  title: 'Not set up yet',
+  text:
+    'No Twitter account is connected to this workspace, so feedback cannot be sent yet. ' +
+    'Ask a workspace admin to connect the business account (see the app\'s README: `npm run accounts -- add`).',
+};
+
+export const STALE_FORM = {
+  title: 'Not sent',
+  text: 'This form no longer matches this workspace, so nothing was sent. Open a new one with `/feedback`.',
+};

@@ -1,0 +1,76 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { FeedbackRequest } from '../../domain/feedback-request.js';
+import type { Recipient, SendResult } from '../../services/feedback-relay.js';
+import { escapeMrkdwn, truncate } from './text.js';
+
+const TITLE = 'Ask for feedback';
+
+function describe(request: FeedbackRequest, recipient: Recipient): string {
+  const test = request.test ? ' (test)' : '';
+  return `${request.type.toUpperCase()}${test} request to ${escapeMrkdwn(recipient.label)}`;
+}
+
+function notice(title: string, blocks: KnownBlock[]): ModalView {
+  return {
+    type: 'modal',
+    callback_id: 'feedback_outcome',
+    title: { type: 'plain_text', text: title },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks,
+  };
+}
+
+function section(text: string, blockId: string): KnownBlock {
+  return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncate(text, 3000) } };
+}
+
+export function messageView(title: string, text: string): ModalView {
+  return notice(truncate(title, 24), [section(text, 'notice')]);
+}
+
+export function sendingView(request: FeedbackRequest, recipient: Recipient): ModalView {
+  return notice(TITLE, [section(`:hourglass_flowing_sand: Sending the ${describe(request, recipient)}…`, 'status')]);
+}
+
+/** The blocks of an outcome: the same words in the modal and in the channel. */
+export function outcomeBlocks(result: SendResult): KnownBlock[] {
+  const what = describe(result.request, result.recipient);
+  const question: KnownBlock = {
+    type: 'context',
+    block_id: 'question',
+    elements: [
+      { type: 'mrkdwn', text: `Question ${result.request.question_variant_id}: ${escapeMrkdwn(truncate(result.question, 2900))}` },
+    ],
+  };
+  if (result.status === 'sent') {
+    const details = [
+      `*Feedback id:* \`${result.feedback.id}\``,
+      `*DM id:* \`${result.feedback.dm_id}\``,
+      `*Customer:* ${escapeMrkdwn(result.recipient.label)} (id \`${result.request.to_user_id}\`)`,
+    ];
+    if (result.request.external_id) details.push(`*Ticket:* ${escapeMrkdwn(result.request.external_id)}`);
+    return [
+      section(`:white_check_mark: *Sent:* the ${what}.`, 'status'),
+      section(details.join('\n'), 'details'),
+      question,
+    ];
+  }
+  const icon = result.status === 'unknown' ? ':warning: *Not confirmed:*' : ':x: *Not sent:*';
+  return [
+    section(`${icon} the ${what}.`, 'status'),
+    section(`${result.explanation.reason}\n*What to do:* ${result.explanation.action}`, 'details'),
+    question,
+  ];
+}
+
+export function outcomeView(result: SendResult): ModalView {
+  return notice(TITLE, outcomeBlocks(result));
+}
+
+/** Fallback text for notifications and clients that do not render blocks. */
+export function outcomeText(result: SendResult): string {
+  const what = describe(result.request, result.recipient);
+  if (result.status === 'sent') return `Sent the ${what} (feedback id ${result.feedback.id}).`;
+  if (result.status === 'unknown') return `Not confirmed: the ${what}. ${result.explanation.reason}`;
+  return `Not sent: the ${what}. ${result.explanation.reason}`;
+}

@@ -1,0 +1,157 @@
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { checkDraft, formParams, parseRecipient, toRequest, type RawDraft } from '../app/domain/feedback-request.js';
+import { FEEDBACK_TYPES, questionText, variantsOf, PLACEHOLDER } from '../app/domain/variants.js';
+import { variantOption } from '../app/slack/user-interface/feedback-modal.js';
+import { reference } from './support/paths.js';
+
+const valid: RawDraft = {
+  type: 'csat',
+  to_user_id: '343434343434',
+  message: 'Thanks for talking to us!',
+  privacy_url: 'https://mybusiness.example/privacy',
+  question_variant_id: '0',
+};
+
+function errorsOf(change: RawDraft): Record<string, string> {
+  const checked = checkDraft({ ...valid, ...change });
+  return checked.ok ? {} : (checked.errors as Record<string, string>);
+}
+
+test('the catalog is the published one, loaded whole', (t) => {
+  const published = JSON.parse(readFileSync(reference('feedback-variants.json'), 'utf8'));
+  t.is(PLACEHOLDER, published.placeholder);
+  t.deepEqual(variantsOf('nps'), published.nps);
+  t.deepEqual(variantsOf('csat'), published.csat);
+  t.is(variantsOf('nps').length, 6);
+  t.is(variantsOf('csat').length, 38);
+});
+
+test('the question fills in the display name everywhere it appears', (t) => {
+  for (const type of FEEDBACK_TYPES) {
+    for (const v of variantsOf(type)) {
+      const text = questionText(type, v.id, 'Acme');
+      t.false(text.includes(PLACEHOLDER));
+      t.is(text, v.text.split(PLACEHOLDER).join('Acme'));
+    }
+  }
+  t.throws(() => questionText('nps', 6, 'Acme'), { instanceOf: RangeError });
+});
+
+test('variant labels fit Slack’s 75 characters for every variant and display name up to 20', (t) => {
+  const names = ['', 'A', 'W'.repeat(20), '😀'.repeat(20), 'مرحبا بكم في متجرنا', 'x'.repeat(19) + '👍🏽'];
+  for (const type of FEEDBACK_TYPES) {
+    for (const v of variantsOf(type)) {
+      for (const name of names) {
+        const option = variantOption(type, v.id, name);
+        t.true(option.text.text.length <= 75, `${type} ${v.id} with "${name}"`);
+        t.true([...option.text.text].length <= 75);
+        t.is(option.value, String(v.id));
+        t.true(option.text.text.startsWith(`${v.id} · `));
+      }
+    }
+  }
+});
+
+test('a complete draft passes and keeps the API names and string ids', (t) => {
+  const checked = checkDraft({ ...valid, external_id: 'ticket_5555', display_name: 'Acme', test: true });
+  if (!checked.ok) return t.fail(JSON.stringify(checked.errors));
+  const request = toRequest(checked.value, '343434343434');
+  if (!request.ok) return t.fail();
+  t.deepEqual(formParams(request.value), {
+    type: 'csat',
+    to_user_id: '343434343434',
+    message: 'Thanks for talking to us!',
+    privacy_url: 'https://mybusiness.example/privacy',
+    question_variant_id: '0',
+    external_id: 'ticket_5555',
+    display_name: 'Acme',
+    test: 'true',
+  });
+});
+
+test('optional parameters left empty are not sent, and test defaults to false', (t) => {
+  const checked = checkDraft({ ...valid, external_id: '  ', display_name: '' });
+  if (!checked.ok) return t.fail();
+  const request = toRequest(checked.value, '12');
+  if (!request.ok) return t.fail();
+  const params = formParams(request.value);
+  t.false('external_id' in params);
+  t.false('display_name' in params);
+  t.is(params.test, 'false');
+});
+
+test('type is required and case-sensitive', (t) => {
+  t.truthy(errorsOf({ type: undefined }).type);
+  t.truthy(errorsOf({ type: 'CSAT' }).type);
+  t.truthy(errorsOf({ type: 'Nps' }).type);
+  t.truthy(errorsOf({ type: 'ces' }).type);
+  t.deepEqual(errorsOf({ type: 'nps' }), {});
+});
+
+test('question_variant_id must exist for the chosen type', (t) => {
+  t.deepEqual(errorsOf({ type: 'nps', question_variant_id: '5' }), {});
+  t.regex(errorsOf({ type: 'nps', question_variant_id: '6' }).question_variant_id, /0 to 5/);
+  t.deepEqual(errorsOf({ type: 'csat', question_variant_id: '37' }), {});
+  t.regex(errorsOf({ type: 'csat', question_variant_id: '38' }).question_variant_id, /0 to 37/);
+  t.truthy(errorsOf({ question_variant_id: '-1' }).question_variant_id);
+  t.truthy(errorsOf({ question_variant_id: '1.5' }).question_variant_id);
+  t.truthy(errorsOf({ question_variant_id: 'abc' }).question_variant_id);
+  t.deepEqual(errorsOf({ question_variant_id: undefined }), {}, 'defaults to 0');
+});
+
+test('to_user_id takes a numeric id or an @handle', (t) => {
+  t.deepEqual(parseRecipient('343434343434'), { kind: 'id', id: '343434343434' });
+  t.deepEqual(parseRecipient(' @jack '), { kind: 'handle', screen_name: 'jack' });
+  t.deepEqual(parseRecipient('jack'), { kind: 'handle', screen_name: 'jack' });
+  t.deepEqual(parseRecipient('@123'), { kind: 'handle', screen_name: '123' });
+  t.deepEqual(parseRecipient('@' + 'a'.repeat(15)), { kind: 'handle', screen_name: 'a'.repeat(15) });
+  t.is(parseRecipient('@' + 'a'.repeat(16)), undefined);
+  t.is(parseRecipient('@ja ck'), undefined);
+  t.is(parseRecipient('0'), undefined);
+  t.deepEqual(parseRecipient('18446744073709551615'), { kind: 'id', id: '18446744073709551615' });
+  t.is(parseRecipient('18446744073709551616'), undefined);
+  t.truthy(errorsOf({ to_user_id: '' }).to_user_id);
+  t.truthy(errorsOf({ to_user_id: '12-34' }).to_user_id);
+});
+
+test('a resolved recipient must still be numeric', (t) => {
+  const checked = checkDraft({ ...valid, to_user_id: '@jack' });
+  if (!checked.ok) return t.fail();
+  t.false(toRequest(checked.value, 'jack').ok);
+  t.true(toRequest(checked.value, '12').ok);
+});
+
+test('message is required and at most 10,000 characters, counted as a person counts them', (t) => {
+  t.truthy(errorsOf({ message: '' }).message);
+  t.truthy(errorsOf({ message: '   \n ' }).message);
+  t.deepEqual(errorsOf({ message: 'x'.repeat(10_000) }), {});
+  t.regex(errorsOf({ message: 'x'.repeat(10_001) }).message, /10,001/);
+  t.deepEqual(errorsOf({ message: '😀'.repeat(10_000) }), {}, 'an emoji is one character');
+  t.truthy(errorsOf({ message: '😀'.repeat(10_001) }).message);
+});
+
+test('privacy_url is required and an absolute http(s) URL', (t) => {
+  t.truthy(errorsOf({ privacy_url: '' }).privacy_url);
+  t.truthy(errorsOf({ privacy_url: 'mybusiness.example/privacy' }).privacy_url);
+  t.truthy(errorsOf({ privacy_url: '/privacy' }).privacy_url);
+  t.truthy(errorsOf({ privacy_url: 'ftp://mybusiness.example/privacy' }).privacy_url);
+  t.truthy(errorsOf({ privacy_url: 'javascript:alert(1)' }).privacy_url);
+  t.deepEqual(errorsOf({ privacy_url: 'http://mybusiness.example/privacy' }), {});
+});
+
+test('external_id is at most 256 characters', (t) => {
+  t.deepEqual(errorsOf({ external_id: 'x'.repeat(256) }), {});
+  t.truthy(errorsOf({ external_id: 'x'.repeat(257) }).external_id);
+});
+
+test('display_name is at most 20 characters', (t) => {
+  t.deepEqual(errorsOf({ display_name: 'x'.repeat(20) }), {});
+  t.deepEqual(errorsOf({ display_name: '🎉'.repeat(20) }), {});
+  t.truthy(errorsOf({ display_name: 'x'.repeat(21) }).display_name);
+});
+
+test('every problem is reported at once, each on its own parameter', (t) => {
+  const errors = errorsOf({ type: 'CSAT', to_user_id: '', message: '', privacy_url: 'nope', external_id: 'x'.repeat(300), display_name: 'x'.repeat(30) });
+  t.deepEqual(Object.keys(errors).sort(), ['display_name', 'external_id', 'message', 'privacy_url', 'to_user_id', 'type']);
+});
