@@ -1,15 +1,16 @@
-import { App, LogLevel } from '@slack/bolt';
+import { App } from '@slack/bolt';
+import type { Logger } from '@slack/logger';
 import type { SlackConfig } from '../config.js';
 import { registerListeners } from './listeners/index.js';
 import type { Services } from './services.js';
 
 /** The Bolt app: Socket Mode when an app-level token is given, HTTP otherwise. */
-export function createSlackApp(config: SlackConfig, services: Services, logLevel = LogLevel.INFO): App {
+export function createSlackApp(config: SlackConfig, services: Services, logger: Logger): App {
   const app = new App({
     token: config.botToken,
     signingSecret: config.signingSecret,
     ...(config.appToken ? { socketMode: true, appToken: config.appToken } : {}),
-    logLevel,
+    logger,
     clientOptions: {
       slackApiUrl: config.apiUrl,
       // A trigger_id lives 3 seconds: long retry schedules only delay a certain failure.

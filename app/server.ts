@@ -1,0 +1,54 @@
+import { ConsoleLogger, LogLevel } from '@slack/logger';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { FeedbackRelay } from './services/feedback-relay.js';
+import { AccountSource } from './services/account-source.js';
+import { createSlackApp } from './slack/app.js';
+import { responder } from './slack/respond.js';
+import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
+import { openStore } from './store/store.js';
+import { TwitterClient } from './twitter/client.js';
+
+export interface RunningApp {
+  /** The HTTP port, or undefined in Socket Mode. */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/** Wires the adapters around the core and starts listening. */
+export async function startApp(config: Config, logLevel = LogLevel.INFO): Promise<RunningApp> {
+  const store = await openStore(config.store);
+  const twitter = new TwitterClient({
+    apiUrl: config.twitter.apiUrl,
+    consumerKey: config.twitter.consumerKey,
+    consumerSecret: config.twitter.consumerSecret,
+  });
+  const envTokens =
+    config.twitter.accessToken && config.twitter.accessTokenSecret
+      ? { access_token: config.twitter.accessToken, access_token_secret: config.twitter.accessTokenSecret }
+      : undefined;
+  const logger = new ConsoleLogger();
+  logger.setLevel(logLevel);
+  const accounts = new AccountSource(store.accounts, envTokens, twitter, (message) => logger.warn(message));
+  const app = createSlackApp(
+    config.slack,
+    {
+      relay: new FeedbackRelay(twitter),
+      accounts,
+      claim: (key, ttlMs) => store.claim(key, ttlMs),
+      respond: responder(config.slack.apiUrl),
+      defaults: { privacy_url: config.defaultPrivacyUrl, message: DEFAULT_MESSAGE },
+    },
+    logger,
+  );
+  const server = (await app.start(config.slack.port)) as Server | undefined;
+  const address = server?.address?.() as AddressInfo | null | undefined;
+  return {
+    port: address?.port,
+    async stop() {
+      await app.stop();
+      await store.close();
+    },
+  };
+}
