@@ -155,3 +155,11 @@ test('every problem is reported at once, each on its own parameter', (t) => {
   const errors = errorsOf({ type: 'CSAT', to_user_id: '', message: '', privacy_url: 'nope', external_id: 'x'.repeat(300), display_name: 'x'.repeat(30) });
   t.deepEqual(Object.keys(errors).sort(), ['display_name', 'external_id', 'message', 'privacy_url', 'to_user_id', 'type']);
 });
+
+test('broken characters and control characters are refused on their field', (t) => {
+  t.regex(errorsOf({ message: 'Thanks \uD83D' }).message, /broken character/);
+  t.regex(errorsOf({ display_name: 'Acme\u0000' }).display_name, /control character/);
+  t.regex(errorsOf({ external_id: 'ticket\u0007' }).external_id, /control character/);
+  t.deepEqual(errorsOf({ message: 'Line one\nLine two\twith a tab 👋🏽' }), {});
+  t.regex(errorsOf({ message: 'bell\u0007' }).message, /control character/);
+});

@@ -76,6 +76,19 @@ export function isHttpUrl(value: string): boolean {
   return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
 }
 
+// A lone UTF-16 surrogate is half an emoji: it cannot be encoded for Twitter at all.
+const BROKEN = /\p{Cs}/u;
+// Control characters never belong in a name or an id; a message may keep its lines.
+const CONTROL = /[\p{Cc}]/u;
+const CONTROL_IN_MESSAGE = /[^\P{Cc}\n\t]/u;
+
+function unreadable(text: string | undefined, control: RegExp): string | undefined {
+  if (!text) return undefined;
+  if (BROKEN.test(text)) return 'Contains a broken character (half of an emoji?): retype it.';
+  if (control.test(text)) return 'Contains an invisible control character: retype it.';
+  return undefined;
+}
+
 function optional(value: string | undefined): string | undefined {
   const text = value?.trim();
   return text ? text : undefined;
@@ -120,6 +133,18 @@ export function checkDraft(raw: RawDraft): Checked<CheckedDraft> {
   const displayName = optional(raw.display_name);
   if (displayName && length(displayName) > LIMITS.display_name) {
     errors.display_name = `At most 20 characters (this one has ${length(displayName)}).`;
+  }
+
+  const textChecks: Array<[Param, string | undefined, RegExp]> = [
+    ['to_user_id', recipientText, CONTROL],
+    ['message', message, CONTROL_IN_MESSAGE],
+    ['privacy_url', privacyUrl, CONTROL],
+    ['external_id', externalId, CONTROL],
+    ['display_name', displayName, CONTROL],
+  ];
+  for (const [param, text, control] of textChecks) {
+    const problem = unreadable(text, control);
+    if (problem && !errors[param]) errors[param] = problem;
   }
 
   const variantText = optional(raw.question_variant_id) ?? '0';

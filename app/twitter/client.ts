@@ -1,0 +1,212 @@
+import fetch, { type Headers } from 'node-fetch';
+import type { FeedbackCreated, TwitterError, TwitterFailure } from '../domain/outcome.js';
+import { authorizationHeader, formEncode } from './oauth.js';
+
+/** A business's access token and secret (3-legged OAuth). */
+export interface TwitterTokens {
+  access_token: string;
+  access_token_secret: string;
+}
+
+export interface TwitterUser {
+  /** Kept as a string: 64-bit ids lose digits as JS numbers. */
+  id_str: string;
+  screen_name: string;
+  name: string;
+}
+
+export interface RateLimit {
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+}
+
+export type TwitterResult<T> =
+  | { ok: true; data: T; rateLimit?: RateLimit; serverDate?: Date }
+  | { ok: false; failure: TwitterFailure; rateLimit?: RateLimit; serverDate?: Date };
+
+export interface TwitterClientOptions {
+  /** For example https://api.twitter.com, without a trailing slash. */
+  apiUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+  timeoutMs?: number;
+  clockOffsetSeconds?: number;
+}
+
+/** Errors raised before a connection exists: the request cannot have reached Twitter. */
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+type Reader<T> = (body: unknown) => T | undefined;
+
+export class TwitterClient {
+  /**
+   * Added to this machine's clock for oauth_timestamp. Twitter refuses timestamps more
+   * than a few minutes off its own clock (code 135), so this is set from its Date header.
+   */
+  clockOffsetSeconds: number;
+  private readonly apiUrl: string;
+  private readonly consumerKey: string;
+  // A private field stays out of util.inspect, so logging the client shows no secret.
+  readonly #consumerSecret: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: TwitterClientOptions) {
+    this.apiUrl = options.apiUrl;
+    this.consumerKey = options.consumerKey;
+    this.#consumerSecret = options.consumerSecret;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.clockOffsetSeconds = options.clockOffsetSeconds ?? 0;
+  }
+
+  createFeedback(tokens: TwitterTokens, params: Record<string, string>): Promise<TwitterResult<FeedbackCreated>> {
+    return this.call(tokens, 'POST', '/1.1/feedback/create.json', {}, params, readFeedback);
+  }
+
+  showUser(tokens: TwitterTokens, screenName: string): Promise<TwitterResult<TwitterUser>> {
+    return this.call(tokens, 'GET', '/1.1/users/show.json', { screen_name: screenName }, undefined, readUser);
+  }
+
+  verifyCredentials(tokens: TwitterTokens): Promise<TwitterResult<TwitterUser>> {
+    return this.call(tokens, 'GET', '/1.1/account/verify_credentials.json', {}, undefined, readUser);
+  }
+
+  private async call<T>(
+    tokens: TwitterTokens,
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, string>,
+    form: Record<string, string> | undefined,
+    read: Reader<T>,
+  ): Promise<TwitterResult<T>> {
+    const search = formEncode(query);
+    const url = `${this.apiUrl}${path}${search ? `?${search}` : ''}`;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: authorizationHeader({
+        consumerKey: this.consumerKey,
+        consumerSecret: this.#consumerSecret,
+        token: tokens.access_token,
+        tokenSecret: tokens.access_token_secret,
+        method,
+        url,
+        form,
+        timestamp: Math.floor(Date.now() / 1000 + this.clockOffsetSeconds),
+      }),
+    };
+    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const what = `${method} ${path}`;
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      // A redirected request would be re-sent unsigned for its new address, or as a GET.
+      const response = await fetch(url, {
+        method,
+        headers,
+        body: form && formEncode(form),
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      const meta = responseMeta(response.headers);
+      if (!response.ok) {
+        // A refusal stands even when its body breaks off.
+        const text = await response.text().catch(() => '');
+        return { ok: false, failure: refused(response.status, text, response.headers), ...meta };
+      }
+      const data = read(parseJson(await response.text()));
+      if (data !== undefined) return { ok: true, data, ...meta };
+      const detail = `${what} answered HTTP ${response.status} with a body that is not the expected JSON`;
+      return { ok: false, failure: { kind: 'uncertain', detail }, ...meta };
+    } catch (error) {
+      return { ok: false, failure: this.transportFailure(error, what, controller.signal.aborted) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Built from the error's code only: messages can carry the URL and the request. */
+  private transportFailure(error: unknown, what: string, timedOut: boolean): TwitterFailure {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && NO_CONNECTION.has(code)) {
+      return { kind: 'unreachable', detail: `${what}: could not connect to ${new URL(this.apiUrl).host} (${code})` };
+    }
+    if (timedOut) return { kind: 'uncertain', detail: `${what}: no complete answer within ${this.timeoutMs} ms` };
+    return { kind: 'uncertain', detail: `${what}: the connection failed after the request was sent (${typeof code === 'string' ? code : 'no code'})` };
+  }
+}
+
+function responseMeta(headers: Headers): { rateLimit?: RateLimit; serverDate?: Date } {
+  const limit = integerHeader(headers, 'x-rate-limit-limit');
+  const remaining = integerHeader(headers, 'x-rate-limit-remaining');
+  const resetAt = epochHeader(headers, 'x-rate-limit-reset');
+  const date = new Date(headers.get('date') ?? NaN);
+  return {
+    ...(limit !== undefined && remaining !== undefined && resetAt ? { rateLimit: { limit, remaining, resetAt } } : {}),
+    ...(Number.isNaN(date.getTime()) ? {} : { serverDate: date }),
+  };
+}
+
+function integerHeader(headers: Headers, name: string): number | undefined {
+  const value = headers.get(name)?.trim();
+  return value && /^[0-9]+$/.test(value) ? Number(value) : undefined;
+}
+
+function epochHeader(headers: Headers, name: string): Date | undefined {
+  const seconds = integerHeader(headers, name);
+  return seconds === undefined ? undefined : new Date(seconds * 1000);
+}
+
+function refused(status: number, text: string, headers: Headers): TwitterFailure {
+  const errors = twitterErrors(parseJson(text));
+  const limited = status === 429 || errors.some((e) => e.code === 88);
+  const resetAt = limited ? epochHeader(headers, 'x-rate-limit-reset') : undefined;
+  return { kind: 'refused', status, errors, ...(resetAt ? { resetAt } : {}) };
+}
+
+function twitterErrors(body: unknown): TwitterError[] {
+  if (!isRecord(body) || !Array.isArray(body.errors)) return [];
+  return body.errors
+    .filter((e): e is TwitterError => isRecord(e) && typeof e.code === 'number' && typeof e.message === 'string')
+    .map(({ code, message }) => ({ code, message }));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The named string fields of a JSON object, or undefined if a required one is missing. */
+function strings<R extends string, O extends string = never>(
+  body: Record<string, unknown>,
+  required: readonly R[],
+  optional: readonly O[] = [],
+): (Record<R, string> & Partial<Record<O, string>>) | undefined {
+  const picked: Record<string, string> = {};
+  for (const name of [...required, ...optional]) {
+    const value = body[name];
+    if (typeof value === 'string') picked[name] = value;
+    else if ((required as readonly string[]).includes(name)) return undefined;
+  }
+  return picked as Record<R, string> & Partial<Record<O, string>>;
+}
+
+const readUser: Reader<TwitterUser> = (body) =>
+  isRecord(body) ? strings(body, ['id_str', 'screen_name', 'name']) : undefined;
+
+const readFeedback: Reader<FeedbackCreated> = (body) => {
+  if (!isRecord(body) || typeof body.test !== 'boolean') return undefined;
+  const fields = strings(
+    body,
+    ['id', 'type', 'dm_id', 'from_user_id', 'to_user_id'],
+    ['privacy_url', 'external_id', 'question_variant_id', 'display_name', 'created_at', 'updated_at'],
+  );
+  return fields && { ...fields, test: body.test };
+};

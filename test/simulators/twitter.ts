@@ -1,0 +1,396 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseAuthorization, verifySignature } from './oauth1.js';
+
+/**
+ * Twitter's v1.1 API as the app meets it, strict where Twitter is strict, on 127.0.0.1.
+ * Its rules are written out here rather than taken from the app, so that the app's own
+ * checks are tested against them.
+ */
+
+export interface SimulatedUser {
+  id_str: string;
+  screen_name: string;
+  name: string;
+  /** Whether the user accepts DMs from businesses; true unless false. */
+  can_dm?: boolean;
+}
+
+export interface SimulatorOptions {
+  /** Consumer key → consumer secret. */
+  consumers: Record<string, string>;
+  /** Access token → its secret and the id_str of the user (a business account) it acts for. */
+  tokens: Record<string, { secret: string; user: string }>;
+  users: SimulatedUser[];
+  /** feedback/create calls allowed per business account in 24 hours; Twitter allows 1,000. */
+  feedbackLimit?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  form: Record<string, string>;
+  /** The Authorization header's parameters, oauth_signature included. */
+  oauth: Record<string, string>;
+  /** The signature checked out against known secrets; false too when the body was never read. */
+  verified: boolean;
+  receivedAt: Date;
+}
+
+export interface FeedbackObject {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  type: string;
+  test: boolean;
+  dm_id: string;
+  from_user_id: string;
+  to_user_id: string;
+  privacy_url: string;
+  external_id?: string;
+  question_variant_id: string;
+  display_name?: string;
+}
+
+/** An answer given instead of the real one. */
+export interface ScriptedAnswer {
+  /** Only requests to this path; any path if unset. */
+  path?: string;
+  status: number;
+  errors?: Array<{ code: number; message: string }>;
+  headers?: Record<string, string>;
+  /** Sent as is instead of `{"errors": […]}`. */
+  rawBody?: string;
+  /** How many matching requests get it; 1 if unset. */
+  times?: number;
+}
+
+/**
+ * Trouble between the app and Twitter. With the after-read faults the request is handled
+ * in full (feedback may be created) and only the answer is lost: the case the app cannot
+ * tell from a request that never arrived. Over capacity answers 503, code 130.
+ */
+export type Fault = 'hang-before-read' | 'hang-after-read' | 'reset-after-read' | 'over-capacity';
+
+interface Reply {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+const TIMESTAMP_TOLERANCE_S = 300;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Question variants are numbered from 0: NPS 0–5, CSAT 0–37. */
+const VARIANT_COUNT = { nps: 6, csat: 38 } as const;
+const MAX = { message: 10_000, external_id: 256, display_name: 20 } as const;
+
+function error(status: number, code: number, message: string, headers?: Record<string, string>): Reply {
+  return { status, body: JSON.stringify({ errors: [{ code, message }] }), headers };
+}
+
+const NOT_AUTHENTICATED = error(401, 32, 'Could not authenticate you.');
+
+/** Twitter writes user ids as exact JSON numbers too; a client must read id_str. */
+function userJson(user: SimulatedUser): string {
+  const { id_str, screen_name, name } = user;
+  return `{"id":${id_str},${JSON.stringify({ id_str, name, screen_name }).slice(1)}`;
+}
+
+/** "Sat Dec 15 17:58:20 +0000 2015" */
+function twitterDate(date: Date): string {
+  const [day, dayOfMonth, month, year, time] = date.toUTCString().replace(',', '').split(' ');
+  return `${day} ${month} ${dayOfMonth} ${time} +0000 ${year}`;
+}
+
+function charCount(text: string): number {
+  return [...text].length;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export class TwitterSimulator {
+  readonly requests: RecordedRequest[] = [];
+  readonly feedback: FeedbackObject[] = [];
+  /** http://127.0.0.1:PORT, in place of https://api.twitter.com. */
+  readonly url: string;
+
+  private readonly consumers: Map<string, string>;
+  private readonly tokens: Map<string, { secret: string; user: string }>;
+  private readonly users: SimulatedUser[];
+  private readonly feedbackLimit: number;
+  private readonly revoked = new Set<string>();
+  private readonly nonces = new Set<string>();
+  private readonly sent = new Map<string, number[]>();
+  private readonly scripted: Array<ScriptedAnswer & { times: number }> = [];
+  private readonly closing = new AbortController();
+  private nextId = 1_460_000_000_000_000_000n;
+  private skewMs = 0;
+  private delayMs = 0;
+  private fault?: Fault;
+
+  private constructor(
+    private readonly server: Server,
+    options: SimulatorOptions,
+  ) {
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.consumers = new Map(Object.entries(options.consumers));
+    this.tokens = new Map(Object.entries(options.tokens));
+    this.users = [...options.users];
+    this.feedbackLimit = options.feedbackLimit ?? 1000;
+    // A client that gives up mid-request leaves nothing to answer.
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res).catch(() => res.destroy()));
+  }
+
+  static async start(options: SimulatorOptions): Promise<TwitterSimulator> {
+    for (const { user } of Object.values(options.tokens)) {
+      if (!options.users.some((u) => u.id_str === user)) throw new Error(`A token acts for user ${user}, who is not in users`);
+    }
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return new TwitterSimulator(server, options);
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  /** The simulator's clock runs this many seconds ahead of this machine's (behind if negative). */
+  setClockSkew(seconds: number): void {
+    this.skewMs = seconds * 1000;
+  }
+
+  revokeToken(token: string): void {
+    this.revoked.add(token);
+  }
+
+  failNext(answer: ScriptedAnswer): void {
+    this.scripted.push({ ...answer, times: answer.times ?? 1 });
+  }
+
+  /** Every answer waits this long. */
+  delay(ms: number): void {
+    this.delayMs = ms;
+  }
+
+  /** Applies to every request until set to undefined. */
+  setFault(fault: Fault | undefined): void {
+    this.fault = fault;
+  }
+
+  /** Resolves with the matching requests once there are `count` of them. */
+  async waitForRequests(
+    match: (request: RecordedRequest) => boolean = () => true,
+    { count = 1, timeoutMs = 5000 } = {},
+  ): Promise<RecordedRequest[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.requests.filter(match);
+      if (found.length >= count) return found;
+      if (Date.now() > deadline) throw new Error(`${found.length} of ${count} expected requests arrived in ${timeoutMs} ms`);
+      await sleep(10);
+    }
+  }
+
+  private now(): number {
+    return Date.now() + this.skewMs;
+  }
+
+  private userById(id: string): SimulatedUser | undefined {
+    return this.users.find((u) => u.id_str === id);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fault = this.fault;
+    const body = fault === 'hang-before-read' ? undefined : await readBody(req);
+    const request = this.record(req, body);
+    if (body === undefined) return;
+
+    let reply: Reply;
+    const scripted = this.scripted.find((s) => s.path === undefined || s.path === request.path);
+    if (fault === 'over-capacity') {
+      reply = error(503, 130, 'Over capacity');
+    } else if (scripted) {
+      if (--scripted.times === 0) this.scripted.splice(this.scripted.indexOf(scripted), 1);
+      reply = {
+        status: scripted.status,
+        body: scripted.rawBody ?? JSON.stringify({ errors: scripted.errors ?? [] }),
+        headers: scripted.headers,
+      };
+    } else {
+      reply = this.route(request);
+    }
+
+    if (this.delayMs > 0) {
+      try {
+        await sleep(this.delayMs, undefined, { signal: this.closing.signal });
+      } catch {
+        return;
+      }
+    }
+    if (fault === 'hang-after-read') return;
+    if (fault === 'reset-after-read') {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    res.writeHead(reply.status, {
+      'content-type': 'application/json; charset=utf-8',
+      date: new Date(this.now()).toUTCString(),
+      ...reply.headers,
+    });
+    res.end(reply.body);
+  }
+
+  private record(req: IncomingMessage, body: string | undefined): RecordedRequest {
+    const target = req.url ?? '/';
+    const url = new URL(target, 'http://127.0.0.1');
+    const contentType = req.headers['content-type'];
+    const isForm = contentType?.split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+    const oauth = parseAuthorization(req.headers.authorization);
+    const consumerSecret = this.consumers.get(oauth?.oauth_consumer_key ?? '');
+    const token = this.tokens.get(oauth?.oauth_token ?? '');
+    const verified =
+      body !== undefined &&
+      oauth !== undefined &&
+      consumerSecret !== undefined &&
+      token !== undefined &&
+      req.headers.host !== undefined &&
+      verifySignature(
+        { method: req.method ?? 'GET', scheme: 'http', host: req.headers.host, target, contentType, body },
+        oauth,
+        consumerSecret,
+        token.secret,
+      );
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      form: isForm && body ? Object.fromEntries(new URLSearchParams(body)) : {},
+      oauth: oauth ?? {},
+      verified,
+      receivedAt: new Date(),
+    };
+    this.requests.push(recorded);
+    return recorded;
+  }
+
+  /** Who sent the request, or Twitter's refusal. */
+  private authenticate(request: RecordedRequest): SimulatedUser | Reply {
+    const { oauth } = request;
+    const complete = ['oauth_consumer_key', 'oauth_nonce', 'oauth_signature', 'oauth_timestamp', 'oauth_token'].every(
+      (name) => oauth[name] !== undefined,
+    );
+    if (!complete || !this.consumers.has(oauth.oauth_consumer_key) || oauth.oauth_signature_method !== 'HMAC-SHA1') {
+      return NOT_AUTHENTICATED;
+    }
+    if (oauth.oauth_version !== undefined && oauth.oauth_version !== '1.0') return NOT_AUTHENTICATED;
+    const token = this.tokens.get(oauth.oauth_token);
+    if (!token || this.revoked.has(oauth.oauth_token)) return error(401, 89, 'Invalid or expired token.');
+    if (!request.verified || !/^[0-9]+$/.test(oauth.oauth_timestamp)) return NOT_AUTHENTICATED;
+    if (Math.abs(Number(oauth.oauth_timestamp) * 1000 - this.now()) > TIMESTAMP_TOLERANCE_S * 1000) {
+      return error(401, 135, 'Timestamp out of bounds.');
+    }
+    const nonce = `${oauth.oauth_consumer_key}&${oauth.oauth_token}&${oauth.oauth_nonce}`;
+    if (this.nonces.has(nonce)) return NOT_AUTHENTICATED;
+    this.nonces.add(nonce);
+    return this.userById(token.user)!;
+  }
+
+  private route(request: RecordedRequest): Reply {
+    const endpoint = `${request.method} ${request.path}`;
+    const handlers: Record<string, (caller: SimulatedUser) => Reply> = {
+      'POST /1.1/feedback/create.json': (caller) => this.createFeedback(request.form, caller),
+      'GET /1.1/users/show.json': () => this.showUser(request.query),
+      'GET /1.1/account/verify_credentials.json': (caller) => ({ status: 200, body: userJson(caller) }),
+    };
+    const handler = handlers[endpoint];
+    if (!handler) return error(404, 34, 'Sorry, that page does not exist.');
+    const caller = this.authenticate(request);
+    return 'status' in caller ? caller : handler(caller);
+  }
+
+  private showUser(query: Record<string, string>): Reply {
+    const name = query.screen_name?.toLowerCase();
+    const user = this.users.find((u) =>
+      name !== undefined ? u.screen_name.toLowerCase() === name : u.id_str === query.user_id,
+    );
+    return user ? { status: 200, body: userJson(user) } : error(404, 50, 'User not found.');
+  }
+
+  private createFeedback(form: Record<string, string>, caller: SimulatedUser): Reply {
+    const now = this.now();
+    const business = caller.id_str;
+    const window = (this.sent.get(business) ?? []).filter((at) => at > now - DAY_MS);
+    const limited = window.length >= this.feedbackLimit;
+    if (!limited) window.push(now);
+    this.sent.set(business, window);
+    const rateHeaders = {
+      'x-rate-limit-limit': String(this.feedbackLimit),
+      'x-rate-limit-remaining': String(this.feedbackLimit - window.length),
+      'x-rate-limit-reset': String(Math.ceil(((window[0] ?? now) + DAY_MS) / 1000)),
+    };
+    if (limited) return error(429, 88, 'Rate limit exceeded', rateHeaders);
+
+    for (const name of ['type', 'to_user_id', 'message', 'privacy_url']) {
+      if (!form[name]) return error(400, 38, `${name} parameter is missing.`);
+    }
+    const invalid = this.invalidParam(form);
+    if (invalid) return error(400, 44, `${invalid} parameter is invalid.`);
+    if (charCount(form.message) > MAX.message) {
+      return error(403, 354, 'The text of your direct message is over the max character limit.');
+    }
+    const recipient = this.userById(form.to_user_id);
+    if (!recipient) return error(404, 50, 'User not found.');
+    if (recipient.can_dm === false) return error(403, 349, 'You cannot send messages to this user.');
+
+    const createdAt = twitterDate(new Date(now));
+    const feedback: FeedbackObject = {
+      id: String(this.nextId++),
+      created_at: createdAt,
+      updated_at: createdAt,
+      type: form.type,
+      test: form.test === 'true',
+      dm_id: String(this.nextId++),
+      from_user_id: business,
+      to_user_id: form.to_user_id,
+      privacy_url: form.privacy_url,
+      ...(form.external_id !== undefined ? { external_id: form.external_id } : {}),
+      question_variant_id: String(Number(form.question_variant_id ?? '0')),
+      ...(form.display_name !== undefined ? { display_name: form.display_name } : {}),
+    };
+    this.feedback.push(feedback);
+    return { status: 200, body: JSON.stringify(feedback), headers: rateHeaders };
+  }
+
+  private invalidParam(form: Record<string, string>): string | undefined {
+    const { type, question_variant_id: variant } = form;
+    if (type !== 'csat' && type !== 'nps') return 'type';
+    if (!/^[0-9]+$/.test(form.to_user_id)) return 'to_user_id';
+    if (!isHttpUrl(form.privacy_url)) return 'privacy_url';
+    if (form.external_id !== undefined && charCount(form.external_id) > MAX.external_id) return 'external_id';
+    if (variant !== undefined && !(/^[0-9]+$/.test(variant) && Number(variant) < VARIANT_COUNT[type])) {
+      return 'question_variant_id';
+    }
+    if (form.display_name !== undefined && charCount(form.display_name) > MAX.display_name) return 'display_name';
+    if (form.test !== undefined && form.test !== 'true' && form.test !== 'false') return 'test';
+    return undefined;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
