@@ -9,6 +9,9 @@ import { explain, type Explanation, type FeedbackCreated } from '../domain/outco
 import { questionText } from '../domain/variants.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
 
+/** A handle is looked up before Slack's 3-second window for the submission closes. */
+const LOOKUP_TIMEOUT_MS = 2000;
+
 /** A business's Twitter account as the sending path needs it. */
 export interface BusinessAccount {
   user_id: string;
@@ -47,7 +50,7 @@ export class FeedbackRelay {
       recipient = { id: draft.recipient.id, label: draft.recipient.id };
     } else {
       const handle = `@${draft.recipient.screen_name}`;
-      const found = await this.twitter.showUser(account.tokens, draft.recipient.screen_name);
+      const found = await this.twitter.showUser(account.tokens, draft.recipient.screen_name, LOOKUP_TIMEOUT_MS);
       if (!found.ok) {
         const explanation = explain(found.failure);
         const notFound = found.failure.kind === 'refused' && found.failure.errors.some((e) => e.code === 50 || e.code === 63);

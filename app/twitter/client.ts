@@ -63,8 +63,9 @@ export class TwitterClient {
     return this.call(tokens, 'POST', '/1.1/feedback/create.json', {}, params, readFeedback);
   }
 
-  showUser(tokens: TwitterTokens, screenName: string): Promise<TwitterResult<TwitterUser>> {
-    return this.call(tokens, 'GET', '/1.1/users/show.json', { screen_name: screenName }, undefined, readUser);
+  /** `timeoutMs` lets a caller inside Slack's 3-second window give up in time. */
+  showUser(tokens: TwitterTokens, screenName: string, timeoutMs = this.timeoutMs): Promise<TwitterResult<TwitterUser>> {
+    return this.call(tokens, 'GET', '/1.1/users/show.json', { screen_name: screenName }, undefined, readUser, timeoutMs);
   }
 
   verifyCredentials(tokens: TwitterTokens): Promise<TwitterResult<TwitterUser>> {
@@ -78,6 +79,7 @@ export class TwitterClient {
     query: Record<string, string>,
     form: Record<string, string> | undefined,
     read: Reader<T>,
+    timeoutMs = this.timeoutMs,
   ): Promise<TwitterResult<T>> {
     const search = formEncode(query);
     const url = `${this.apiUrl}${path}${search ? `?${search}` : ''}`;
@@ -98,7 +100,7 @@ export class TwitterClient {
     const what = `${method} ${path}`;
 
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       // A redirected request would be re-sent unsigned for its new address, or as a GET.
       const response = await fetch(url, {
@@ -119,19 +121,19 @@ export class TwitterClient {
       const detail = `${what} answered HTTP ${response.status} with a body that is not the expected JSON`;
       return { ok: false, failure: { kind: 'uncertain', detail }, ...meta };
     } catch (error) {
-      return { ok: false, failure: this.transportFailure(error, what, controller.signal.aborted) };
+      return { ok: false, failure: this.transportFailure(error, what, controller.signal.aborted && timeoutMs) };
     } finally {
       clearTimeout(timer);
     }
   }
 
   /** Built from the error's code only: messages can carry the URL and the request. */
-  private transportFailure(error: unknown, what: string, timedOut: boolean): TwitterFailure {
+  private transportFailure(error: unknown, what: string, timedOutAfter: number | false): TwitterFailure {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && NO_CONNECTION.has(code)) {
       return { kind: 'unreachable', detail: `${what}: could not connect to ${new URL(this.apiUrl).host} (${code})` };
     }
-    if (timedOut) return { kind: 'uncertain', detail: `${what}: no complete answer within ${this.timeoutMs} ms` };
+    if (timedOutAfter) return { kind: 'uncertain', detail: `${what}: no complete answer within ${timedOutAfter} ms` };
     return { kind: 'uncertain', detail: `${what}: the connection failed after the request was sent (${typeof code === 'string' ? code : 'no code'})` };
   }
 }

@@ -1,0 +1,213 @@
+import { isUserId } from '../domain/feedback-request.js';
+import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
+import type { Records } from './store.js';
+
+/** A Slack workspace; an Enterprise Grid workspace also names its organisation. */
+export interface Workspace {
+  teamId: string;
+  enterpriseId?: string;
+}
+
+const SLACK_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The one string a workspace's records are filed under. Slack ids never hold '/' or
+ * ':', so two different workspaces can never produce the same string, nor a string
+ * that reaches into another's keys.
+ */
+export function workspaceId(workspace: Workspace): string {
+  const { teamId, enterpriseId } = workspace;
+  if (typeof teamId !== 'string' || !SLACK_ID.test(teamId)) {
+    throw new Error(`Not a Slack team id: ${JSON.stringify(teamId)}`);
+  }
+  // Slack sends a missing organisation as null or "" as well as leaving it out.
+  if (!enterpriseId) return teamId;
+  if (!SLACK_ID.test(enterpriseId)) throw new Error(`Not a Slack enterprise id: ${JSON.stringify(enterpriseId)}`);
+  return `${enterpriseId}/${teamId}`;
+}
+
+export interface AccountTokens {
+  access_token: string;
+  access_token_secret: string;
+}
+
+/** What may be shown to anyone in the workspace: never a token. */
+export interface AccountSummary {
+  /** Twitter's id_str. */
+  user_id: string;
+  screen_name: string;
+  name: string;
+  /** ISO 8601. */
+  added_at: string;
+  added_by?: string;
+  /** Twitter rejected the tokens: the account must be added again with new ones. */
+  needs_reconnect: boolean;
+}
+
+/** Tokens apart, so they are handed to the Twitter client whole and never spread into a summary. */
+export type Account = AccountSummary & { tokens: AccountTokens };
+
+export type NewAccount = Omit<Account, 'added_at' | 'needs_reconnect'> & { added_at?: string };
+
+type TokenField = keyof AccountTokens;
+
+interface StoredAccount extends AccountSummary {
+  sealed_access_token: string;
+  sealed_access_token_secret: string;
+}
+
+interface AccountsDocument {
+  accounts: StoredAccount[];
+}
+
+/** The tokens could not be opened with the configured keys: they must be entered again. */
+export class UnreadableTokensError extends Error {
+  constructor(
+    readonly screenName: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `The Twitter tokens of @${screenName} could not be opened: ENCRYPTION_KEY (or ENCRYPTION_KEY_PREVIOUS while ` +
+        'rotating) is not the key they were sealed with, or the stored record was altered. Add the account again.',
+      options,
+    );
+    this.name = 'UnreadableTokensError';
+  }
+}
+
+// A workspace has a handful of accounts, so they live in one record that is read,
+// changed and written whole.
+const KEY = 'twitter';
+
+function summary(stored: StoredAccount): AccountSummary {
+  return {
+    user_id: stored.user_id,
+    screen_name: stored.screen_name,
+    name: stored.name,
+    added_at: stored.added_at,
+    ...(stored.added_by !== undefined && { added_by: stored.added_by }),
+    needs_reconnect: stored.needs_reconnect,
+  };
+}
+
+function sameTokens(a: StoredAccount, b: StoredAccount): boolean {
+  return a.sealed_access_token === b.sealed_access_token && a.sealed_access_token_secret === b.sealed_access_token_secret;
+}
+
+export class AccountsRepository {
+  /** Per workspace, the tail of the changes waiting to run, so none overwrites another. */
+  private readonly pending = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly records: Records,
+    private readonly keys: SealKeys,
+  ) {}
+
+  /** Adds the account, or replaces the one with the same user id (which clears needs_reconnect). */
+  async add(workspace: Workspace, account: NewAccount): Promise<AccountSummary> {
+    const id = workspaceId(workspace);
+    if (!isUserId(account.user_id)) throw new Error(`Not a Twitter user id: ${JSON.stringify(account.user_id)}`);
+    const screenName = account.screen_name.trim().replace(/^@/, '');
+    if (!screenName) throw new Error('A Twitter account needs its screen name');
+    const { access_token, access_token_secret } = account.tokens;
+    if (!access_token || !access_token_secret) {
+      throw new Error('A Twitter account needs both its access token and its access token secret');
+    }
+    const stored: StoredAccount = {
+      user_id: account.user_id,
+      screen_name: screenName,
+      name: account.name.trim() || screenName,
+      added_at: account.added_at ?? new Date().toISOString(),
+      ...(account.added_by !== undefined && { added_by: account.added_by }),
+      needs_reconnect: false,
+      sealed_access_token: this.seal(id, account.user_id, 'access_token', access_token),
+      sealed_access_token_secret: this.seal(id, account.user_id, 'access_token_secret', access_token_secret),
+    };
+    await this.update(workspace, (accounts) => [...accounts.filter((a) => a.user_id !== account.user_id), stored]);
+    return summary(stored);
+  }
+
+  async list(workspace: Workspace): Promise<AccountSummary[]> {
+    return (await this.read(workspace)).map(summary);
+  }
+
+  /**
+   * The account with its tokens. Tokens still sealed with the previous key are sealed
+   * again with the current one, so that key can be retired once every account was used.
+   */
+  async get(workspace: Workspace, userId: string): Promise<Account | undefined> {
+    const id = workspaceId(workspace);
+    const stored = (await this.read(workspace)).find((a) => a.user_id === userId);
+    if (!stored) return undefined;
+    const token = this.open(id, stored, 'access_token');
+    const secret = this.open(id, stored, 'access_token_secret');
+    if (token.sealedWithPrevious || secret.sealedWithPrevious) {
+      const resealed = {
+        sealed_access_token: this.seal(id, userId, 'access_token', token.plaintext),
+        sealed_access_token_secret: this.seal(id, userId, 'access_token_secret', secret.plaintext),
+      };
+      // Only if nobody replaced the tokens in the meantime.
+      await this.update(workspace, (accounts) =>
+        accounts.some((a) => sameTokens(a, stored))
+          ? accounts.map((a) => (sameTokens(a, stored) ? { ...a, ...resealed } : a))
+          : undefined,
+      );
+    }
+    return { ...summary(stored), tokens: { access_token: token.plaintext, access_token_secret: secret.plaintext } };
+  }
+
+  async remove(workspace: Workspace, userId: string): Promise<boolean> {
+    return this.update(workspace, (accounts) =>
+      accounts.some((a) => a.user_id === userId) ? accounts.filter((a) => a.user_id !== userId) : undefined,
+    );
+  }
+
+  /** Marks (or clears) an account whose tokens Twitter refused. False when there is no such account. */
+  async needsReconnect(workspace: Workspace, userId: string, flag: boolean): Promise<boolean> {
+    return this.update(workspace, (accounts) =>
+      accounts.some((a) => a.user_id === userId)
+        ? accounts.map((a) => (a.user_id === userId ? { ...a, needs_reconnect: flag } : a))
+        : undefined,
+    );
+  }
+
+  private async read(workspace: Workspace): Promise<StoredAccount[]> {
+    return (await this.records.get<AccountsDocument>(workspace, KEY))?.accounts ?? [];
+  }
+
+  /** `change` answers undefined when there is nothing to change; the answer tells whether anything was. */
+  private update(workspace: Workspace, change: (accounts: StoredAccount[]) => StoredAccount[] | undefined): Promise<boolean> {
+    const id = workspaceId(workspace);
+    const run = (this.pending.get(id) ?? Promise.resolve()).then(async () => {
+      const next = change(await this.read(workspace));
+      if (next === undefined) return false;
+      if (next.length === 0) await this.records.delete(workspace, KEY);
+      else await this.records.set<AccountsDocument>(workspace, KEY, { accounts: next });
+      return true;
+    });
+    const tail = run.catch(() => undefined);
+    this.pending.set(id, tail);
+    void tail.then(() => {
+      if (this.pending.get(id) === tail) this.pending.delete(id);
+    });
+    return run;
+  }
+
+  /** Binds the sealed value to its workspace, account and field. */
+  private context(id: string, userId: string, field: TokenField): string {
+    return `twitter-account:${id}:${userId}:${field}`;
+  }
+
+  private seal(id: string, userId: string, field: TokenField, plaintext: string): string {
+    return seal(plaintext, this.keys.current, this.context(id, userId, field));
+  }
+
+  private open(id: string, stored: StoredAccount, field: TokenField): Opened {
+    try {
+      return open(stored[`sealed_${field}` as const], this.keys, this.context(id, stored.user_id, field));
+    } catch (error) {
+      if (error instanceof SealError) throw new UnreadableTokensError(stored.screen_name, { cause: error });
+      throw error;
+    }
+  }
+}
