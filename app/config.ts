@@ -106,12 +106,13 @@ function storeConfig(read: Reader): StoreConfig {
   };
 }
 
-function twitterConfig(read: Reader): TwitterConfig {
+function twitterConfig(read: Reader, needsConsumer = true): TwitterConfig {
+  const consumer = (name: string) => (needsConsumer ? read.required(name) : (read.optional(name) ?? ''));
   const [accessToken, accessTokenSecret] = read.pair('TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_TOKEN_SECRET');
   return {
     apiUrl: read.url('TWITTER_API_URL', 'https://api.twitter.com').replace(/\/+$/, ''),
-    consumerKey: read.required('TWITTER_CONSUMER_KEY'),
-    consumerSecret: read.required('TWITTER_CONSUMER_SECRET'),
+    consumerKey: consumer('TWITTER_CONSUMER_KEY'),
+    consumerSecret: consumer('TWITTER_CONSUMER_SECRET'),
     accessToken,
     accessTokenSecret,
   };
@@ -146,8 +147,14 @@ export function loadConfig(env: Env = process.env): Config {
   });
 }
 
-/** What the accounts command needs: the store, and Twitter to check new tokens. */
-export function loadAccountsConfig(env: Env = process.env): { store: StoreConfig; twitter: TwitterConfig } {
+/**
+ * What the accounts command needs: the store, and the app's consumer key only when it
+ * asks Twitter to check new tokens.
+ */
+export function loadAccountsConfig(
+  env: Env = process.env,
+  { checksWithTwitter }: { checksWithTwitter: boolean },
+): { store: StoreConfig; twitter: TwitterConfig } {
   const read = new Reader(env);
-  return read.done({ store: storeConfig(read), twitter: twitterConfig(read) });
+  return read.done({ store: storeConfig(read), twitter: twitterConfig(read, checksWithTwitter) });
 }

@@ -31,6 +31,11 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const logger = new ConsoleLogger();
   logger.setLevel(logLevel);
   const accounts = new AccountSource(store.accounts, envTokens, twitter, (message) => logger.warn(message));
+  const unfinished = new Set<Promise<unknown>>();
+  const finishing = <T>(work: Promise<T>): Promise<T> => {
+    unfinished.add(work);
+    return work.finally(() => unfinished.delete(work));
+  };
   const app = createSlackApp(
     config.slack,
     {
@@ -39,15 +44,24 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       claim: (key, ttlMs) => store.claim(key, ttlMs),
       respond: responder(config.slack.apiUrl),
       defaults: { privacy_url: config.defaultPrivacyUrl, message: DEFAULT_MESSAGE },
+      finishing,
     },
     logger,
   );
+  try {
+    await app.init();
+  } catch (error) {
+    await store.close();
+    throw new Error(`SLACK_BOT_TOKEN could not be checked with Slack at ${config.slack.apiUrl}: ${(error as Error).message}`);
+  }
   const server = (await app.start(config.slack.port)) as Server | undefined;
   const address = server?.address?.() as AddressInfo | null | undefined;
   return {
     port: address?.port,
+    /** Stops taking requests, lets sends under way finish and report, then closes the store. */
     async stop() {
       await app.stop();
+      await Promise.allSettled(unfinished);
       await store.close();
     },
   };

@@ -224,3 +224,15 @@ test('usage: help, and wrong arguments exit 2 with a hint', async (t) => {
   t.is(first.code, 2);
   assertNoSecret(t, first);
 });
+
+test('list, remove and an unchecked add need no Twitter consumer key', async (t) => {
+  const { run } = setup({ TWITTER_CONSUMER_KEY: '', TWITTER_CONSUMER_SECRET: '' });
+  const added = await run('add', '--team', 'T9', '--user-id', '42', '--screen-name', 'bizco', '--name', 'Biz', '--token', TOKEN, '--secret', SECRET);
+  t.is(added.code, 0, added.stderr);
+  const listed = await run('list', '--team', 'T9');
+  t.is(listed.code, 0, listed.stderr);
+  t.regex(listed.stdout, /bizco/);
+  const checked = await run('add', '--team', 'T9', '--token', TOKEN, '--secret', SECRET);
+  t.is(checked.code, 2);
+  t.regex(checked.stderr, /TWITTER_CONSUMER_KEY/);
+});

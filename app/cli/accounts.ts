@@ -120,7 +120,7 @@ async function verifiedIdentity(config: TwitterConfig, tokens: AccountTokens): P
 async function add(values: Values): Promise<void> {
   const workspace = workspaceOf(values);
   const offline = offlineIdentity(values);
-  const config = loadAccountsConfig();
+  const config = loadAccountsConfig(process.env, { checksWithTwitter: !offline });
   const access_token = values.token ?? config.twitter.accessToken;
   const access_token_secret = values.secret ?? config.twitter.accessTokenSecret;
   if (!access_token || !access_token_secret) {
@@ -146,7 +146,7 @@ function table(rows: string[][]): string {
 
 async function list(values: Values): Promise<void> {
   const workspace = workspaceOf(values);
-  const accounts = await withStore(loadAccountsConfig().store, (store) => store.accounts.list(workspace));
+  const accounts = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) => store.accounts.list(workspace));
   if (accounts.length === 0) {
     console.log(`Workspace ${label(workspace)} has no Twitter accounts.`);
     return;
@@ -166,7 +166,7 @@ async function remove(values: Values): Promise<void> {
   const workspace = workspaceOf(values);
   const userId = values['user-id'];
   if (!userId || !isUserId(userId)) throw new UsageError('--user-id is required: the numeric Twitter user id shown by list');
-  const removed = await withStore(loadAccountsConfig().store, (store) => store.accounts.remove(workspace, userId));
+  const removed = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) => store.accounts.remove(workspace, userId));
   if (!removed) throw new Error(`Workspace ${label(workspace)} has no Twitter account with user id ${userId}.`);
   console.log(`Removed user id ${userId} from workspace ${label(workspace)}.`);
 }

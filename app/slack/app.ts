@@ -11,6 +11,9 @@ export function createSlackApp(config: SlackConfig, services: Services, logger: 
     signingSecret: config.signingSecret,
     ...(config.appToken ? { socketMode: true, appToken: config.appToken } : {}),
     logger,
+    logLevel: logger.getLevel(),
+    // Start-up checks the bot token itself (see init) instead of failing later, unhandled.
+    deferInitialization: true,
     clientOptions: {
       slackApiUrl: config.apiUrl,
       // A trigger_id lives 3 seconds: long retry schedules only delay a certain failure.

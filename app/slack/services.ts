@@ -10,4 +10,6 @@ export interface Services {
   /** Tells the agent in the channel they started from. */
   respond(responseUrl: string | undefined, result: SendResult): Promise<void>;
   defaults: { privacy_url?: string; message: string };
+  /** Work that goes on after Slack was answered; shutdown waits for it. */
+  finishing<T>(work: Promise<T>): Promise<T>;
 }

@@ -41,13 +41,17 @@ export function feedbackSubmitted(services: Services) {
     const { request, recipient } = prepared.value;
     await ack({ response_action: 'update', view: sendingView(request, recipient) });
 
-    const result = await services.relay.send(account, request, recipient);
-    const shown = await Promise.allSettled([
-      client.views.update({ view_id: view.id, view: outcomeView(result) }),
-      services.respond(context.response_url, result),
-    ]);
-    for (const failure of shown) {
-      if (failure.status === 'rejected') logger.warn(`Could not show a feedback outcome: ${(failure.reason as Error).message}`);
-    }
+    await services.finishing(
+      (async () => {
+        const result = await services.relay.send(account, request, recipient);
+        const shown = await Promise.allSettled([
+          client.views.update({ view_id: view.id, view: outcomeView(result) }),
+          services.respond(context.response_url, result),
+        ]);
+        for (const failure of shown) {
+          if (failure.status === 'rejected') logger.warn(`Could not show a feedback outcome: ${(failure.reason as Error).message}`);
+        }
+      })(),
+    );
   };
 }

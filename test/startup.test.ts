@@ -1,0 +1,77 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from './support/paths.js';
+import { SECRETS } from './support/harness.js';
+import { DEFAULTS, SlackSimulator } from './simulators/slack.js';
+
+/** Runs the compiled entry point as `npm start` does, with only the given environment. */
+async function start(env: Record<string, string>, until: RegExp | 'exit') {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist/app/index.js')], {
+    cwd: mkdtempSync(path.join(tmpdir(), 'feedback-start-')),
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  if (until === 'exit') {
+    const [code] = await once(child, 'exit');
+    return { code: code as number, output };
+  }
+  const deadline = Date.now() + 20_000;
+  while (!until.test(output) && child.exitCode === null && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGTERM');
+  const [code] = child.exitCode === null ? await once(child, 'exit') : [child.exitCode];
+  return { code: code as number, output };
+}
+
+test('a missing setting stops start-up with a message naming it', async (t) => {
+  const { code, output } = await start({ SLACK_SIGNING_SECRET: SECRETS.signingSecret }, 'exit');
+  t.is(code, 1);
+  for (const name of ['SLACK_BOT_TOKEN', 'TWITTER_CONSUMER_KEY', 'TWITTER_CONSUMER_SECRET', 'ENCRYPTION_KEY']) {
+    t.true(output.includes(name), name);
+  }
+  t.false(output.includes(SECRETS.signingSecret));
+});
+
+function settings(slackApiUrl: string): Record<string, string> {
+  return {
+    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+    SLACK_BOT_TOKEN: DEFAULTS.botToken,
+    SLACK_API_URL: slackApiUrl,
+    PORT: '0',
+    TWITTER_CONSUMER_KEY: SECRETS.consumerKey,
+    TWITTER_CONSUMER_SECRET: SECRETS.consumerSecret,
+    ENCRYPTION_KEY: SECRETS.encryptionKey,
+  };
+}
+
+test('with its settings the app checks its token, listens over HTTP and stops cleanly on SIGTERM', async (t) => {
+  const slack = await SlackSimulator.start();
+  try {
+    const { code, output } = await start(settings(slack.apiUrl), /listening on port \d+/);
+    t.regex(output, /listening on port \d+ \(POST \/slack\/events\)/);
+    t.is(code, 0);
+    t.is(slack.callsTo('auth.test').length, 1);
+    t.false(output.includes(DEFAULTS.botToken));
+  } finally {
+    await slack.close();
+  }
+});
+
+test('a bot token Slack refuses stops start-up with a message naming it', async (t) => {
+  const slack = await SlackSimulator.start();
+  try {
+    const { code, output } = await start({ ...settings(slack.apiUrl), SLACK_BOT_TOKEN: 'xoxb-not-known-here' }, 'exit');
+    t.is(code, 1);
+    t.regex(output, /SLACK_BOT_TOKEN could not be checked.*invalid_auth/);
+    t.false(output.includes('xoxb-not-known-here'));
+  } finally {
+    await slack.close();
+  }
+});

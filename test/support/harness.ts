@@ -1,0 +1,136 @@
+import { LogLevel } from '@slack/logger';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Env } from '../../app/config.js';
+import { startApp, type RunningApp } from '../../app/server.js';
+import { openStore } from '../../app/store/store.js';
+import { DEFAULTS, SlackSimulator, type RecordedCall, type SimulatedView } from '../simulators/slack.js';
+import { TwitterSimulator, type SimulatedUser } from '../simulators/twitter.js';
+import {
+  blockActionsBody,
+  postToApp,
+  slashCommandBody,
+  viewSubmissionBody,
+  type AppResponse,
+  type EnteredValues,
+} from './slack-requests.js';
+
+/** Obvious fakes: no real service would ever accept them. */
+export const SECRETS = {
+  signingSecret: 'sim-signing-secret-0123456789abcdef',
+  consumerKey: 'sim-consumer-key',
+  consumerSecret: 'sim-consumer-secret-do-not-log',
+  accessToken: '1212121212121-sim-access-token-do-not-log',
+  accessTokenSecret: 'sim-access-token-secret-do-not-log',
+  encryptionKey: Buffer.alloc(32, 42).toString('base64'),
+};
+
+export const BUSINESS: SimulatedUser = { id_str: '1212121212121', screen_name: 'AcmeSupport', name: 'Acme Support' };
+export const CUSTOMERS = {
+  jack: { id_str: '343434343434', screen_name: 'jack', name: 'Jack' },
+  /** An id past 2^53: it survives only as a string. */
+  bigId: { id_str: '1234567890123456789', screen_name: 'bigid', name: 'Big Id' },
+  closedDms: { id_str: '565656565656', screen_name: 'closed_dms', name: 'No DMs', can_dm: false },
+} satisfies Record<string, SimulatedUser>;
+
+export const PRIVACY_URL = 'https://acme.example/privacy';
+
+export interface HarnessOptions {
+  /** Where the business's tokens come from: the store (as the accounts CLI leaves them) or the environment. */
+  tokens?: 'store' | 'env' | 'none';
+  env?: Env;
+}
+
+/**
+ * The real app on loopback between a Slack simulator and a Twitter simulator, with the
+ * moves an agent makes in Slack as signed HTTP requests.
+ */
+export class Harness {
+  private constructor(
+    readonly slack: SlackSimulator,
+    readonly twitter: TwitterSimulator,
+    readonly app: RunningApp,
+    readonly url: string,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const tokens = options.tokens ?? 'store';
+    const slack = await SlackSimulator.start();
+    const twitter = await TwitterSimulator.start({
+      consumers: { [SECRETS.consumerKey]: SECRETS.consumerSecret },
+      tokens: { [SECRETS.accessToken]: { secret: SECRETS.accessTokenSecret, user: BUSINESS.id_str } },
+      users: [BUSINESS, ...Object.values(CUSTOMERS)],
+    });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'feedback-test-'));
+    const env: Env = {
+      SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+      SLACK_BOT_TOKEN: DEFAULTS.botToken,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      TWITTER_API_URL: twitter.url,
+      TWITTER_CONSUMER_KEY: SECRETS.consumerKey,
+      TWITTER_CONSUMER_SECRET: SECRETS.consumerSecret,
+      STORE_URL: `sqlite://${path.join(dataDir, 'feedback.sqlite')}`,
+      ENCRYPTION_KEY: SECRETS.encryptionKey,
+      DEFAULT_PRIVACY_URL: PRIVACY_URL,
+      ...(tokens === 'env'
+        ? { TWITTER_ACCESS_TOKEN: SECRETS.accessToken, TWITTER_ACCESS_TOKEN_SECRET: SECRETS.accessTokenSecret }
+        : {}),
+      ...options.env,
+    };
+    const config = loadConfig(env);
+    if (tokens === 'store') {
+      const store = await openStore(config.store);
+      await store.accounts.add(
+        { teamId: DEFAULTS.teamId },
+        {
+          user_id: BUSINESS.id_str,
+          screen_name: BUSINESS.screen_name,
+          name: BUSINESS.name,
+          tokens: { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret },
+        },
+      );
+      await store.close();
+    }
+    const app = await startApp(config, LogLevel.ERROR);
+    return new Harness(slack, twitter, app, `http://127.0.0.1:${app.port}/slack/events`, dataDir);
+  }
+
+  post(body: string | URLSearchParams, options?: Parameters<typeof postToApp>[3]): Promise<AppResponse> {
+    return postToApp(this.url, SECRETS.signingSecret, body, options);
+  }
+
+  /** `/feedback` typed in the default channel; resolves with the modal Slack opened. */
+  async command(text = ''): Promise<{ response: AppResponse; view: SimulatedView; call: RecordedCall; responseUrl: string }> {
+    const since = this.slack.calls.length;
+    const responseUrl = this.slack.responseUrl();
+    const response = await this.post(
+      slashCommandBody({ text, responseUrl, triggerId: this.slack.issueTriggerId() }),
+    );
+    const call = await this.slack.waitForCall('views.open', (c) => c.seq >= since);
+    if (!call.response.ok) throw new Error(`views.open failed: ${JSON.stringify(call.response)}`);
+    return { response, view: call.response.view as SimulatedView, call, responseUrl };
+  }
+
+  /** The agent changes one field that dispatches an action; resolves with the updated view. */
+  async change(view: SimulatedView, blockId: string, value: string, values: EnteredValues = {}): Promise<SimulatedView> {
+    const since = this.slack.calls.length;
+    const response = await this.post(blockActionsBody(view, { blockId, value, values }));
+    if (response.status !== 200) throw new Error(`block_actions answered ${response.status}`);
+    const call = await this.slack.waitForCall('views.update', (c) => c.seq >= since);
+    if (!call.response.ok) throw new Error(`views.update failed: ${JSON.stringify(call.response)}`);
+    return call.response.view as SimulatedView;
+  }
+
+  submit(view: SimulatedView, values: EnteredValues): Promise<AppResponse> {
+    return this.post(viewSubmissionBody(this.slack.view(view.id) ?? view, { values }));
+  }
+
+  async close(): Promise<void> {
+    await this.app.stop();
+    await Promise.all([this.slack.close(), this.twitter.close()]);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
