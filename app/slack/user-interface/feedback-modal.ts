@@ -11,8 +11,8 @@ const SLACK_INPUT_MAX = 3000;
 const OPTION_TEXT_MAX = 75;
 
 const TYPE_LABELS: Record<FeedbackType, string> = {
-  csat: 'CSAT: satisfaction, 1–5 stars',
-  nps: 'NPS: likelihood to recommend, 0–10',
+  csat: 'CSAT: customer satisfaction, scored 1–5',
+  nps: 'NPS: Net Promoter Score, scored 0–10',
 };
 
 /** What the modal shows; every field is named after the parameter it feeds. */

@@ -1,0 +1,124 @@
+/**
+ * `npm run demo`: the whole flow, offline. The real app runs on loopback between a
+ * simulated Slack and a simulated Twitter, and an agent's moves are played as signed
+ * Slack requests. The transcript shows what the agent sees and what Twitter receives.
+ */
+import type { SimulatedView } from './simulators/slack.js';
+import { CUSTOMERS, Harness } from './support/harness.js';
+
+type Block = Record<string, any>;
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const step = (title: string) => out(`\n━━ ${title}`);
+
+/** Keeps a value recognisable without printing it. */
+function mask(value: string): string {
+  return value.length <= 6 ? '••••' : `${value.slice(0, 4)}…(${value.length} chars, masked)`;
+}
+
+function elementValue(element: Block): string {
+  switch (element.type) {
+    case 'radio_buttons':
+    case 'static_select': {
+      const options: Block[] = element.options;
+      const chosen = element.initial_option?.text.text ?? '(none)';
+      return element.type === 'static_select'
+        ? `${chosen}   [${options.length} choices: ${options[0].value}–${options[options.length - 1].value}]`
+        : `${chosen}   [choices: ${options.map((o) => o.value).join(', ')}]`;
+    }
+    case 'checkboxes':
+      return element.initial_options?.length ? '☑ checked' : '☐ unchecked';
+    default:
+      return element.initial_value ? JSON.stringify(element.initial_value) : '(empty)';
+  }
+}
+
+function printModal(view: SimulatedView): void {
+  out(`   ┌ ${view.title.text}${view.submit ? `  [${view.submit.text}]` : ''}`);
+  for (const block of view.blocks as Block[]) {
+    if (block.type === 'input') {
+      const optional = block.optional ? ' (optional)' : '';
+      out(`   │ ${block.label.text}${optional} → ${block.block_id}: ${elementValue(block.element)}`);
+    } else if (block.block_id === 'preview') {
+      out(`   │   preview: “${block.text.text}”`);
+    } else if (block.type === 'section') {
+      out(`   │ ${block.text.text.replace(/\n/g, '\n   │ ')}`);
+    } else if (block.type === 'context' && block.block_id !== 'preview_label') {
+      out(`   │ ${block.elements.map((e: Block) => e.text).join(' ')}`);
+    }
+  }
+  out('   └');
+}
+
+async function main(): Promise<void> {
+  const h = await Harness.start();
+  try {
+    out('Twitter feedback for Slack: an offline run against simulated Slack and Twitter.');
+    out(`App: ${h.url}   Slack API: ${h.slack.apiUrl}   Twitter API: ${h.twitter.url}`);
+
+    step('1. The agent types /feedback in #support');
+    const { response, view } = await h.command();
+    out(`   Slack got HTTP ${response.status} at once; the app opened this modal (views.open):`);
+    printModal(view);
+
+    step('2. The agent switches the survey to NPS (block_actions → views.update with hash)');
+    const nps = await h.change(view, 'type', 'nps', { to_user_id: '@jack' });
+    printModal(nps);
+
+    step('3. The agent picks question 3 and names the business "Acme"');
+    const three = await h.change(nps, 'question_variant_id', '3', { to_user_id: '@jack' });
+    const named = await h.change(three, 'display_name', 'Acme', { to_user_id: '@jack', question_variant_id: '3' });
+    const preview = (named.blocks as Block[]).find((b) => b.block_id === 'preview');
+    out(`   preview: “${preview?.text.text}”`);
+
+    step('4. The agent submits with mistakes');
+    const refused = await h.submit(named, {
+      to_user_id: 'jack smith',
+      message: null,
+      privacy_url: 'acme.example/privacy',
+      question_variant_id: '3',
+      display_name: 'Acme',
+    });
+    const errors = (refused.json as { errors: Record<string, string> }).errors;
+    out('   The modal stays open with errors on the fields (response_action: errors):');
+    for (const [field, message] of Object.entries(errors)) out(`   ✗ ${field}: ${message}`);
+    out(`   Requests Twitter received: ${h.twitter.requests.length}`);
+
+    step('5. The agent fixes them and sends');
+    const sent = await h.submit(named, {
+      to_user_id: '@jack',
+      message: 'Thanks for reaching out to Acme! Would you tell us how we did?',
+      privacy_url: 'https://acme.example/privacy',
+      question_variant_id: '3',
+      display_name: 'Acme',
+      external_id: 'ticket_5555',
+      test: ['true'],
+    });
+    out(`   Slack got: response_action "${(sent.json as Block).response_action}" (a "Sending…" view) at once.`);
+    const [lookup] = await h.twitter.waitForRequests((r) => r.path === '/1.1/users/show.json');
+    out(`   Twitter received ${lookup.method} ${lookup.path}?screen_name=${lookup.query.screen_name}  → @jack is ${CUSTOMERS.jack.id_str}`);
+    const [created] = await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
+    out(`   Twitter received ${created.method} ${created.path} (application/x-www-form-urlencoded):`);
+    for (const [name, value] of Object.entries(created.form)) out(`     ${name} = ${JSON.stringify(value)}`);
+    out('   Authorization: OAuth');
+    for (const [name, value] of Object.entries(created.oauth)) {
+      const secret = name === 'oauth_token' || name === 'oauth_consumer_key' || name === 'oauth_signature';
+      out(`     ${name} = ${secret ? mask(value) : value}`);
+    }
+    out(`   The simulator checked the HMAC-SHA1 signature itself (RFC 5849): ${created.verified ? 'valid ✓' : 'INVALID ✗'}`);
+
+    const outcome = await h.slack.waitForCall(
+      'views.update',
+      (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome',
+    );
+    out('   The modal now shows the outcome:');
+    printModal(outcome.args.view as SimulatedView);
+    const told = await h.slack.waitForCall('response_url');
+    out(`   And in #support, only to the agent (ephemeral): ${(told.args as Block).text}`);
+  } finally {
+    await h.close();
+  }
+  out('\nDone. Run `npm test` for the test suite.');
+}
+
+await main();
