@@ -1,4 +1,5 @@
 import { ConsoleLogger, LogLevel } from '@slack/logger';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
@@ -9,6 +10,9 @@ import { responder } from './slack/respond.js';
 import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
 import { openStore } from './store/store.js';
 import { TwitterClient } from './twitter/client.js';
+
+/** A one-line command's confirmation can be clicked for a working day. */
+const CONFIRMATION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
 export interface RunningApp {
   /** The HTTP port, or undefined in Socket Mode. */
@@ -31,6 +35,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const logger = new ConsoleLogger();
   logger.setLevel(logLevel);
   const accounts = new AccountSource(store.accounts, envTokens, twitter, (message) => logger.warn(message));
+  const confirmations = store.records('confirmations');
   const unfinished = new Set<Promise<unknown>>();
   const finishing = <T>(work: Promise<T>): Promise<T> => {
     unfinished.add(work);
@@ -45,6 +50,14 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       respond: responder(config.slack.apiUrl),
       defaults: { privacy_url: config.defaultPrivacyUrl, message: DEFAULT_MESSAGE },
       finishing,
+      confirmations: {
+        async save(teamId, pending) {
+          const id = randomUUID();
+          await confirmations.set({ teamId }, id, pending, CONFIRMATION_LIFETIME_MS);
+          return id;
+        },
+        load: (teamId, id) => confirmations.get({ teamId }, id),
+      },
     },
     logger,
   );

@@ -1,6 +1,13 @@
 import fetch from 'node-fetch';
 import type { SendResult } from '../services/feedback-relay.js';
-import { outcomeBlocks, outcomeText } from './user-interface/outcome.js';
+import { noteBlock, outcomeBlocks, outcomeText } from './user-interface/outcome.js';
+
+export interface RespondOptions {
+  /** Said before the outcome. */
+  note?: string;
+  /** Replaces the message the response_url belongs to (a confirmation) instead of adding one. */
+  replace?: boolean;
+}
 
 /**
  * Posts an outcome to a command's response_url, which reaches the agent even in
@@ -9,7 +16,7 @@ import { outcomeBlocks, outcomeText } from './user-interface/outcome.js';
  */
 export function responder(slackApiUrl: string, timeoutMs = 5000) {
   const allowed = new Set(['https://hooks.slack.com', new URL(slackApiUrl).origin]);
-  return async (responseUrl: string | undefined, result: SendResult): Promise<void> => {
+  return async (responseUrl: string | undefined, result: SendResult, options: RespondOptions = {}): Promise<void> => {
     if (!responseUrl) return;
     let origin: string;
     try {
@@ -23,9 +30,9 @@ export function responder(slackApiUrl: string, timeoutMs = 5000) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         response_type: 'ephemeral',
-        replace_original: false,
+        replace_original: options.replace ?? false,
         text: outcomeText(result),
-        blocks: outcomeBlocks(result),
+        blocks: [...(options.note ? [noteBlock(options.note)] : []), ...outcomeBlocks(result)],
       }),
       signal: AbortSignal.timeout(timeoutMs),
     });

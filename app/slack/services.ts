@@ -1,5 +1,15 @@
 import type { BusinessAccount, FeedbackRelay } from '../services/feedback-relay.js';
 import type { SendResult } from '../services/feedback-relay.js';
+import type { RawDraft } from '../domain/feedback-request.js';
+import type { RespondOptions } from './respond.js';
+
+export interface PendingConfirmation {
+  user_id: string;
+  draft: RawDraft;
+  channel_id?: string;
+  /** The command's own response_url, for the modal that Edit opens. */
+  response_url?: string;
+}
 
 /** What the listeners work with; built once at start-up. */
 export interface Services {
@@ -7,8 +17,13 @@ export interface Services {
   accounts: { forWorkspace(teamId: string): Promise<BusinessAccount | undefined> };
   /** First caller wins: a submission Slack delivers twice is sent once. */
   claim(key: string, ttlMs: number): Promise<boolean>;
-  /** Tells the agent in the channel they started from. */
-  respond(responseUrl: string | undefined, result: SendResult): Promise<void>;
+  /** Tells the agent privately in the channel they started from. */
+  respond(responseUrl: string | undefined, result: SendResult, options?: RespondOptions): Promise<void>;
+  /** One-line commands waiting for the agent's Send or Edit. */
+  confirmations: {
+    save(teamId: string, pending: PendingConfirmation): Promise<string>;
+    load(teamId: string, id: string): Promise<PendingConfirmation | undefined>;
+  };
   defaults: { privacy_url?: string; message: string };
   /** Work that goes on after Slack was answered; shutdown waits for it. */
   finishing<T>(work: Promise<T>): Promise<T>;

@@ -1,12 +1,19 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Services } from '../services.js';
 import { FEEDBACK_MODAL, PREVIEW_ACTIONS } from '../user-interface/feedback-modal.js';
 import { feedbackFormChanged } from './actions/feedback-form-changed.js';
+import { confirmationEdit } from './actions/confirmation-edit.js';
+import { confirmationSend } from './actions/confirmation-send.js';
+import { CONFIRM_EDIT, CONFIRM_SEND } from '../user-interface/confirmation.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { feedbackSubmitted } from './views/feedback-submitted.js';
+import { SEND_FEEDBACK_SHORTCUT, sendFeedbackShortcut } from './shortcuts/send-feedback.js';
 
 export function registerListeners(app: App, services: Services): void {
   app.command('/feedback', feedbackCommand(services));
+  app.shortcut({ type: 'shortcut', callback_id: SEND_FEEDBACK_SHORTCUT }, sendFeedbackShortcut(services));
   app.action({ type: 'block_actions', action_id: PREVIEW_ACTIONS }, feedbackFormChanged);
+  app.action<BlockButtonAction>(CONFIRM_SEND, confirmationSend(services));
+  app.action<BlockButtonAction>(CONFIRM_EDIT, confirmationEdit(services));
   app.view({ type: 'view_submission', callback_id: FEEDBACK_MODAL }, feedbackSubmitted(services));
 }

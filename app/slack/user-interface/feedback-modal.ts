@@ -25,6 +25,8 @@ export interface FeedbackForm {
   external_id?: string;
   display_name?: string;
   test: boolean;
+  /** Said under a field that could not be prefilled, in place of its usual hint. */
+  hints?: Partial<Record<'to_user_id' | 'external_id', string>>;
 }
 
 /** Where the modal was opened from and on whose behalf; travels in private_metadata. */
@@ -32,6 +34,8 @@ export interface ModalContext {
   team_id: string;
   channel_id?: string;
   response_url?: string;
+  /** Set when opened on a ticket thread: the outcome is replied there. */
+  thread_ts?: string;
   /** The business account's Twitter name: the preview's fallback display name. */
   business_name: string;
 }
@@ -105,7 +109,7 @@ export function feedbackModal(form: FeedbackForm, context: ModalContext): ModalV
     blocks: [
       textInput('to_user_id', 'Customer', form.to_user_id, {
         placeholder: '@handle or numeric user id',
-        hint: 'Their Twitter @handle, or their numeric user id.',
+        hint: form.hints?.to_user_id ?? 'Their Twitter @handle, or their numeric user id.',
         max: 40,
       }),
       {
@@ -150,6 +154,7 @@ export function feedbackModal(form: FeedbackForm, context: ModalContext): ModalV
       textInput('external_id', 'Ticket or case id', form.external_id, {
         optional: true,
         placeholder: 'e.g. ticket_5555',
+        hint: form.hints?.external_id,
         max: LIMITS.external_id,
       }),
       textInput('privacy_url', 'Privacy policy URL', form.privacy_url, {
@@ -218,6 +223,7 @@ export function readContext(privateMetadata: unknown): ModalContext | undefined 
       business_name: parsed.business_name,
       channel_id: stringOf(parsed.channel_id),
       response_url: stringOf(parsed.response_url),
+      thread_ts: stringOf(parsed.thread_ts),
     };
   } catch {
     return undefined;

@@ -24,6 +24,10 @@ function section(text: string, blockId: string): KnownBlock {
   return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncate(text, 3000) } };
 }
 
+export function noteBlock(text: string): KnownBlock {
+  return section(text, 'note');
+}
+
 export function messageView(title: string, text: string): ModalView {
   return notice(truncate(title, 24), [section(text, 'notice')]);
 }
@@ -73,4 +77,30 @@ export function outcomeText(result: SendResult): string {
   if (result.status === 'sent') return `Sent the ${what} (feedback id ${result.feedback.id}).`;
   if (result.status === 'unknown') return `Not confirmed: the ${what}. ${result.explanation.reason}`;
   return `Not sent: the ${what}. ${result.explanation.reason}`;
+}
+
+function threadSummary(result: SendResult, userId: string): string {
+  const { request, recipient } = result;
+  const what = `${request.type.toUpperCase()} feedback request (question ${request.question_variant_id}${request.test ? ', test' : ''}) to ${escapeMrkdwn(recipient.label)}`;
+  if (result.status === 'sent') return `<@${userId}> sent a ${what}. Feedback id \`${result.feedback.id}\`.`;
+  const state = result.status === 'unknown' ? 'may not have gone out' : 'was not sent';
+  return `A ${what} by <@${userId}> ${state}: ${result.explanation.reason}`;
+}
+
+/** The thread reply: who asked whom for what, never a score. */
+export function threadBlocks(result: SendResult, userId: string): KnownBlock[] {
+  const icon = result.status === 'sent' ? ':speech_balloon:' : result.status === 'unknown' ? ':warning:' : ':x:';
+  return [section(`${icon} ${threadSummary(result, userId)}`, 'thread_outcome')];
+}
+
+export function threadText(result: SendResult, userId: string): string {
+  return threadSummary(result, userId);
+}
+
+/** Said privately when the thread could not be reached. */
+export function notInChannelNote(channelId: string): string {
+  return (
+    `:information_source: The outcome could not be posted in the thread: the app is not a member of <#${channelId}>. ` +
+    'Add it from the channel’s details (Integrations → Add apps) so outcomes appear in ticket threads.'
+  );
 }

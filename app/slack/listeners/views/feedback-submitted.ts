@@ -3,7 +3,8 @@ import { checkDraft } from '../../../domain/feedback-request.js';
 import type { Services } from '../../services.js';
 import { readContext, readForm } from '../../user-interface/feedback-modal.js';
 import { NO_ACCOUNT, STALE_FORM } from '../../user-interface/notices.js';
-import { messageView, outcomeView, sendingView } from '../../user-interface/outcome.js';
+import { messageView, sendingView } from '../../user-interface/outcome.js';
+import { deliver } from '../../deliver.js';
 
 /** A submission is remembered this long, so Slack's retries and double clicks send once. */
 const SUBMISSION_MEMORY_MS = 24 * 60 * 60 * 1000;
@@ -38,20 +39,17 @@ export function feedbackSubmitted(services: Services) {
       await ack();
       return;
     }
-    const { request, recipient } = prepared.value;
-    await ack({ response_action: 'update', view: sendingView(request, recipient) });
-
+    await ack({ response_action: 'update', view: sendingView(prepared.value.request, prepared.value.recipient) });
     await services.finishing(
-      (async () => {
-        const result = await services.relay.send(account, request, recipient);
-        const shown = await Promise.allSettled([
-          client.views.update({ view_id: view.id, view: outcomeView(result) }),
-          services.respond(context.response_url, result),
-        ]);
-        for (const failure of shown) {
-          if (failure.status === 'rejected') logger.warn(`Could not show a feedback outcome: ${(failure.reason as Error).message}`);
-        }
-      })(),
+      deliver(services, client, logger, account, prepared.value, {
+        user_id: body.user.id,
+        view_id: view.id,
+        response_url: context.response_url,
+        thread:
+          context.channel_id && context.thread_ts
+            ? { channel_id: context.channel_id, thread_ts: context.thread_ts }
+            : undefined,
+      }),
     );
   };
 }

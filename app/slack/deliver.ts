@@ -1,0 +1,71 @@
+import type { Logger } from '@slack/logger';
+import type { WebClient } from '@slack/web-api';
+import type { BusinessAccount, Recipient, SendResult } from '../services/feedback-relay.js';
+import type { FeedbackRequest } from '../domain/feedback-request.js';
+import type { Services } from './services.js';
+import { outcomeView, threadBlocks, threadText, notInChannelNote } from './user-interface/outcome.js';
+
+/** Where the agent started, and so where the outcome must show up. */
+export interface Surfaces {
+  /** The agent who sent it. */
+  user_id: string;
+  /** A modal to turn into the outcome. */
+  view_id?: string;
+  /** A command's or shortcut's response_url: reaches the agent privately anywhere. */
+  response_url?: string;
+  /** The response_url's message (a confirmation) gives way to the outcome. */
+  replace_original?: boolean;
+  /** A ticket thread that gets the outcome as a reply. */
+  thread?: { channel_id: string; thread_ts: string };
+}
+
+const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
+
+/**
+ * The one sending path: relay to Twitter, then show the outcome on every surface the
+ * agent started from. A surface that fails never hides the outcome: the agent is told
+ * privately instead.
+ */
+export async function deliver(
+  services: Services,
+  client: WebClient,
+  logger: Logger,
+  account: BusinessAccount,
+  sending: { request: FeedbackRequest; recipient: Recipient },
+  surfaces: Surfaces,
+): Promise<SendResult> {
+  const result = await services.relay.send(account, sending.request, sending.recipient);
+  const tasks: Array<Promise<unknown>> = [];
+  if (surfaces.view_id) tasks.push(client.views.update({ view_id: surfaces.view_id, view: outcomeView(result) }));
+  if (surfaces.thread) {
+    tasks.push(postInThread(services, client, result, surfaces, surfaces.thread));
+  } else {
+    tasks.push(services.respond(surfaces.response_url, result, { replace: surfaces.replace_original }));
+  }
+  for (const failure of await Promise.allSettled(tasks)) {
+    if (failure.status === 'rejected') logger.warn(`Could not show a feedback outcome: ${(failure.reason as Error).message}`);
+  }
+  return result;
+}
+
+async function postInThread(
+  services: Services,
+  client: WebClient,
+  result: SendResult,
+  surfaces: Surfaces,
+  { channel_id, thread_ts }: NonNullable<Surfaces['thread']>,
+) {
+  try {
+    await client.chat.postMessage({
+      channel: channel_id,
+      thread_ts,
+      text: threadText(result, surfaces.user_id),
+      blocks: threadBlocks(result, surfaces.user_id),
+      unfurl_links: false,
+    });
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (!code || !NOT_A_MEMBER.has(code)) throw error;
+    await services.respond(surfaces.response_url, result, { note: notInChannelNote(channel_id) });
+  }
+}
