@@ -1,11 +1,26 @@
 import fetch, { type Headers } from 'node-fetch';
 import type { FeedbackCreated, TwitterError, TwitterFailure } from '../domain/outcome.js';
-import { authorizationHeader, formEncode } from './oauth.js';
+import { authorizationHeader, formEncode, percentEncode, type SigningInput } from './oauth.js';
 
 /** A business's access token and secret (3-legged OAuth). */
 export interface TwitterTokens {
   access_token: string;
   access_token_secret: string;
+}
+
+/** A request token: what the business's user authorizes on Twitter. */
+export interface RequestToken {
+  oauth_token: string;
+  oauth_token_secret: string;
+  oauth_callback_confirmed: boolean;
+}
+
+/** The access token a request token is exchanged for, and the account it acts for. */
+export interface AccessToken {
+  oauth_token: string;
+  oauth_token_secret: string;
+  user_id: string;
+  screen_name: string;
 }
 
 export interface TwitterUser {
@@ -37,7 +52,20 @@ export interface TwitterClientOptions {
 /** Errors raised before a connection exists: the request cannot have reached Twitter. */
 const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-type Reader<T> = (body: unknown) => T | undefined;
+/** Twitter answers its API in JSON and its OAuth endpoints in form encoding. */
+const PARSERS = {
+  JSON: parseJson,
+  'form-encoded data': (text: string): unknown => Object.fromEntries(new URLSearchParams(text)),
+};
+
+/** How to read a successful answer: `pick` gives undefined when the body is not as expected. */
+interface Reader<T> {
+  format: keyof typeof PARSERS;
+  pick: (body: unknown) => T | undefined;
+}
+
+/** What signs a request along with the consumer. */
+type Signer = Pick<SigningInput, 'token' | 'tokenSecret' | 'oauthParams'>;
 
 export class TwitterClient {
   /**
@@ -60,20 +88,45 @@ export class TwitterClient {
   }
 
   createFeedback(tokens: TwitterTokens, params: Record<string, string>): Promise<TwitterResult<FeedbackCreated>> {
-    return this.call(tokens, 'POST', '/1.1/feedback/create.json', {}, params, readFeedback);
+    return this.call(signedBy(tokens), 'POST', '/1.1/feedback/create.json', {}, params, readFeedback);
   }
 
   /** `timeoutMs` lets a caller inside Slack's 3-second window give up in time. */
   showUser(tokens: TwitterTokens, screenName: string, timeoutMs = this.timeoutMs): Promise<TwitterResult<TwitterUser>> {
-    return this.call(tokens, 'GET', '/1.1/users/show.json', { screen_name: screenName }, undefined, readUser, timeoutMs);
+    const query = { screen_name: screenName };
+    return this.call(signedBy(tokens), 'GET', '/1.1/users/show.json', query, undefined, readUser, timeoutMs);
   }
 
   verifyCredentials(tokens: TwitterTokens): Promise<TwitterResult<TwitterUser>> {
-    return this.call(tokens, 'GET', '/1.1/account/verify_credentials.json', {}, undefined, readUser);
+    return this.call(signedBy(tokens), 'GET', '/1.1/account/verify_credentials.json', {}, undefined, readUser);
+  }
+
+  /** The first step of connecting a business account; `callbackUrl` is where Twitter sends its user back. */
+  requestToken(callbackUrl: string): Promise<TwitterResult<RequestToken>> {
+    const signer = { oauthParams: { oauth_callback: callbackUrl } };
+    return this.call(signer, 'POST', '/oauth/request_token', {}, undefined, readRequestToken);
+  }
+
+  /** Where the business's user goes to authorize the request token. */
+  authorizeUrl(oauthToken: string): string {
+    return `${this.apiUrl}/oauth/authorize?oauth_token=${percentEncode(oauthToken)}`;
+  }
+
+  /** The last step: `verifier` is the oauth_verifier Twitter adds to the callback, or shows as a PIN for `oob`. */
+  accessToken(
+    requestToken: Pick<RequestToken, 'oauth_token' | 'oauth_token_secret'>,
+    verifier: string,
+  ): Promise<TwitterResult<AccessToken>> {
+    const signer = {
+      token: requestToken.oauth_token,
+      tokenSecret: requestToken.oauth_token_secret,
+      oauthParams: { oauth_verifier: verifier },
+    };
+    return this.call(signer, 'POST', '/oauth/access_token', {}, undefined, readAccessToken);
   }
 
   private async call<T>(
-    tokens: TwitterTokens,
+    signer: Signer,
     method: 'GET' | 'POST',
     path: string,
     query: Record<string, string>,
@@ -84,12 +137,11 @@ export class TwitterClient {
     const search = formEncode(query);
     const url = `${this.apiUrl}${path}${search ? `?${search}` : ''}`;
     const headers: Record<string, string> = {
-      accept: 'application/json',
+      ...(read.format === 'JSON' ? { accept: 'application/json' } : {}),
       authorization: authorizationHeader({
+        ...signer,
         consumerKey: this.consumerKey,
         consumerSecret: this.#consumerSecret,
-        token: tokens.access_token,
-        tokenSecret: tokens.access_token_secret,
         method,
         url,
         form,
@@ -116,9 +168,9 @@ export class TwitterClient {
         const text = await response.text().catch(() => '');
         return { ok: false, failure: refused(response.status, text, response.headers), ...meta };
       }
-      const data = read(parseJson(await response.text()));
+      const data = read.pick(PARSERS[read.format](await response.text()));
       if (data !== undefined) return { ok: true, data, ...meta };
-      const detail = `${what} answered HTTP ${response.status} with a body that is not the expected JSON`;
+      const detail = `${what} answered HTTP ${response.status} with a body that is not the expected ${read.format}`;
       return { ok: false, failure: { kind: 'uncertain', detail }, ...meta };
     } catch (error) {
       return { ok: false, failure: this.transportFailure(error, what, controller.signal.aborted && timeoutMs) };
@@ -136,6 +188,10 @@ export class TwitterClient {
     if (timedOutAfter) return { kind: 'uncertain', detail: `${what}: no complete answer within ${timedOutAfter} ms` };
     return { kind: 'uncertain', detail: `${what}: the connection failed after the request was sent (${typeof code === 'string' ? code : 'no code'})` };
   }
+}
+
+function signedBy(tokens: TwitterTokens): Signer {
+  return { token: tokens.access_token, tokenSecret: tokens.access_token_secret };
 }
 
 function responseMeta(headers: Headers): { rateLimit?: RateLimit; serverDate?: Date } {
@@ -200,15 +256,37 @@ function strings<R extends string, O extends string = never>(
   return picked as Record<R, string> & Partial<Record<O, string>>;
 }
 
-const readUser: Reader<TwitterUser> = (body) =>
-  isRecord(body) ? strings(body, ['id_str', 'screen_name', 'name']) : undefined;
+const readUser: Reader<TwitterUser> = {
+  format: 'JSON',
+  pick: (body) => (isRecord(body) ? strings(body, ['id_str', 'screen_name', 'name']) : undefined),
+};
 
-const readFeedback: Reader<FeedbackCreated> = (body) => {
-  if (!isRecord(body) || typeof body.test !== 'boolean') return undefined;
-  const fields = strings(
-    body,
-    ['id', 'type', 'dm_id', 'from_user_id', 'to_user_id'],
-    ['privacy_url', 'external_id', 'question_variant_id', 'display_name', 'created_at', 'updated_at'],
-  );
-  return fields && { ...fields, test: body.test };
+const readFeedback: Reader<FeedbackCreated> = {
+  format: 'JSON',
+  pick: (body) => {
+    if (!isRecord(body) || typeof body.test !== 'boolean') return undefined;
+    const fields = strings(
+      body,
+      ['id', 'type', 'dm_id', 'from_user_id', 'to_user_id'],
+      ['privacy_url', 'external_id', 'question_variant_id', 'display_name', 'created_at', 'updated_at'],
+    );
+    return fields && { ...fields, test: body.test };
+  },
+};
+
+const readRequestToken: Reader<RequestToken> = {
+  format: 'form-encoded data',
+  pick: (body) => {
+    const fields = isRecord(body)
+      ? strings(body, ['oauth_token', 'oauth_token_secret', 'oauth_callback_confirmed'])
+      : undefined;
+    // Unconfirmed, the callback was not bound to the token: OAuth 1.0's session fixation hole, which 1.0a closes.
+    return fields?.oauth_callback_confirmed === 'true' ? { ...fields, oauth_callback_confirmed: true } : undefined;
+  },
+};
+
+const readAccessToken: Reader<AccessToken> = {
+  format: 'form-encoded data',
+  pick: (body) =>
+    isRecord(body) ? strings(body, ['oauth_token', 'oauth_token_secret', 'user_id', 'screen_name']) : undefined,
 };

@@ -4,8 +4,11 @@ import OAuth from 'oauth-1.0a';
 export interface SigningInput {
   consumerKey: string;
   consumerSecret: string;
-  token: string;
-  tokenSecret: string;
+  /** Absent when the consumer signs alone, as it does to ask for a request token. */
+  token?: string;
+  tokenSecret?: string;
+  /** Parameters of a step of the 3-legged flow, such as oauth_callback or oauth_verifier: sent in the header, signed. */
+  oauthParams?: { [name: `oauth_${string}`]: string };
   method: string;
   /** Absolute; a query, if any, must already be percent-encoded. */
   url: string;
@@ -36,12 +39,14 @@ export function authorizationHeader(input: SigningInput): string {
     hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
   });
   const data: OAuth.Data = {
+    // First, so that none of them can stand in for a parameter set here.
+    ...input.oauthParams,
     oauth_consumer_key: input.consumerKey,
     oauth_nonce: input.nonce ?? randomBytes(16).toString('hex'),
     oauth_signature_method: 'HMAC-SHA1',
     oauth_timestamp: input.timestamp ?? Math.floor(Date.now() / 1000),
     oauth_version: '1.0',
-    oauth_token: input.token,
+    ...(input.token === undefined ? {} : { oauth_token: input.token }),
   };
   // The URL parser lower-cases the host and drops a default port, as RFC 5849 wants of
   // the base URL. The library merges parameters into the objects it is given: copies.

@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -92,6 +93,34 @@ function error(status: number, code: number, message: string, headers?: Record<s
 }
 
 const NOT_AUTHENTICATED = error(401, 32, 'Could not authenticate you.');
+const INVALID_TOKEN = error(401, 89, 'Invalid or expired token.');
+
+/** Twitter's OAuth endpoints answer in form encoding, labelled as HTML. */
+function formReply(params: Record<string, string>): Reply {
+  const headers = { 'content-type': 'text/html; charset=utf-8' };
+  return { status: 200, body: new URLSearchParams(params).toString(), headers };
+}
+
+function page(status: number, text: string, headers: Record<string, string> = {}): Reply {
+  return {
+    status,
+    body: `<!DOCTYPE html><html><body><p>${text}</p></body></html>`,
+    headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
+  };
+}
+
+/** A request token between its issue and its exchange. */
+interface PendingToken {
+  secret: string;
+  /** An absolute URL, or `oob` for a PIN shown to the user. */
+  callback: string;
+  /** Set once a user authorizes. */
+  authorized?: { user: string; verifier: string };
+}
+
+function randomToken(): string {
+  return randomBytes(20).toString('base64url');
+}
 
 /** Twitter writes user ids as exact JSON numbers too; a client must read id_str. */
 function userJson(user: SimulatedUser): string {
@@ -126,6 +155,9 @@ export class TwitterSimulator {
 
   private readonly consumers: Map<string, string>;
   private readonly tokens: Map<string, { secret: string; user: string }>;
+  private readonly requestTokens = new Map<string, PendingToken>();
+  /** Who clicks "Authorize app" on /oauth/authorize; null when the user clicks "Cancel" instead. */
+  private authorizer: string | null;
   private readonly users: SimulatedUser[];
   private readonly feedbackLimit: number;
   private readonly revoked = new Set<string>();
@@ -146,6 +178,7 @@ export class TwitterSimulator {
     this.consumers = new Map(Object.entries(options.consumers));
     this.tokens = new Map(Object.entries(options.tokens));
     this.users = [...options.users];
+    this.authorizer = Object.values(options.tokens)[0]?.user ?? options.users[0]?.id_str ?? null;
     this.feedbackLimit = options.feedbackLimit ?? 1000;
     // A client that gives up mid-request leaves nothing to answer.
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res).catch(() => res.destroy()));
@@ -174,6 +207,17 @@ export class TwitterSimulator {
 
   revokeToken(token: string): void {
     this.revoked.add(token);
+  }
+
+  /** From now on, the user at /oauth/authorize authorizes the app as this account. */
+  authorizeAs(userId: string): void {
+    if (!this.userById(userId)) throw new Error(`User ${userId} is not in users`);
+    this.authorizer = userId;
+  }
+
+  /** From now on, the user at /oauth/authorize declines. */
+  denyAuthorization(): void {
+    this.authorizer = null;
   }
 
   failNext(answer: ScriptedAnswer): void {
@@ -260,18 +304,19 @@ export class TwitterSimulator {
     const isForm = contentType?.split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
     const oauth = parseAuthorization(req.headers.authorization);
     const consumerSecret = this.consumers.get(oauth?.oauth_consumer_key ?? '');
-    const token = this.tokens.get(oauth?.oauth_token ?? '');
+    // A request for a request token is signed by the consumer alone: its token secret is empty.
+    const tokenSecret = oauth?.oauth_token === undefined ? '' : this.tokenSecret(oauth.oauth_token);
     const verified =
       body !== undefined &&
       oauth !== undefined &&
       consumerSecret !== undefined &&
-      token !== undefined &&
+      tokenSecret !== undefined &&
       req.headers.host !== undefined &&
       verifySignature(
         { method: req.method ?? 'GET', scheme: 'http', host: req.headers.host, target, contentType, body },
         oauth,
         consumerSecret,
-        token.secret,
+        tokenSecret,
       );
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -286,30 +331,51 @@ export class TwitterSimulator {
     return recorded;
   }
 
-  /** Who sent the request, or Twitter's refusal. */
-  private authenticate(request: RecordedRequest): SimulatedUser | Reply {
+  private tokenSecret(token: string): string | undefined {
+    return (this.tokens.get(token) ?? this.requestTokens.get(token))?.secret;
+  }
+
+  /**
+   * Twitter's refusal of a badly signed request, or undefined. An access token is what
+   * the API takes, a request token what oauth/access_token takes, and no token at all
+   * what oauth/request_token takes.
+   */
+  private authenticate(request: RecordedRequest, token: 'access' | 'request' | 'none'): Reply | undefined {
     const { oauth } = request;
-    const complete = ['oauth_consumer_key', 'oauth_nonce', 'oauth_signature', 'oauth_timestamp', 'oauth_token'].every(
+    const complete = ['oauth_consumer_key', 'oauth_nonce', 'oauth_signature', 'oauth_timestamp'].every(
       (name) => oauth[name] !== undefined,
     );
-    if (!complete || !this.consumers.has(oauth.oauth_consumer_key) || oauth.oauth_signature_method !== 'HMAC-SHA1') {
+    if (!complete || (oauth.oauth_token === undefined) !== (token === 'none')) return NOT_AUTHENTICATED;
+    if (!this.consumers.has(oauth.oauth_consumer_key) || oauth.oauth_signature_method !== 'HMAC-SHA1') {
       return NOT_AUTHENTICATED;
     }
     if (oauth.oauth_version !== undefined && oauth.oauth_version !== '1.0') return NOT_AUTHENTICATED;
-    const token = this.tokens.get(oauth.oauth_token);
-    if (!token || this.revoked.has(oauth.oauth_token)) return error(401, 89, 'Invalid or expired token.');
+    const known =
+      token === 'none' ||
+      (token === 'access'
+        ? this.tokens.has(oauth.oauth_token) && !this.revoked.has(oauth.oauth_token)
+        : this.requestTokens.has(oauth.oauth_token));
+    if (!known) return INVALID_TOKEN;
     if (!request.verified || !/^[0-9]+$/.test(oauth.oauth_timestamp)) return NOT_AUTHENTICATED;
     if (Math.abs(Number(oauth.oauth_timestamp) * 1000 - this.now()) > TIMESTAMP_TOLERANCE_S * 1000) {
       return error(401, 135, 'Timestamp out of bounds.');
     }
-    const nonce = `${oauth.oauth_consumer_key}&${oauth.oauth_token}&${oauth.oauth_nonce}`;
+    const nonce = `${oauth.oauth_consumer_key}&${oauth.oauth_token ?? ''}&${oauth.oauth_nonce}`;
     if (this.nonces.has(nonce)) return NOT_AUTHENTICATED;
     this.nonces.add(nonce);
-    return this.userById(token.user)!;
+    return undefined;
   }
 
   private route(request: RecordedRequest): Reply {
     const endpoint = `${request.method} ${request.path}`;
+    switch (endpoint) {
+      case 'POST /oauth/request_token':
+        return this.authenticate(request, 'none') ?? this.issueRequestToken(request.oauth);
+      case 'GET /oauth/authorize':
+        return this.authorize(request.query.oauth_token);
+      case 'POST /oauth/access_token':
+        return this.authenticate(request, 'request') ?? this.exchange(request.oauth);
+    }
     const handlers: Record<string, (caller: SimulatedUser) => Reply> = {
       'POST /1.1/feedback/create.json': (caller) => this.createFeedback(request.form, caller),
       'GET /1.1/users/show.json': () => this.showUser(request.query),
@@ -317,8 +383,57 @@ export class TwitterSimulator {
     };
     const handler = handlers[endpoint];
     if (!handler) return error(404, 34, 'Sorry, that page does not exist.');
-    const caller = this.authenticate(request);
-    return 'status' in caller ? caller : handler(caller);
+    const refusal = this.authenticate(request, 'access');
+    return refusal ?? handler(this.userById(this.tokens.get(request.oauth.oauth_token)!.user)!);
+  }
+
+  private issueRequestToken(oauth: Record<string, string>): Reply {
+    const callback = oauth.oauth_callback;
+    if (callback === undefined || !(callback === 'oob' || URL.canParse(callback))) return NOT_AUTHENTICATED;
+    const token = randomToken();
+    const secret = randomToken();
+    this.requestTokens.set(token, { secret, callback });
+    return formReply({ oauth_token: token, oauth_token_secret: secret, oauth_callback_confirmed: 'true' });
+  }
+
+  /** The user's visit to the authorize page and their click, in one. */
+  private authorize(token = ''): Reply {
+    const pending = this.requestTokens.get(token);
+    if (!pending) return page(403, 'This page is no longer valid: someone already used the token you provided.');
+    const oob = pending.callback === 'oob';
+    if (this.authorizer === null) {
+      this.requestTokens.delete(token);
+      return oob ? page(200, 'You have not authorized the app.') : redirect(pending.callback, { denied: token });
+    }
+    // Twitter shows a PIN to type in where there is no callback to carry the verifier.
+    const verifier = oob ? String(randomInt(1_000_000, 10_000_000)) : randomToken();
+    pending.authorized = { user: this.authorizer, verifier };
+    return oob
+      ? page(200, `Return to the app and enter this PIN to complete the authorization: <code>${verifier}</code>`)
+      : redirect(pending.callback, { oauth_token: token, oauth_verifier: verifier });
+  }
+
+  private exchange(oauth: Record<string, string>): Reply {
+    const token = oauth.oauth_token;
+    const { authorized } = this.requestTokens.get(token)!;
+    if (!authorized || oauth.oauth_verifier !== authorized.verifier) {
+      return {
+        status: 401,
+        body: 'Error processing your OAuth request: Invalid oauth_verifier parameter',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      };
+    }
+    this.requestTokens.delete(token);
+    const user = this.userById(authorized.user)!;
+    const accessToken = `${user.id_str}-${randomToken()}`;
+    const secret = randomToken();
+    this.tokens.set(accessToken, { secret, user: user.id_str });
+    return formReply({
+      oauth_token: accessToken,
+      oauth_token_secret: secret,
+      user_id: user.id_str,
+      screen_name: user.screen_name,
+    });
   }
 
   private showUser(query: Record<string, string>): Reply {
@@ -387,6 +502,12 @@ export class TwitterSimulator {
     if (form.test !== undefined && form.test !== 'true' && form.test !== 'false') return 'test';
     return undefined;
   }
+}
+
+function redirect(callback: string, params: Record<string, string>): Reply {
+  const location = new URL(callback);
+  for (const [name, value] of Object.entries(params)) location.searchParams.set(name, value);
+  return page(302, 'You are being redirected.', { location: location.href });
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
