@@ -15,6 +15,9 @@ export interface Records {
   delete(workspace: Workspace, key: string): Promise<boolean>;
 }
 
+/** `oldestAt`: when the oldest reservation still filling the window was made; room returns at `oldestAt + windowMs`. */
+export type Reserved = { ok: true } | { ok: false; oldestAt: number };
+
 export interface Store {
   readonly accounts: AccountsRepository;
   /** `namespace` keeps one repository's keys apart from another's: lower-case letters, digits and '-'. */
@@ -24,6 +27,14 @@ export interface Store {
    * shares the store. For idempotency and for reserving a slot.
    */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * A place among at most `limit` reservations of `key` made in the `windowMs` up to
+   * `now` (epoch milliseconds); across every process that shares the store, no more than
+   * `limit` callers ever hold one at once. `id` names the reservation for `release`.
+   */
+  reserve(key: string, limit: number, windowMs: number, now: number, id: string): Promise<Reserved>;
+  /** Gives the place back, for a request that was never sent; false when it was not held. */
+  release(key: string, id: string): Promise<boolean>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -32,6 +43,12 @@ export interface Store {
 interface Backend {
   keyv: Keyv;
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Counting and inserting must be one step for the database, never a read and then a
+   * write from here: two processes would both see room for the last place.
+   */
+  reserve(key: string, limit: number, windowMs: number, now: number, id: string): Promise<Reserved>;
+  release(key: string, id: string): Promise<boolean>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -40,7 +57,8 @@ interface Backend {
 // each other instead of failing at once.
 const BUSY_TIMEOUT_MS = 5_000;
 
-// Expired claims are only taken over one key at a time; the rest are swept this often.
+// Expired claims are only taken over one key at a time, and reservations out of their
+// window are only skipped; both are swept this often.
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 async function openSqlite(url: string): Promise<Backend> {
@@ -57,11 +75,18 @@ async function openSqlite(url: string): Promise<Backend> {
   const sweep = async (now: number) => {
     sweepAt = now + SWEEP_EVERY_MS;
     await adapter.query('DELETE FROM claims WHERE expires_at <= ?', now);
+    await adapter.query('DELETE FROM reservations WHERE expires_at <= ?', now);
   };
   try {
     // The table is the database's own "insert unless present", so two processes on
     // one file cannot both win a claim.
     await adapter.query('CREATE TABLE IF NOT EXISTS claims(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
+    await adapter.query(
+      `CREATE TABLE IF NOT EXISTS reservations(
+         key TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(key, id))`,
+    );
+    await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_time ON reservations(key, at)');
+    await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_expiry ON reservations(expires_at)');
     await sweep(Date.now());
   } catch (error) {
     throw new Error(`Cannot open the SQLite store of STORE_URL (${path}): ${(error as Error).message}`, { cause: error });
@@ -84,6 +109,38 @@ async function openSqlite(url: string): Promise<Backend> {
       );
       return rows.length === 1;
     },
+    async reserve(key, limit, windowMs, now, id) {
+      if (Date.now() >= sweepAt) await sweep(Date.now());
+      for (;;) {
+        // A writing statement holds the database's write lock from its first step, so the
+        // count cannot change before the insert that depends on it.
+        const inserted: unknown[] = await adapter.query(
+          `INSERT INTO reservations(key, id, at, expires_at)
+           SELECT ?, ?, ?, ? WHERE (SELECT count(*) FROM reservations WHERE key = ? AND at > ?) < ?
+           RETURNING id`,
+          key,
+          id,
+          now,
+          now + windowMs,
+          key,
+          now - windowMs,
+          limit,
+        );
+        if (inserted.length === 1) return { ok: true };
+        const [oldest]: Array<{ at: number }> = await adapter.query(
+          'SELECT at FROM reservations WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?',
+          key,
+          now - windowMs,
+          limit - 1,
+        );
+        // Nothing fills the window any more when a place was released in between: try again.
+        if (oldest) return { ok: false, oldestAt: oldest.at };
+      }
+    },
+    async release(key, id) {
+      const rows: unknown[] = await adapter.query('DELETE FROM reservations WHERE key = ? AND id = ? RETURNING id', key, id);
+      return rows.length === 1;
+    },
     async ping() {
       try {
         await adapter.query('SELECT 1');
@@ -96,7 +153,9 @@ async function openSqlite(url: string): Promise<Backend> {
   };
 }
 
-// redis: and postgresql: join here, each with its own atomic claim.
+// redis: and postgresql: join here, each with its own atomic claim and reservation (Redis:
+// a sorted set per key, counted and added to in one Lua script; PostgreSQL: the count and
+// the insert in one transaction under an advisory lock on the key).
 const BACKENDS: Record<string, (url: string) => Promise<Backend>> = {
   'sqlite:': openSqlite,
 };
@@ -119,6 +178,11 @@ const NAMESPACE = /^[a-z][a-z0-9-]*$/;
 function positive(ttlMs: number): number {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`A time to live must be a positive number of milliseconds, not ${ttlMs}`);
   return ttlMs;
+}
+
+function count(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`A limit must be a whole number of at least 1, not ${limit}`);
+  return limit;
 }
 
 function records(keyv: Keyv, namespace: string): Records {
@@ -153,6 +217,12 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       if (!key) throw new Error('A claim key must not be empty');
       return backend.claim(key, positive(ttlMs));
     },
+    async reserve(key, limit, windowMs, now, id) {
+      if (!key || !id) throw new Error('A reservation needs a key and an id');
+      if (!Number.isFinite(now)) throw new RangeError(`Not a time: ${now}`);
+      return backend.reserve(key, count(limit), positive(windowMs), now, id);
+    },
+    release: (key, id) => backend.release(key, id),
     ping: () => (closing ? Promise.resolve(false) : backend.ping()),
     close: () => (closing ??= backend.close()),
   };

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { isUserId } from '../domain/feedback-request.js';
+import {
+  ACCOUNT_DAILY_LIMIT,
+  DAY_MS,
+  accountDailyRefusal,
+  isAllowlisted,
+  pausedRefusal,
+  recipientRefusal,
+  recipientWindowMs,
+  type LimitSettings,
+  type Refusal,
+} from '../domain/limits.js';
+import { workspaceId, type Workspace } from '../store/accounts.js';
+import type { Records, Reserved, Store } from '../store/store.js';
+
+/**
+ * The places one request holds. They count until released: keep them when Twitter sent
+ * the request or may have, release them when it certainly sent nothing.
+ */
+export interface Reservation {
+  readonly id: string;
+  readonly keys: readonly string[];
+}
+
+export interface SendAttempt {
+  workspace: Workspace;
+  /** The business account's Twitter user id. */
+  accountId: string;
+  /** to_user_id. */
+  recipientId: string;
+  /** As the agent typed it, when it was a handle: for the allowlist and for the agent's message. */
+  recipientHandle?: string;
+  settings: LimitSettings;
+  now?: Date;
+}
+
+export type Reserve = { ok: true; reservation: Reservation } | { ok: false; refusal: Refusal };
+
+function userId(value: string, what: string): string {
+  if (!isUserId(value)) throw new Error(`Not a Twitter user id for the ${what}: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * Twitter's send limits, and the workspace's own, taken before feedback/create is called:
+ * a request Twitter would refuse for a limit never leaves, and two agents cannot both
+ * ask one customer at the same moment.
+ */
+export class SendLimits {
+  private readonly pauses: Records;
+  private readonly accountLimit: number;
+
+  /** `accountLimit` stands in for Twitter's 1,000 where a smaller number is wanted. */
+  constructor(
+    private readonly store: Pick<Store, 'reserve' | 'release' | 'records'>,
+    options: { accountLimit?: number } = {},
+  ) {
+    this.pauses = store.records('send-pauses');
+    this.accountLimit = options.accountLimit ?? ACCOUNT_DAILY_LIMIT;
+  }
+
+  async reserve(attempt: SendAttempt): Promise<Reserve> {
+    const { workspace, settings } = attempt;
+    const accountId = userId(attempt.accountId, 'business account');
+    const recipient = { id: userId(attempt.recipientId, 'customer'), handle: attempt.recipientHandle };
+    const now = (attempt.now ?? new Date()).getTime();
+
+    const pausedUntil = await this.pauses.get<number>(workspace, accountId);
+    if (pausedUntil !== undefined && pausedUntil > now) return { ok: false, refusal: pausedRefusal(new Date(pausedUntil)) };
+
+    const id = randomUUID();
+    const account = `send:account:${workspaceId(workspace)}:${accountId}`;
+    const counted = await this.store.reserve(account, this.accountLimit, DAY_MS, now, id);
+    if (!counted.ok) return { ok: false, refusal: accountDailyRefusal(this.accountLimit, new Date(counted.oldestAt + DAY_MS)) };
+    if (isAllowlisted(settings.allowlist, recipient)) return { ok: true, reservation: { id, keys: [account] } };
+
+    const windowMs = recipientWindowMs(settings);
+    const customer = `send:recipient:${workspaceId(workspace)}:${accountId}:${recipient.id}`;
+    let held: Reserved;
+    try {
+      held = await this.store.reserve(customer, 1, windowMs, now, id);
+    } catch (error) {
+      await this.store.release(account, id);
+      throw error;
+    }
+    if (held.ok) return { ok: true, reservation: { id, keys: [account, customer] } };
+    // Refused requests must not use up the account's day.
+    await this.store.release(account, id);
+    return { ok: false, refusal: recipientRefusal(recipient, new Date(held.oldestAt), windowMs) };
+  }
+
+  async release(reservation: Reservation): Promise<void> {
+    await Promise.all(reservation.keys.map((key) => this.store.release(key, reservation.id)));
+  }
+
+  /** After Twitter's rate limit (HTTP 429, code 88): nothing goes out as this account until `until`. */
+  async pauseAccount(workspace: Workspace, accountId: string, until: Date, now = new Date()): Promise<void> {
+    const id = userId(accountId, 'business account');
+    const ttlMs = until.getTime() - now.getTime();
+    if (ttlMs <= 0) return;
+    // Twitter has more than one window; an answer about a shorter one must not lift a longer pause.
+    const current = await this.pauses.get<number>(workspace, id);
+    if (current !== undefined && current >= until.getTime()) return;
+    await this.pauses.set(workspace, id, until.getTime(), ttlMs);
+  }
+}
