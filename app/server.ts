@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { FeedbackRelay } from './services/feedback-relay.js';
 import { AccountSource } from './services/account-source.js';
+import { SendLimits } from './services/send-limits.js';
+import { SettingsSource } from './services/settings.js';
 import { createSlackApp } from './slack/app.js';
 import { responder } from './slack/respond.js';
 import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
@@ -44,11 +46,15 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const app = createSlackApp(
     config.slack,
     {
-      relay: new FeedbackRelay(twitter),
+      relay: new FeedbackRelay(twitter, new SendLimits(store)),
       accounts,
       claim: (key, ttlMs) => store.claim(key, ttlMs),
+      unclaim: (key) => store.unclaim(key),
+      settings: new SettingsSource(store.records('settings'), {
+        privacy_url: config.defaultPrivacyUrl,
+        message: DEFAULT_MESSAGE,
+      }),
       respond: responder(config.slack.apiUrl),
-      defaults: { privacy_url: config.defaultPrivacyUrl, message: DEFAULT_MESSAGE },
       finishing,
       confirmations: {
         async save(teamId, pending) {

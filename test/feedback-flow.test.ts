@@ -265,3 +265,38 @@ test('tokens from the environment work, and the preview uses the name Twitter gi
     await envOnly.close();
   }
 });
+
+test('a customer already asked this week is refused on to_user_id, saying when it becomes possible', async (t) => {
+  const h = harness(t);
+  const first = await h.command();
+  await h.submit(first.view, { ...complete, to_user_id: '@jack' });
+  t.regex(await outcome(h, first.view.id), /Sent/);
+  const second = await h.command();
+  const response = await h.submit(second.view, { ...complete, to_user_id: CUSTOMERS.jack.id_str });
+  const answer = response.json as { response_action: string; errors: Record<string, string> };
+  t.is(answer.response_action, 'errors');
+  t.regex(answer.errors.to_user_id, /already asked/);
+  t.regex(answer.errors.to_user_id, /Next possible/);
+  t.is(h.twitter.feedback.length, 1);
+});
+
+test('after Twitter rate-limits the account, sends stop until its reset time', async (t) => {
+  const h = harness(t);
+  const reset = Math.floor(Date.now() / 1000) + 600;
+  h.twitter.failNext({
+    path: '/1.1/feedback/create.json',
+    status: 429,
+    errors: [{ code: 88, message: 'Rate limit exceeded' }],
+    headers: { 'x-rate-limit-limit': '1000', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) },
+  });
+  const first = await h.command();
+  await h.submit(first.view, { ...complete, to_user_id: CUSTOMERS.jack.id_str });
+  t.regex(await outcome(h, first.view.id), /rate limit/);
+  const second = await h.command();
+  const response = await h.submit(second.view, { ...complete, to_user_id: CUSTOMERS.bigId.id_str });
+  t.is((response.json as Block).response_action, 'update');
+  // Shown to the minute, rounded up so that retrying at the time shown works.
+  const until = new Date(Math.ceil((reset * 1000) / 60_000) * 60_000).toISOString().slice(11, 16);
+  t.regex(allText(response.json), new RegExp(`pause.*Next possible: .*${until} UTC`));
+  t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
+});

@@ -112,6 +112,16 @@ test('claim: the first caller wins until the claim expires', async (t) => {
   await store.close();
 });
 
+test('claim: an unclaimed key can be claimed again, other keys stay held', async (t) => {
+  const store = await open('sqlite://:memory:');
+  t.true(await store.claim('submission:T1:V1', 60_000));
+  t.true(await store.claim('submission:T1:V2', 60_000));
+  await store.unclaim('submission:T1:V1');
+  t.true(await store.claim('submission:T1:V1', 60_000));
+  t.false(await store.claim('submission:T1:V2', 60_000));
+  await store.close();
+});
+
 test('claim: exactly one winner among concurrent calls from two stores on one file', async (t) => {
   const url = fileUrl();
   const [a, b] = await Promise.all([open(url), open(url)]);

@@ -91,6 +91,11 @@ function when(resetAt: Date | undefined): string {
   return resetAt ? ` after ${resetAt.toISOString().slice(11, 16)} UTC` : ' later';
 }
 
+/** Twitter asked the account to stop for a while (HTTP 429 or code 88). */
+export function isRateLimited(failure: TwitterFailure): boolean {
+  return failure.kind === 'refused' && (failure.status === 429 || failure.errors.some((e) => e.code === 88));
+}
+
 export function explain(failure: TwitterFailure): Explanation {
   if (failure.kind === 'unreachable') {
     return {
@@ -105,7 +110,7 @@ export function explain(failure: TwitterFailure): Explanation {
     };
   }
   const codes = failure.errors.map((e) => e.code);
-  if (failure.status === 429 || codes.includes(88)) {
+  if (isRateLimited(failure)) {
     return {
       reason: 'The business account has reached a Twitter rate limit.',
       action: `Try again${when(failure.resetAt)}.`,

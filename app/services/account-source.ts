@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { explain } from '../domain/outcome.js';
+import { isUserId } from '../domain/feedback-request.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
 import type { BusinessAccount } from './feedback-relay.js';
 
@@ -29,7 +30,7 @@ export class AccountSource {
     if (!envTokens) return;
     // Twitter's access tokens begin with the user id; the name arrives with the check.
     const [userId] = envTokens.access_token.split('-');
-    this.envAccount = { user_id: userId, screen_name: '', name: 'Our business', tokens: envTokens };
+    if (isUserId(userId)) this.envAccount = { user_id: userId, screen_name: '', name: 'Our business', tokens: envTokens };
     this.identity = twitter.verifyCredentials(envTokens).then((answer) => {
       if (!answer.ok) {
         warn(`TWITTER_ACCESS_TOKEN was not accepted by Twitter: ${explain(answer.failure).reason}`);

@@ -5,12 +5,17 @@ import {
   type Checked,
   type FeedbackRequest,
 } from '../domain/feedback-request.js';
-import { explain, type Explanation, type FeedbackCreated } from '../domain/outcome.js';
+import type { Refusal } from '../domain/limits.js';
+import { explain, isRateLimited, type Explanation, type FeedbackCreated } from '../domain/outcome.js';
 import { questionText } from '../domain/variants.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
+import type { Reservation, SendLimits } from './send-limits.js';
+import type { WorkspaceSettings } from './settings.js';
 
 /** A handle is looked up before Slack's 3-second window for the submission closes. */
 const LOOKUP_TIMEOUT_MS = 2000;
+/** When Twitter rate-limits without saying until when, the account rests this long. */
+const DEFAULT_PAUSE_MS = 15 * 60 * 1000;
 
 /** A business's Twitter account as the sending path needs it. */
 export interface BusinessAccount {
@@ -24,6 +29,13 @@ export interface Recipient {
   id: string;
   /** How the agent named the customer: "@jack" reads better than a 64-bit id. */
   label: string;
+  /** The screen name, when the agent gave one: the allowlist may name it. */
+  handle?: string;
+}
+
+export interface Prepared {
+  request: FeedbackRequest;
+  recipient: Recipient;
 }
 
 export type SendResult =
@@ -37,14 +49,18 @@ export type SendResult =
     };
 
 /**
- * Turns a checked draft into a feedback/create call on the business's behalf. It holds
- * no Slack knowledge: the listeners give it parameters and show what it answers.
+ * Turns a checked draft into a feedback/create call on the business's behalf, within
+ * Twitter's limits. It holds no Slack knowledge: the listeners give it parameters and
+ * show what it answers.
  */
 export class FeedbackRelay {
-  constructor(private readonly twitter: TwitterClient) {}
+  constructor(
+    private readonly twitter: TwitterClient,
+    private readonly limits: SendLimits,
+  ) {}
 
   /** A handle becomes the numeric id Twitter wants; problems come back on to_user_id. */
-  async prepare(account: BusinessAccount, draft: CheckedDraft): Promise<Checked<{ request: FeedbackRequest; recipient: Recipient }>> {
+  async prepare(account: BusinessAccount, draft: CheckedDraft): Promise<Checked<Prepared>> {
     let recipient: Recipient;
     if (draft.recipient.kind === 'id') {
       recipient = { id: draft.recipient.id, label: draft.recipient.id };
@@ -63,22 +79,46 @@ export class FeedbackRelay {
           },
         };
       }
-      recipient = { id: found.data.id_str, label: `${handle}` };
+      recipient = { id: found.data.id_str, label: handle, handle: draft.recipient.screen_name };
     }
     const checked = toRequest(draft, recipient.id);
     return checked.ok ? { ok: true, value: { request: checked.value, recipient } } : checked;
   }
 
-  async send(account: BusinessAccount, request: FeedbackRequest, recipient: Recipient): Promise<SendResult> {
+  /** Holds a place in every send limit before anything leaves; a refusal says which and until when. */
+  reserve(
+    teamId: string,
+    account: BusinessAccount,
+    prepared: Prepared,
+    settings: Pick<WorkspaceSettings, 'recipient_days' | 'allowlist'>,
+  ): Promise<{ ok: true; reservation: Reservation } | { ok: false; refusal: Refusal }> {
+    return this.limits.reserve({
+      workspace: { teamId },
+      accountId: account.user_id,
+      recipientId: prepared.request.to_user_id,
+      recipientHandle: prepared.recipient.handle,
+      settings: { recipientDays: settings.recipient_days, allowlist: settings.allowlist },
+    });
+  }
+
+  async send(teamId: string, account: BusinessAccount, prepared: Prepared, reservation: Reservation): Promise<SendResult> {
+    const { request, recipient } = prepared;
     const question = questionText(request.type, request.question_variant_id, request.display_name ?? account.name);
     const answer = await this.twitter.createFeedback(account.tokens, formParams(request));
     if (answer.ok) return { status: 'sent', request, recipient, question, feedback: answer.data };
+    const { failure } = answer;
+    // Only a request that certainly sent nothing gives its places back.
+    if (failure.kind !== 'uncertain') await this.limits.release(reservation);
+    if (failure.kind === 'refused' && isRateLimited(failure)) {
+      const until = failure.resetAt ?? new Date(Date.now() + DEFAULT_PAUSE_MS);
+      await this.limits.pauseAccount({ teamId }, account.user_id, until);
+    }
     return {
-      status: answer.failure.kind === 'uncertain' ? 'unknown' : 'not_sent',
+      status: failure.kind === 'uncertain' ? 'unknown' : 'not_sent',
       request,
       recipient,
       question,
-      explanation: explain(answer.failure),
+      explanation: explain(failure),
     };
   }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
-import type { BusinessAccount, Recipient, SendResult } from '../services/feedback-relay.js';
-import type { FeedbackRequest } from '../domain/feedback-request.js';
+import type { SendResult } from '../services/feedback-relay.js';
+import type { Sending } from './admit.js';
 import type { Services } from './services.js';
 import { outcomeView, threadBlocks, threadText, notInChannelNote } from './user-interface/outcome.js';
 
@@ -30,11 +30,10 @@ export async function deliver(
   services: Services,
   client: WebClient,
   logger: Logger,
-  account: BusinessAccount,
-  sending: { request: FeedbackRequest; recipient: Recipient },
+  sending: Sending,
   surfaces: Surfaces,
 ): Promise<SendResult> {
-  const result = await services.relay.send(account, sending.request, sending.recipient);
+  const result = await services.relay.send(sending.teamId, sending.account, sending.prepared, sending.reservation);
   const tasks: Array<Promise<unknown>> = [];
   if (surfaces.view_id) tasks.push(client.views.update({ view_id: surfaces.view_id, view: outcomeView(result) }));
   if (surfaces.thread) {

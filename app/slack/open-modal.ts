@@ -21,10 +21,14 @@ export async function openFeedbackModal(services: Services, client: WebClient, o
     await client.views.open({ trigger_id: opening.trigger_id, view: messageView(NO_ACCOUNT.title, NO_ACCOUNT.text) });
     return;
   }
+  const settings = await services.settings.forWorkspace(opening.team_id);
   const defined = Object.fromEntries(Object.entries(opening.prefill ?? {}).filter(([, v]) => v !== undefined));
   const form = formFrom({
-    message: services.defaults.message,
-    privacy_url: services.defaults.privacy_url,
+    type: settings.type,
+    question_variant_id: String(settings.question_variant_id),
+    message: settings.message,
+    privacy_url: settings.privacy_url,
+    display_name: settings.display_name,
     ...defined,
   });
   await client.views.open({

@@ -1,6 +1,7 @@
 import type { BusinessAccount, FeedbackRelay } from '../services/feedback-relay.js';
 import type { SendResult } from '../services/feedback-relay.js';
 import type { RawDraft } from '../domain/feedback-request.js';
+import type { SettingsSource } from '../services/settings.js';
 import type { RespondOptions } from './respond.js';
 
 export interface PendingConfirmation {
@@ -17,6 +18,8 @@ export interface Services {
   accounts: { forWorkspace(teamId: string): Promise<BusinessAccount | undefined> };
   /** First caller wins: a submission Slack delivers twice is sent once. */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  unclaim(key: string): Promise<void>;
+  settings: SettingsSource;
   /** Tells the agent privately in the channel they started from. */
   respond(responseUrl: string | undefined, result: SendResult, options?: RespondOptions): Promise<void>;
   /** One-line commands waiting for the agent's Send or Edit. */
@@ -24,7 +27,6 @@ export interface Services {
     save(teamId: string, pending: PendingConfirmation): Promise<string>;
     load(teamId: string, id: string): Promise<PendingConfirmation | undefined>;
   };
-  defaults: { privacy_url?: string; message: string };
   /** Work that goes on after Slack was answered; shutdown waits for it. */
   finishing<T>(work: Promise<T>): Promise<T>;
 }

@@ -27,6 +27,8 @@ export interface Store {
    * shares the store. For idempotency and for reserving a slot.
    */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Lets the key be claimed again: the claimed work turned out not to happen. */
+  unclaim(key: string): Promise<void>;
   /**
    * A place among at most `limit` reservations of `key` made in the `windowMs` up to
    * `now` (epoch milliseconds); across every process that shares the store, no more than
@@ -43,6 +45,7 @@ export interface Store {
 interface Backend {
   keyv: Keyv;
   claim(key: string, ttlMs: number): Promise<boolean>;
+  unclaim(key: string): Promise<void>;
   /**
    * Counting and inserting must be one step for the database, never a read and then a
    * write from here: two processes would both see room for the last place.
@@ -108,6 +111,9 @@ async function openSqlite(url: string): Promise<Backend> {
         now,
       );
       return rows.length === 1;
+    },
+    async unclaim(key) {
+      await adapter.query('DELETE FROM claims WHERE key = ?', key);
     },
     async reserve(key, limit, windowMs, now, id) {
       if (Date.now() >= sweepAt) await sweep(Date.now());
@@ -217,6 +223,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       if (!key) throw new Error('A claim key must not be empty');
       return backend.claim(key, positive(ttlMs));
     },
+    unclaim: (key) => backend.unclaim(key),
     async reserve(key, limit, windowMs, now, id) {
       if (!key || !id) throw new Error('A reservation needs a key and an id');
       if (!Number.isFinite(now)) throw new RangeError(`Not a time: ${now}`);

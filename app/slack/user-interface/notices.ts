@@ -14,3 +14,5 @@ export const STALE_FORM = {
 /** Prefilled DM text: it must read well on its own, for clients that show no card. */
 export const DEFAULT_MESSAGE =
   'Thanks for reaching out to us! Would you take a few seconds to tell us how we did?';
+
+export const LIMIT_REACHED = { title: 'Not sent' };

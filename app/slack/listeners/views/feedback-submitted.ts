@@ -1,13 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { checkDraft } from '../../../domain/feedback-request.js';
+import { admit } from '../../admit.js';
+import { deliver } from '../../deliver.js';
 import type { Services } from '../../services.js';
 import { readContext, readForm } from '../../user-interface/feedback-modal.js';
-import { NO_ACCOUNT, STALE_FORM } from '../../user-interface/notices.js';
+import { NO_ACCOUNT, STALE_FORM, LIMIT_REACHED } from '../../user-interface/notices.js';
 import { messageView, sendingView } from '../../user-interface/outcome.js';
-import { deliver } from '../../deliver.js';
-
-/** A submission is remembered this long, so Slack's retries and double clicks send once. */
-const SUBMISSION_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 export function feedbackSubmitted(services: Services) {
   return async ({ ack, body, view, client, logger }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
@@ -19,37 +16,40 @@ export function feedbackSubmitted(services: Services) {
       await ack({ response_action: 'update', view: messageView(STALE_FORM.title, STALE_FORM.text) });
       return;
     }
-    const checked = checkDraft(readForm(view.state.values));
-    if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: checked.errors });
-      return;
+    const admission = await admit(services, teamId, readForm(view.state.values), view.id);
+    switch (admission.kind) {
+      case 'invalid':
+        await ack({ response_action: 'errors', errors: admission.errors });
+        return;
+      case 'no_account':
+        await ack({ response_action: 'update', view: messageView(NO_ACCOUNT.title, NO_ACCOUNT.text) });
+        return;
+      case 'duplicate':
+        await ack();
+        return;
+      case 'refused':
+        // A customer's limit is about the field the agent can change; the account's is not.
+        await ack(
+          admission.refusal.rule.startsWith('recipient')
+            ? { response_action: 'errors', errors: { to_user_id: admission.refusal.message } }
+            : { response_action: 'update', view: messageView(LIMIT_REACHED.title, admission.refusal.message) },
+        );
+        return;
+      case 'ready': {
+        const { sending } = admission;
+        await ack({ response_action: 'update', view: sendingView(sending.prepared.request, sending.prepared.recipient) });
+        await services.finishing(
+          deliver(services, client, logger, sending, {
+            user_id: body.user.id,
+            view_id: view.id,
+            response_url: context.response_url,
+            thread:
+              context.channel_id && context.thread_ts
+                ? { channel_id: context.channel_id, thread_ts: context.thread_ts }
+                : undefined,
+          }),
+        );
+      }
     }
-    const account = await services.accounts.forWorkspace(teamId);
-    if (!account) {
-      await ack({ response_action: 'update', view: messageView(NO_ACCOUNT.title, NO_ACCOUNT.text) });
-      return;
-    }
-    const prepared = await services.relay.prepare(account, checked.value);
-    if (!prepared.ok) {
-      await ack({ response_action: 'errors', errors: prepared.errors });
-      return;
-    }
-    if (!(await services.claim(`submission:${teamId}:${view.id}`, SUBMISSION_MEMORY_MS))) {
-      // The first delivery of this submission is already sending it.
-      await ack();
-      return;
-    }
-    await ack({ response_action: 'update', view: sendingView(prepared.value.request, prepared.value.recipient) });
-    await services.finishing(
-      deliver(services, client, logger, account, prepared.value, {
-        user_id: body.user.id,
-        view_id: view.id,
-        response_url: context.response_url,
-        thread:
-          context.channel_id && context.thread_ts
-            ? { channel_id: context.channel_id, thread_ts: context.thread_ts }
-            : undefined,
-      }),
-    );
   };
 }
