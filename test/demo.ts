@@ -5,6 +5,7 @@
  */
 import type { SimulatedView } from './simulators/slack.js';
 import { CUSTOMERS, Harness } from './support/harness.js';
+import { messageShortcutBody } from './support/slack-requests.js';
 
 type Block = Record<string, any>;
 
@@ -115,6 +116,30 @@ async function main(): Promise<void> {
     printModal(outcome.args.view as SimulatedView);
     const told = await h.slack.waitForCall('response_url');
     out(`   And in #support, only to the agent (ephemeral): ${(told.args as Block).text}`);
+
+    step('6. On a ticket thread, the agent uses the message shortcut "Request Twitter feedback"');
+    const ticket = {
+      ts: '1700000000.000100',
+      bot_id: 'B0ZENDESK',
+      text: 'Ticket solved',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'Ticket #777 solved' } },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: '<https://acme.zendesk.com/agent/tickets/777|Ticket 777>: parcel found. Requester <https://x.com/bigid|@bigid>' },
+        },
+      ],
+    };
+    out(`   The message (from a ticketing bot): ${JSON.stringify(ticket.blocks.map((b) => b.text.text))}`);
+    const shortcutUrl = h.slack.responseUrl();
+    const { view: prefilled } = await h.open((triggerId) =>
+      messageShortcutBody({ message: ticket, responseUrl: shortcutUrl, triggerId }),
+    );
+    out('   The modal opens prefilled from the message:');
+    printModal(prefilled);
+    await h.submit(prefilled, { message: 'Glad we found your parcel! How did we do?' });
+    const reply = await h.slack.waitForCall('chat.postMessage');
+    out(`   Replied in the ticket thread (thread_ts ${(reply.args as Block).thread_ts}): ${(reply.args as Block).text}`);
   } finally {
     await h.close();
   }

@@ -27,6 +27,6 @@ export interface Services {
     save(teamId: string, pending: PendingConfirmation): Promise<string>;
     load(teamId: string, id: string): Promise<PendingConfirmation | undefined>;
   };
-  /** Work that goes on after Slack was answered; shutdown waits for it. */
+  /** Tracks work that goes on after Slack was answered, so that shutdown waits for it. */
   finishing<T>(work: Promise<T>): Promise<T>;
 }

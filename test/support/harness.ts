@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadConfig, type Env } from '../../app/config.js';
 import { startApp, type RunningApp } from '../../app/server.js';
 import { openStore } from '../../app/store/store.js';
-import { DEFAULTS, SlackSimulator, type RecordedCall, type SimulatedView } from '../simulators/slack.js';
+import { DEFAULTS, SlackSimulator, type SimulatedView } from '../simulators/slack.js';
 import { TwitterSimulator, type SimulatedUser } from '../simulators/twitter.js';
 import {
   blockActionsBody,
@@ -103,15 +103,19 @@ export class Harness {
   }
 
   /** `/feedback` typed in the default channel; resolves with the modal Slack opened. */
-  async command(text = ''): Promise<{ response: AppResponse; view: SimulatedView; call: RecordedCall; responseUrl: string }> {
-    const since = this.slack.calls.length;
+  async command(text = ''): Promise<{ response: AppResponse; view: SimulatedView; responseUrl: string }> {
     const responseUrl = this.slack.responseUrl();
-    const response = await this.post(
-      slashCommandBody({ text, responseUrl, triggerId: this.slack.issueTriggerId() }),
-    );
+    const opened = await this.open((triggerId) => slashCommandBody({ text, responseUrl, triggerId }));
+    return { ...opened, responseUrl };
+  }
+
+  /** Sends what `body` builds with a fresh trigger id; resolves with the modal the app opened. */
+  async open(body: (triggerId: string) => URLSearchParams): Promise<{ response: AppResponse; view: SimulatedView }> {
+    const since = this.slack.calls.length;
+    const response = await this.post(body(this.slack.issueTriggerId()));
     const call = await this.slack.waitForCall('views.open', (c) => c.seq >= since);
     if (!call.response.ok) throw new Error(`views.open failed: ${JSON.stringify(call.response)}`);
-    return { response, view: call.response.view as SimulatedView, call, responseUrl };
+    return { response, view: call.response.view as SimulatedView };
   }
 
   /** The agent changes one field that dispatches an action; resolves with the updated view. */

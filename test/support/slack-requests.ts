@@ -305,3 +305,99 @@ export function viewSubmissionBody(view: SimulatedView, options: ViewSubmissionO
     enterprise: null,
   });
 }
+
+export interface MessageShortcutOptions extends Actor {
+  callbackId?: string;
+  channelId?: string;
+  channelName?: string;
+  /** The message the shortcut was used on, as Slack describes it. */
+  message: Fields & { ts: string };
+  responseUrl: string;
+  triggerId?: string;
+}
+
+/** A message shortcut ("message_action") used on a message. */
+export function messageShortcutBody(options: MessageShortcutOptions): URLSearchParams {
+  const who = actor(options);
+  return payloadBody({
+    type: 'message_action',
+    token: VERIFICATION_TOKEN,
+    action_ts: (Date.now() / 1000).toFixed(6),
+    team: { id: who.teamId, domain: who.teamDomain },
+    user: user(who),
+    channel: { id: options.channelId ?? DEFAULTS.channelId, name: options.channelName ?? DEFAULTS.channelName },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: options.callbackId ?? 'request_feedback',
+    trigger_id: options.triggerId ?? unissuedTriggerId(),
+    response_url: options.responseUrl,
+    message_ts: options.message.ts,
+    message: { type: 'message', ...options.message },
+  });
+}
+
+export interface GlobalShortcutOptions extends Actor {
+  callbackId?: string;
+  triggerId?: string;
+}
+
+/** A global shortcut, from the shortcuts menu: no channel, no response_url. */
+export function globalShortcutBody(options: GlobalShortcutOptions = {}): URLSearchParams {
+  const who = actor(options);
+  return payloadBody({
+    type: 'shortcut',
+    token: VERIFICATION_TOKEN,
+    action_ts: (Date.now() / 1000).toFixed(6),
+    team: { id: who.teamId, domain: who.teamDomain },
+    user: { id: who.userId, username: who.userName, team_id: who.teamId },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: options.callbackId ?? 'send_feedback',
+    trigger_id: options.triggerId ?? unissuedTriggerId(),
+  });
+}
+
+export interface MessageButtonOptions extends Actor {
+  /** The blocks of the (ephemeral) message holding the button. */
+  blocks: Fields[];
+  actionId: string;
+  channelId?: string;
+  responseUrl: string;
+  triggerId?: string;
+}
+
+/** A click on a button in an ephemeral message, such as a confirmation. */
+export function messageButtonBody(options: MessageButtonOptions): URLSearchParams {
+  const who = actor(options);
+  const block = options.blocks.find(
+    (b) => Array.isArray(b.elements) && b.elements.some((e) => isFields(e) && e.action_id === options.actionId),
+  );
+  if (!block) throw new Error(`no button ${options.actionId} in the message`);
+  const button = (block.elements as Fields[]).find((e) => e.action_id === options.actionId)!;
+  const channelId = options.channelId ?? DEFAULTS.channelId;
+  return payloadBody({
+    type: 'block_actions',
+    user: user(who),
+    api_app_id: who.apiAppId,
+    token: VERIFICATION_TOKEN,
+    container: { type: 'message', message_ts: (Date.now() / 1000).toFixed(6), channel_id: channelId, is_ephemeral: true },
+    trigger_id: options.triggerId ?? unissuedTriggerId(),
+    team: { id: who.teamId, domain: who.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channelId, name: DEFAULTS.channelName },
+    state: { values: {} },
+    response_url: options.responseUrl,
+    actions: [
+      {
+        type: 'button',
+        action_id: button.action_id,
+        block_id: block.block_id,
+        text: button.text,
+        value: button.value,
+        ...(button.style ? { style: button.style } : {}),
+        action_ts: (Date.now() / 1000).toFixed(6),
+      },
+    ],
+  });
+}

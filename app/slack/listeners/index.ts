@@ -8,10 +8,14 @@ import { CONFIRM_EDIT, CONFIRM_SEND } from '../user-interface/confirmation.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { feedbackSubmitted } from './views/feedback-submitted.js';
 import { SEND_FEEDBACK_SHORTCUT, sendFeedbackShortcut } from './shortcuts/send-feedback.js';
+import { REQUEST_FEEDBACK_SHORTCUT, requestFeedbackShortcut } from './shortcuts/request-feedback.js';
 
 export function registerListeners(app: App, services: Services): void {
+  // Listeners go on after ack(); shutdown waits for every one of them to finish.
+  app.use(({ next }) => services.finishing(next()));
   app.command('/feedback', feedbackCommand(services));
   app.shortcut({ type: 'shortcut', callback_id: SEND_FEEDBACK_SHORTCUT }, sendFeedbackShortcut(services));
+  app.shortcut({ type: 'message_action', callback_id: REQUEST_FEEDBACK_SHORTCUT }, requestFeedbackShortcut(services));
   app.action({ type: 'block_actions', action_id: PREVIEW_ACTIONS }, feedbackFormChanged);
   app.action<BlockButtonAction>(CONFIRM_SEND, confirmationSend(services));
   app.action<BlockButtonAction>(CONFIRM_EDIT, confirmationEdit(services));

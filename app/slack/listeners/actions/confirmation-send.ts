@@ -32,13 +32,11 @@ export function confirmationSend(services: Services) {
         return;
       case 'ready':
         await respond({ replace_original: true, text: ':hourglass_flowing_sand: Sending…' });
-        await services.finishing(
-          deliver(services, client, logger, admission.sending, {
-            user_id: body.user.id,
-            response_url: body.response_url,
-            replace_original: true,
-          }),
-        );
+        await deliver(services, client, logger, admission.sending, {
+          user_id: body.user.id,
+          response_url: body.response_url,
+          replace_original: true,
+        });
     }
   };
 }

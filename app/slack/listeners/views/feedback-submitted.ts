@@ -38,17 +38,15 @@ export function feedbackSubmitted(services: Services) {
       case 'ready': {
         const { sending } = admission;
         await ack({ response_action: 'update', view: sendingView(sending.prepared.request, sending.prepared.recipient) });
-        await services.finishing(
-          deliver(services, client, logger, sending, {
-            user_id: body.user.id,
-            view_id: view.id,
-            response_url: context.response_url,
-            thread:
-              context.channel_id && context.thread_ts
-                ? { channel_id: context.channel_id, thread_ts: context.thread_ts }
-                : undefined,
-          }),
-        );
+        await deliver(services, client, logger, sending, {
+          user_id: body.user.id,
+          view_id: view.id,
+          response_url: context.response_url,
+          thread:
+            context.channel_id && context.thread_ts
+              ? { channel_id: context.channel_id, thread_ts: context.thread_ts }
+              : undefined,
+        });
       }
     }
   };
