@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { FeedbackRelay } from './services/feedback-relay.js';
 import { AccountSource } from './services/account-source.js';
 import { SendLimits } from './services/send-limits.js';
+import { SendLog } from './services/send-log.js';
 import { SettingsSource } from './services/settings.js';
 import { createSlackApp } from './slack/app.js';
 import { responder } from './slack/respond.js';
@@ -50,6 +51,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       accounts,
       claim: (key, ttlMs) => store.claim(key, ttlMs),
       unclaim: (key) => store.unclaim(key),
+      log: new SendLog(store.records('sends')),
       settings: new SettingsSource(store.records('settings'), {
         privacy_url: config.defaultPrivacyUrl,
         message: DEFAULT_MESSAGE,

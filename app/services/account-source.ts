@@ -1,19 +1,21 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { explain } from '../domain/outcome.js';
 import { isUserId } from '../domain/feedback-request.js';
+import { explain } from '../domain/outcome.js';
+import type { AccountSummary } from '../store/accounts.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
 import type { BusinessAccount } from './feedback-relay.js';
 
 export interface StoredAccounts {
-  list(workspace: { teamId: string }): Promise<Array<{ user_id: string }>>;
+  list(workspace: { teamId: string }): Promise<AccountSummary[]>;
   get(workspace: { teamId: string }, userId: string): Promise<BusinessAccount | undefined>;
+  needsReconnect(workspace: { teamId: string }, userId: string, flag: boolean): Promise<boolean>;
 }
 
 /** How long a command may wait for the environment account's name before going on. */
 const IDENTITY_WAIT_MS = 1000;
 
 /**
- * The account a workspace sends as: one it connected, or else the tokens given in the
+ * The accounts a workspace sends as: those it connected, or else the tokens given in the
  * environment for a single-workspace install. The environment's account learns its
  * name from Twitter once, in the background, so start-up never waits on Twitter.
  */
@@ -41,10 +43,28 @@ export class AccountSource {
     });
   }
 
-  async forWorkspace(teamId: string): Promise<BusinessAccount | undefined> {
-    const workspace = { teamId };
-    const [first] = await this.stored.list(workspace);
-    if (first) return this.stored.get(workspace, first.user_id);
+  /** The connected accounts, without tokens; the environment's when none is stored. */
+  async list(teamId: string): Promise<AccountSummary[]> {
+    const stored = await this.stored.list({ teamId });
+    if (stored.length) return stored;
+    const env = await this.fromEnvironment();
+    return env ? [{ user_id: env.user_id, screen_name: env.screen_name, name: env.name, added_at: '', needs_reconnect: false }] : [];
+  }
+
+  /** The account to send as: the one named, else the workspace's first. */
+  async forWorkspace(teamId: string, userId?: string): Promise<BusinessAccount | undefined> {
+    const stored = await this.stored.list({ teamId });
+    const chosen = stored.find((a) => a.user_id === userId) ?? stored[0];
+    if (chosen) return this.stored.get({ teamId }, chosen.user_id);
+    return this.fromEnvironment();
+  }
+
+  /** Twitter refused the account's tokens: admins see it must be connected again. */
+  async needsReconnect(teamId: string, userId: string): Promise<void> {
+    await this.stored.needsReconnect({ teamId }, userId, true);
+  }
+
+  private async fromEnvironment(): Promise<BusinessAccount | undefined> {
     await Promise.race([this.identity, delay(IDENTITY_WAIT_MS, undefined, { ref: false })]);
     return this.envAccount;
   }

@@ -1,18 +1,31 @@
 import { checkDraft, type FieldErrors, type RawDraft } from '../domain/feedback-request.js';
 import type { Refusal } from '../domain/limits.js';
 import type { BusinessAccount, Prepared } from '../services/feedback-relay.js';
+import { maySend, type Directory } from '../services/permissions.js';
 import type { Reservation } from '../services/send-limits.js';
 import type { Services } from './services.js';
 
 /** Everything a send needs once it has been let through. */
 export interface Sending {
   teamId: string;
+  userId: string;
   account: BusinessAccount;
   prepared: Prepared;
   reservation: Reservation;
 }
 
+export interface Submission {
+  teamId: string;
+  userId: string;
+  raw: RawDraft;
+  /** Names this submission, so that a second delivery of it is recognised. */
+  key: string;
+  /** The business account chosen under "Send as", if any. */
+  accountId?: string;
+}
+
 export type Admission =
+  | { kind: 'forbidden' }
   | { kind: 'invalid'; errors: FieldErrors }
   | { kind: 'no_account' }
   /** This submission is already being sent: a retry or a double click. */
@@ -24,26 +37,28 @@ export type Admission =
 const SUBMISSION_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The gate every entry point's submission passes, in order: the parameters' rules, the
- * workspace's account, the recipient's id, once only, and within the send limits.
- * Nothing reaches Twitter's feedback/create unless this answers `ready`.
+ * The gate every entry point's submission passes, in order: who may send, the
+ * parameters' rules, the workspace's account, the recipient's id, once only, and within
+ * the send limits. Nothing reaches Twitter's feedback/create unless this answers `ready`.
  */
-export async function admit(services: Services, teamId: string, raw: RawDraft, submissionKey: string): Promise<Admission> {
-  const checked = checkDraft(raw);
+export async function admit(services: Services, directory: Directory, submission: Submission): Promise<Admission> {
+  const { teamId, userId } = submission;
+  const settings = await services.settings.forWorkspace(teamId);
+  if (!(await maySend(settings, userId, directory))) return { kind: 'forbidden' };
+  const checked = checkDraft(submission.raw);
   if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
-  const account = await services.accounts.forWorkspace(teamId);
+  const account = await services.accounts.forWorkspace(teamId, submission.accountId);
   if (!account) return { kind: 'no_account' };
   const prepared = await services.relay.prepare(account, checked.value);
   if (!prepared.ok) return { kind: 'invalid', errors: prepared.errors };
 
-  const claim = `submission:${teamId}:${submissionKey}`;
+  const claim = `submission:${teamId}:${submission.key}`;
   if (!(await services.claim(claim, SUBMISSION_MEMORY_MS))) return { kind: 'duplicate' };
-  const settings = await services.settings.forWorkspace(teamId);
   const reserved = await services.relay.reserve(teamId, account, prepared.value, settings);
   if (!reserved.ok) {
     // Nothing goes out, so the same submission may be tried again once the limit allows.
     await services.unclaim(claim);
     return { kind: 'refused', refusal: reserved.refusal };
   }
-  return { kind: 'ready', sending: { teamId, account, prepared: prepared.value, reservation: reserved.reservation } };
+  return { kind: 'ready', sending: { teamId, userId, account, prepared: prepared.value, reservation: reserved.reservation } };
 }

@@ -33,7 +33,11 @@ export async function deliver(
   sending: Sending,
   surfaces: Surfaces,
 ): Promise<SendResult> {
-  const result = await services.relay.send(sending.teamId, sending.account, sending.prepared, sending.reservation);
+  const { teamId, account } = sending;
+  const record = await services.log.begin(teamId, sending.userId, account.user_id, sending.prepared);
+  const result = await services.relay.send(teamId, account, sending.prepared, sending.reservation);
+  await services.log.settle(teamId, record, result);
+  if (result.status !== 'sent' && result.explanation.reconnect) await services.accounts.needsReconnect(teamId, account.user_id);
   const tasks: Array<Promise<unknown>> = [];
   if (surfaces.view_id) tasks.push(client.views.update({ view_id: surfaces.view_id, view: outcomeView(result) }));
   if (surfaces.thread) {

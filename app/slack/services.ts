@@ -1,4 +1,6 @@
-import type { BusinessAccount, FeedbackRelay } from '../services/feedback-relay.js';
+import type { FeedbackRelay } from '../services/feedback-relay.js';
+import type { AccountSource } from '../services/account-source.js';
+import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
 import type { RawDraft } from '../domain/feedback-request.js';
 import type { SettingsSource } from '../services/settings.js';
@@ -15,7 +17,8 @@ export interface PendingConfirmation {
 /** What the listeners work with; built once at start-up. */
 export interface Services {
   relay: FeedbackRelay;
-  accounts: { forWorkspace(teamId: string): Promise<BusinessAccount | undefined> };
+  accounts: AccountSource;
+  log: SendLog;
   /** First caller wins: a submission Slack delivers twice is sent once. */
   claim(key: string, ttlMs: number): Promise<boolean>;
   unclaim(key: string): Promise<void>;

@@ -5,7 +5,7 @@ import { truncate } from './text.js';
 
 export const FEEDBACK_MODAL = 'feedback';
 /** Every action that changes what the preview shows. */
-export const PREVIEW_ACTIONS = /^(type|question_variant_id\.(csat|nps)|display_name)$/;
+export const PREVIEW_ACTIONS = /^(type|question_variant_id\.(csat|nps)|display_name|send_as)$/;
 /** Slack's ceiling for any plain_text_input, below Twitter's 10,000 for a DM. */
 const SLACK_INPUT_MAX = 3000;
 const OPTION_TEXT_MAX = 75;
@@ -25,6 +25,8 @@ export interface FeedbackForm {
   external_id?: string;
   display_name?: string;
   test: boolean;
+  /** The business account chosen under "Send as" (its Twitter user id). */
+  send_as?: string;
   /** Said under a field that could not be prefilled, in place of its usual hint. */
   hints?: Partial<Record<'to_user_id' | 'external_id', string>>;
 }
@@ -38,6 +40,8 @@ export interface ModalContext {
   thread_ts?: string;
   /** The business account's Twitter name: the preview's fallback display name. */
   business_name: string;
+  /** Set when the workspace has several accounts: the agent picks one under "Send as". */
+  accounts?: Array<{ user_id: string; screen_name: string; name: string }>;
 }
 
 export function variantOption(type: FeedbackType, id: number, displayName: string): PlainTextOption {
@@ -93,6 +97,25 @@ function previewBlocks(form: FeedbackForm, businessName: string): KnownBlock[] {
   ];
 }
 
+function sendAsBlock(accounts: NonNullable<ModalContext['accounts']>, chosen: string | undefined): KnownBlock {
+  const options: PlainTextOption[] = accounts.map((a) => ({
+    text: { type: 'plain_text', text: truncate(`@${a.screen_name} (${a.name})`, OPTION_TEXT_MAX) },
+    value: a.user_id,
+  }));
+  return {
+    type: 'input',
+    block_id: 'send_as',
+    dispatch_action: true,
+    label: { type: 'plain_text', text: 'Send as' },
+    element: {
+      type: 'static_select',
+      action_id: 'send_as',
+      options,
+      initial_option: options.find((o) => o.value === chosen) ?? options[0],
+    },
+  };
+}
+
 export function feedbackModal(form: FeedbackForm, context: ModalContext): ModalView {
   const variants = variantsOf(form.type).map((v) => variantOption(form.type, v.id, form.display_name || context.business_name));
   const testOption: PlainTextOption = {
@@ -107,6 +130,7 @@ export function feedbackModal(form: FeedbackForm, context: ModalContext): ModalV
     submit: { type: 'plain_text', text: 'Send' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
+      ...(context.accounts && context.accounts.length > 1 ? [sendAsBlock(context.accounts, form.send_as)] : []),
       textInput('to_user_id', 'Customer', form.to_user_id, {
         placeholder: '@handle or numeric user id',
         hint: form.hints?.to_user_id ?? 'Their Twitter @handle, or their numeric user id.',
@@ -213,6 +237,11 @@ export function readForm(values: StateValues): RawDraft {
   };
 }
 
+/** The account chosen under "Send as", when the form offers the choice. */
+export function readSendAs(values: StateValues): string | undefined {
+  return selected(values, 'send_as');
+}
+
 export function readContext(privateMetadata: unknown): ModalContext | undefined {
   if (typeof privateMetadata !== 'string') return undefined;
   try {
@@ -224,6 +253,9 @@ export function readContext(privateMetadata: unknown): ModalContext | undefined 
       channel_id: stringOf(parsed.channel_id),
       response_url: stringOf(parsed.response_url),
       thread_ts: stringOf(parsed.thread_ts),
+      accounts: Array.isArray(parsed.accounts)
+        ? parsed.accounts.filter((a) => typeof a?.user_id === 'string' && typeof a.screen_name === 'string' && typeof a.name === 'string')
+        : undefined,
     };
   } catch {
     return undefined;

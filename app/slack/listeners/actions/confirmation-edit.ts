@@ -15,6 +15,7 @@ export function confirmationEdit(services: Services) {
     await openFeedbackModal(services, client, {
       trigger_id: body.trigger_id,
       team_id: teamId,
+      user_id: body.user.id,
       prefill: () => ({ draft: pending.draft }),
       context: { channel_id: pending.channel_id, response_url: pending.response_url },
     });

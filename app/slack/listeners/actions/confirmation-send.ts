@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { admit } from '../../admit.js';
 import { deliver } from '../../deliver.js';
 import type { Services } from '../../services.js';
-import { NO_ACCOUNT } from '../../user-interface/notices.js';
+import { slackDirectory } from '../../directory.js';
+import { NOT_ALLOWED, NO_ACCOUNT } from '../../user-interface/notices.js';
 
 /** Send on a one-line command's confirmation: the same gate and path as the modal. */
 export function confirmationSend(services: Services) {
@@ -15,8 +16,16 @@ export function confirmationSend(services: Services) {
       await respond({ replace_original: true, text: 'This confirmation has expired, so nothing was sent. Run `/feedback` again.' });
       return;
     }
-    const admission = await admit(services, teamId, pending.draft, `confirmation:${id}`);
+    const admission = await admit(services, slackDirectory(client), {
+      teamId,
+      userId: body.user.id,
+      raw: pending.draft,
+      key: `confirmation:${id}`,
+    });
     switch (admission.kind) {
+      case 'forbidden':
+        await respond({ replace_original: true, text: NOT_ALLOWED.text });
+        return;
       case 'invalid': {
         const problems = Object.entries(admission.errors).map(([field, message]) => `• ${field}: ${message}`);
         await respond({ replace_original: false, text: `Nothing was sent. Use *Edit* to fix:\n${problems.join('\n')}` });

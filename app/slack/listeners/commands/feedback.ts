@@ -4,7 +4,9 @@ import { checkDraft } from '../../../domain/feedback-request.js';
 import type { Services } from '../../services.js';
 import { openFeedbackModal, withDefaults } from '../../open-modal.js';
 import { confirmationMessage } from '../../user-interface/confirmation.js';
-import { NO_ACCOUNT } from '../../user-interface/notices.js';
+import { NOT_ALLOWED, NO_ACCOUNT } from '../../user-interface/notices.js';
+import { maySend } from '../../../services/permissions.js';
+import { slackDirectory } from '../../directory.js';
 
 /**
  * `/feedback [words]`: help, a usage hint, the modal (prefilled with the words), or, when
@@ -21,6 +23,10 @@ export function feedbackCommand(services: Services) {
     const draft = args.kind === 'prefill' ? args.draft : {};
     const complete = draft.type && draft.to_user_id && draft.message ? checkDraft(withDefaults(draft, settings)) : undefined;
     if (complete?.ok) {
+      if (!(await maySend(settings, body.user_id, slackDirectory(client)))) {
+        await ack({ response_type: 'ephemeral', text: NOT_ALLOWED.text });
+        return;
+      }
       const account = await services.accounts.forWorkspace(body.team_id);
       if (!account) {
         await ack({ response_type: 'ephemeral', text: NO_ACCOUNT.text });
@@ -39,6 +45,7 @@ export function feedbackCommand(services: Services) {
     await openFeedbackModal(services, client, {
       trigger_id: body.trigger_id,
       team_id: body.team_id,
+      user_id: body.user_id,
       prefill: () => ({ draft }),
       context: { channel_id: body.channel_id, response_url: body.response_url },
     });

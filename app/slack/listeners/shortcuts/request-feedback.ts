@@ -18,6 +18,7 @@ export function requestFeedbackShortcut(services: Services) {
     await openFeedbackModal(services, client, {
       trigger_id: shortcut.trigger_id,
       team_id: teamId,
+      user_id: shortcut.user.id,
       prefill: (settings, account) => {
         const found = ticketContext(
           {

@@ -8,6 +8,10 @@ export const SEND_FEEDBACK_SHORTCUT = 'send_feedback';
 export function sendFeedbackShortcut(services: Services) {
   return async ({ ack, body, client }: SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    await openFeedbackModal(services, client, { trigger_id: body.trigger_id, team_id: body.team?.id ?? '' });
+    await openFeedbackModal(services, client, {
+      trigger_id: body.trigger_id,
+      team_id: body.team?.id ?? '',
+      user_id: body.user.id,
+    });
   };
 }

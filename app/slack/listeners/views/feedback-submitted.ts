@@ -2,8 +2,9 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { admit } from '../../admit.js';
 import { deliver } from '../../deliver.js';
 import type { Services } from '../../services.js';
-import { readContext, readForm } from '../../user-interface/feedback-modal.js';
-import { NO_ACCOUNT, STALE_FORM, LIMIT_REACHED } from '../../user-interface/notices.js';
+import { slackDirectory } from '../../directory.js';
+import { readContext, readForm, readSendAs } from '../../user-interface/feedback-modal.js';
+import { LIMIT_REACHED, NOT_ALLOWED, NO_ACCOUNT, STALE_FORM } from '../../user-interface/notices.js';
 import { messageView, sendingView } from '../../user-interface/outcome.js';
 
 export function feedbackSubmitted(services: Services) {
@@ -16,8 +17,17 @@ export function feedbackSubmitted(services: Services) {
       await ack({ response_action: 'update', view: messageView(STALE_FORM.title, STALE_FORM.text) });
       return;
     }
-    const admission = await admit(services, teamId, readForm(view.state.values), view.id);
+    const admission = await admit(services, slackDirectory(client), {
+      teamId,
+      userId: body.user.id,
+      raw: readForm(view.state.values),
+      key: view.id,
+      accountId: readSendAs(view.state.values),
+    });
     switch (admission.kind) {
+      case 'forbidden':
+        await ack({ response_action: 'update', view: messageView(NOT_ALLOWED.title, NOT_ALLOWED.text) });
+        return;
       case 'invalid':
         await ack({ response_action: 'errors', errors: admission.errors });
         return;
