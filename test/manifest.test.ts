@@ -78,6 +78,7 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'chat.update': ['chat:write'],
   'chat.delete': ['chat:write'],
   'users.info': ['users:read'],
+  'usergroups.users.list': ['usergroups:read'],
   'users.lookupByEmail': ['users:read.email'],
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.members': ['channels:read', 'groups:read'],
@@ -95,7 +96,9 @@ function calledMethods(): Set<string> {
   const methods = new Set<string>();
   for (const file of sourceFiles(join(root, 'app'))) {
     const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/\bclient\s*\.\s*([a-z]+)\s*\.\s*([A-Za-z]+)\s*\(/g)) methods.add(`${match[1]}.${match[2]}`);
+    for (const match of source.matchAll(/\bclient\s*\.\s*([a-z]+(?:\s*\.\s*[A-Za-z]+)+)\s*\(/g)) {
+      methods.add(match[1].replace(/\s/g, ''));
+    }
     for (const match of source.matchAll(/\bapiCall\s*\(\s*['"`]([a-z]+\.[A-Za-z.]+)['"`]/g)) methods.add(match[1]);
     // Bolt's say() posts with chat.postMessage.
     if (/\bsay\s*\(/.test(source)) methods.add('chat.postMessage');

@@ -9,6 +9,7 @@ export interface StoredAccounts {
   list(workspace: { teamId: string }): Promise<AccountSummary[]>;
   get(workspace: { teamId: string }, userId: string): Promise<BusinessAccount | undefined>;
   needsReconnect(workspace: { teamId: string }, userId: string, flag: boolean): Promise<boolean>;
+  remove(workspace: { teamId: string }, userId: string): Promise<boolean>;
 }
 
 /** How long a command may wait for the environment account's name before going on. */
@@ -62,6 +63,10 @@ export class AccountSource {
   /** Twitter refused the account's tokens: admins see it must be connected again. */
   async needsReconnect(teamId: string, userId: string): Promise<void> {
     await this.stored.needsReconnect({ teamId }, userId, true);
+  }
+
+  async disconnect(teamId: string, userId: string): Promise<boolean> {
+    return this.stored.remove({ teamId }, userId);
   }
 
   private async fromEnvironment(): Promise<BusinessAccount | undefined> {

@@ -30,6 +30,8 @@ export interface Services {
     save(teamId: string, pending: PendingConfirmation): Promise<string>;
     load(teamId: string, id: string): Promise<PendingConfirmation | undefined>;
   };
+  /** A single-use link that starts connecting a Twitter account; absent without PUBLIC_URL. */
+  connectLink?(teamId: string, userId: string): Promise<string>;
   /** Tracks work that goes on after Slack was answered, so that shutdown waits for it. */
   finishing<T>(work: Promise<T>): Promise<T>;
 }

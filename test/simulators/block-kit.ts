@@ -177,14 +177,21 @@ class Report {
 type Container = 'section' | 'actions' | 'input' | 'context';
 
 const ELEMENTS_IN: Record<Container, readonly string[]> = {
-  section: ['button', 'static_select', 'checkboxes', 'radio_buttons', 'image'],
-  actions: ['button', 'static_select', 'checkboxes', 'radio_buttons'],
-  input: ['plain_text_input', 'static_select', 'checkboxes', 'radio_buttons'],
+  section: ['button', 'static_select', 'multi_users_select', 'checkboxes', 'radio_buttons', 'image'],
+  actions: ['button', 'static_select', 'multi_users_select', 'checkboxes', 'radio_buttons'],
+  input: ['plain_text_input', 'static_select', 'multi_users_select', 'checkboxes', 'radio_buttons'],
   context: ['image'],
 };
 
 /** Elements that carry an action_id (Slack makes one up where the app gave none). */
-export const INTERACTIVE_ELEMENTS: readonly string[] = ['button', 'static_select', 'checkboxes', 'radio_buttons', 'plain_text_input'];
+export const INTERACTIVE_ELEMENTS: readonly string[] = [
+  'button',
+  'static_select',
+  'multi_users_select',
+  'checkboxes',
+  'radio_buttons',
+  'plain_text_input',
+];
 
 /** What makes two options "the same" to Slack: what the user sees and what the app gets. */
 function optionKey(option: unknown): string | undefined {
@@ -258,6 +265,18 @@ const ELEMENT_CHECKS: Record<string, (r: Report, e: Fields, pointer: string) => 
       all = options(r, e, 'options', p, { min: 1, max: LIMITS.selectOptions, required: true, plainOnly: true });
     }
     if (e.initial_option !== undefined) chosen(r, e.initial_option, `${p}/initial_option`, all, true);
+    r.textField(e, 'placeholder', p, { max: LIMITS.placeholder, plainOnly: true });
+    r.boolean(e, 'focus_on_load', p);
+    confirm(r, e, p);
+  },
+
+  multi_users_select(r, e, p) {
+    r.only(e, p, ['type', 'action_id', 'initial_users', 'max_selected_items', 'confirm', 'focus_on_load', 'placeholder']);
+    const users = r.array(e, 'initial_users', p, { min: 0, max: LIMITS.selectOptions }) ?? [];
+    users.forEach((user, i) => {
+      if (typeof user !== 'string' || !/^[UW][A-Z0-9]+$/.test(user)) r.error(`${p}/initial_users/${i}`, 'must be a user id');
+    });
+    r.integer(e, 'max_selected_items', p, 1, LIMITS.selectOptions);
     r.textField(e, 'placeholder', p, { max: LIMITS.placeholder, plainOnly: true });
     r.boolean(e, 'focus_on_load', p);
     confirm(r, e, p);

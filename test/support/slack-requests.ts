@@ -125,7 +125,7 @@ type Fields = Record<string, unknown>;
 type StateValue = Fields & { type: string };
 export type ViewState = { values: Record<string, Record<string, StateValue>> };
 
-const STATEFUL = ['plain_text_input', 'static_select', 'radio_buttons', 'checkboxes'];
+const STATEFUL = ['plain_text_input', 'static_select', 'radio_buttons', 'checkboxes', 'multi_users_select'];
 
 /** The one element of a block that holds state, or undefined when it holds none. */
 function statefulElement(block: Fields): Fields | undefined {
@@ -176,6 +176,12 @@ function stateValue(element: Fields, blockId: string, entered: string | string[]
       }
       const value = single();
       return { type, selected_option: value === null ? null : selected(element, value, blockId) };
+    }
+    case 'multi_users_select': {
+      if (!initial && !Array.isArray(entered) && entered !== null) {
+        throw new TypeError(`block ${blockId} (multi_users_select) takes a list of user ids`);
+      }
+      return { type, selected_users: initial ? ((element.initial_users as string[] | undefined) ?? []) : (entered ?? []) };
     }
     case 'checkboxes': {
       if (!initial && !Array.isArray(entered) && entered !== null) {

@@ -5,6 +5,12 @@ import { feedbackFormChanged } from './actions/feedback-form-changed.js';
 import { confirmationEdit } from './actions/confirmation-edit.js';
 import { confirmationSend } from './actions/confirmation-send.js';
 import { CONFIRM_EDIT, CONFIRM_SEND } from '../user-interface/confirmation.js';
+import { HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../user-interface/home.js';
+import { SETTINGS_MODAL } from '../user-interface/settings-modal.js';
+import { appHomeOpened } from './events/app-home-opened.js';
+import { homeDisconnect } from './actions/home-disconnect.js';
+import { homeEditSettings } from './actions/home-edit-settings.js';
+import { settingsSubmitted } from './views/settings-submitted.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { feedbackSubmitted } from './views/feedback-submitted.js';
 import { SEND_FEEDBACK_SHORTCUT, sendFeedbackShortcut } from './shortcuts/send-feedback.js';
@@ -20,4 +26,10 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockButtonAction>(CONFIRM_SEND, confirmationSend(services));
   app.action<BlockButtonAction>(CONFIRM_EDIT, confirmationEdit(services));
   app.view({ type: 'view_submission', callback_id: FEEDBACK_MODAL }, feedbackSubmitted(services));
+  app.event('app_home_opened', appHomeOpened(services));
+  // The connect button is a link: Slack still reports the click, which only needs an ack.
+  app.action<BlockButtonAction>(HOME_CONNECT, async ({ ack }) => ack());
+  app.action<BlockButtonAction>(HOME_DISCONNECT, homeDisconnect(services));
+  app.action<BlockButtonAction>(HOME_EDIT_SETTINGS, homeEditSettings(services));
+  app.view({ type: 'view_submission', callback_id: SETTINGS_MODAL }, settingsSubmitted(services));
 }

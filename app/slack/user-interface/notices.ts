@@ -21,3 +21,8 @@ export const NOT_ALLOWED = {
   title: 'Not allowed',
   text: 'Sending feedback requests is limited to certain people in this workspace, so nothing was sent. Ask a workspace admin to add you (App Home → Settings → Who may send).',
 };
+
+export const NOT_ADMIN = {
+  title: 'Admins only',
+  text: 'Only workspace admins and owners, and the people they name, can change the app’s accounts and settings.',
+};

@@ -1,0 +1,17 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { isAdmin } from '../../../services/permissions.js';
+import { slackDirectory } from '../../directory.js';
+import { publishHome } from '../../home.js';
+import type { Services } from '../../services.js';
+
+/** An admin disconnects a Twitter account from App Home; its tokens are deleted. */
+export function homeDisconnect(services: Services) {
+  return async ({ ack, body, action, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+    await ack();
+    const teamId = body.team?.id ?? '';
+    const settings = await services.settings.forWorkspace(teamId);
+    if (!(await isAdmin(settings, body.user.id, slackDirectory(client)))) return;
+    await services.accounts.disconnect(teamId, action.value ?? '');
+    await publishHome(services, client, teamId, body.user.id);
+  };
+}

@@ -1,0 +1,148 @@
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { RawSettings, WorkspaceSettings } from '../../domain/workspace-settings.js';
+
+export const SETTINGS_MODAL = 'settings';
+
+type Block = KnownBlock;
+
+function text(
+  blockId: keyof RawSettings,
+  label: string,
+  value: string | undefined,
+  extra: { hint?: string; optional?: boolean; multiline?: boolean; max?: number; placeholder?: string } = {},
+): Block {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: extra.optional ?? true,
+    label: { type: 'plain_text', text: label },
+    ...(extra.hint ? { hint: { type: 'plain_text', text: extra.hint } } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: blockId,
+      multiline: extra.multiline ?? false,
+      max_length: extra.max ?? 3000,
+      ...(value ? { initial_value: value } : {}),
+      ...(extra.placeholder ? { placeholder: { type: 'plain_text', text: extra.placeholder } } : {}),
+    },
+  };
+}
+
+function users(blockId: keyof RawSettings, label: string, initial: string[], hint: string): Block {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: { type: 'plain_text', text: label },
+    hint: { type: 'plain_text', text: hint },
+    element: {
+      type: 'multi_users_select',
+      action_id: blockId,
+      ...(initial.length ? { initial_users: initial } : {}),
+    },
+  };
+}
+
+function option(value: string, label: string): PlainTextOption {
+  return { text: { type: 'plain_text', text: label }, value };
+}
+
+/** Every setting an admin may change; each block_id names the setting it feeds. */
+export function settingsModal(settings: WorkspaceSettings): ModalView {
+  const types = [option('csat', 'CSAT'), option('nps', 'NPS')];
+  const modes = [option('everyone', 'Everyone in the workspace'), option('listed', 'Only the people and groups below (and admins)')];
+  return {
+    type: 'modal',
+    callback_id: SETTINGS_MODAL,
+    title: { type: 'plain_text', text: 'Feedback settings' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      text('privacy_url', 'Privacy policy URL', settings.privacy_url, { placeholder: 'https://example.com/privacy' }),
+      text('display_name', 'Display name in questions', settings.display_name, { max: 20, hint: 'At most 20 characters. Empty: the Twitter account’s name.' }),
+      {
+        type: 'input',
+        block_id: 'type',
+        label: { type: 'plain_text', text: 'Default survey' },
+        element: { type: 'static_select', action_id: 'type', options: types, initial_option: types.find((o) => o.value === settings.type) },
+      },
+      text('question_variant_id', 'Default question number', String(settings.question_variant_id), {
+        optional: false,
+        max: 2,
+        hint: 'NPS 0–5, CSAT 0–37: as listed in the feedback form.',
+      }),
+      text('message', 'Default Direct Message', settings.message, {
+        optional: false,
+        multiline: true,
+        hint: '{ticket} and {agent} are replaced by the ticket id and the agent’s name.',
+      }),
+      text('ticket_pattern', 'Ticket reference pattern', settings.ticket_pattern, {
+        hint: 'A regular expression with one group around the id, e.g. INC-(\\d+). Empty: the usual ticket, case and Jira forms.',
+        max: 200,
+      }),
+      text('allowlist', 'Allowlisted customers', settings.allowlist.join('\n'), {
+        multiline: true,
+        hint: 'Handles or ids that Twitter allows to receive more than one request (one per line). They skip the per-customer limits.',
+      }),
+      text('recipient_days', 'One request per customer every … days', String(settings.recipient_days), {
+        optional: false,
+        max: 3,
+        hint: 'Twitter suggests at most one a week (7); its own limit is one a day (1).',
+      }),
+      {
+        type: 'input',
+        block_id: 'senders_mode',
+        label: { type: 'plain_text', text: 'Who may send' },
+        element: {
+          type: 'radio_buttons',
+          action_id: 'senders_mode',
+          options: modes,
+          initial_option: modes.find((o) => o.value === settings.senders.mode),
+        },
+      },
+      users('sender_users', 'People who may send', settings.senders.users, 'Used when only listed people may send.'),
+      text('sender_usergroups', 'User groups who may send', settings.senders.usergroups.join(' '), {
+        hint: 'User group ids (S0123ABCD), separated by spaces.',
+      }),
+      users('admins', 'Also administer this app', settings.admins, 'Workspace admins and owners always can.'),
+    ],
+  };
+}
+
+type StateValues = Record<string, Record<string, unknown>>;
+
+function first(values: StateValues, blockId: string): Record<string, unknown> | undefined {
+  const block = values?.[blockId];
+  const element = block && typeof block === 'object' ? Object.values(block)[0] : undefined;
+  return element && typeof element === 'object' ? (element as Record<string, unknown>) : undefined;
+}
+
+/** The form as text and lists, read defensively; the rules are checked by the domain. */
+export function readSettings(values: StateValues): RawSettings {
+  const value = (id: string) => {
+    const v = first(values, id)?.value;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const selected = (id: string) => {
+    const v = (first(values, id)?.selected_option as { value?: unknown } | null | undefined)?.value;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const people = (id: string) => {
+    const v = first(values, id)?.selected_users;
+    return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string') : [];
+  };
+  return {
+    privacy_url: value('privacy_url'),
+    display_name: value('display_name'),
+    type: selected('type'),
+    question_variant_id: value('question_variant_id'),
+    message: value('message'),
+    ticket_pattern: value('ticket_pattern'),
+    allowlist: value('allowlist'),
+    recipient_days: value('recipient_days'),
+    senders_mode: selected('senders_mode'),
+    sender_users: people('sender_users'),
+    sender_usergroups: value('sender_usergroups'),
+    admins: people('admins'),
+  };
+}
