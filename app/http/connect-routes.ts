@@ -14,7 +14,7 @@ const BROKE: Page = {
   status: 500,
   title: 'Something went wrong',
   body:
-    'The app ran into a problem of its own. The app\'s Home in Slack lists the Twitter accounts that are connected.\n' +
+    "The app ran into a problem of its own. The app's Home in Slack lists the Twitter accounts that are connected.\n" +
     'If the account is not there, click Connect Twitter account again in a few minutes.',
 };
 

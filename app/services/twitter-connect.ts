@@ -35,7 +35,7 @@ export interface TwitterConnectOptions {
   now?: () => number;
   /** Runs before the page answers, so the admin's App Home is current on returning to Slack. */
   onConnected?: (workspace: Workspace, account: AccountSummary, slackUserId: string) => Promise<void> | void;
-  /** Hears that `onConnected` failed; the account stays connected all the same. */
+  /** Hears that `onConnected` failed, which leaves the account connected; console.warn unless given. */
   warn?: (message: string) => void;
 }
 
@@ -106,13 +106,13 @@ const PAGES = {
     status: 410,
     title: 'This sign-in was already finished',
     body:
-      "This page was already answered once. The app's Home in Slack lists the accounts that are connected.\n" +
-      `If the account is not there: ${AGAIN}`,
+      "This page was already answered once.\nThe app's Home in Slack lists the connected accounts; " +
+      'if the account is not there, click Connect Twitter account again.',
   },
   denied: {
     status: 200,
     title: 'Nothing was connected',
-    body: `You did not authorize the app on Twitter, so nothing was connected.\nTo connect an account: ${AGAIN}`,
+    body: `You did not authorize the app on Twitter, so nothing was connected.\n${AGAIN}`,
   },
 } satisfies Record<string, Page>;
 
@@ -137,7 +137,7 @@ export class TwitterConnect {
     this.callbackUrl = `${this.publicUrl}${CALLBACK_PATH}`;
     this.now = options.now ?? Date.now;
     this.onConnected = options.onConnected;
-    this.warn = options.warn ?? (() => undefined);
+    this.warn = options.warn ?? ((message) => console.warn(message));
     this.records = options.store.records(NAMESPACE);
   }
 
@@ -171,9 +171,9 @@ export class TwitterConnect {
     if (!answer.ok) {
       // A request token Twitter may have issued goes unused, so the same link may try again.
       await this.store.unclaim(claim);
-      const refusal = (status: number) =>
-        `Twitter refused to start the sign-in (HTTP ${status}); whoever runs the app should check its Twitter consumer key and secret.`;
-      return { page: this.failed(answer.failure, refusal, 'Reload this page in a few minutes to try again.') };
+      const unauthorized =
+        "Twitter did not accept the app's own credentials: whoever runs the app should check TWITTER_CONSUMER_KEY and TWITTER_CONSUMER_SECRET.";
+      return { page: this.failed(answer.failure, unauthorized, 'Reload this page in a few minutes to try again.') };
     }
     const { oauth_token, oauth_token_secret } = answer.data;
     const pending: PendingRequest = { ...link, createdAt: this.now(), oauth_token_secret };
@@ -193,10 +193,7 @@ export class TwitterConnect {
     if (!(await this.store.claim(`${NAMESPACE}:${key}`, CONNECT_LIFETIME_MS))) return PAGES.usedRequest;
 
     const access = await this.twitter.accessToken({ oauth_token: token, oauth_token_secret: pending.oauth_token_secret }, verifier);
-    if (!access.ok) {
-      const refusal = (status: number) => `Twitter did not confirm the authorization (HTTP ${status}).`;
-      return this.failed(access.failure, refusal, AGAIN);
-    }
+    if (!access.ok) return this.failed(access.failure, 'Twitter did not confirm the authorization.', AGAIN);
     const tokens = { access_token: access.data.oauth_token, access_token_secret: access.data.oauth_token_secret };
     const me = await this.twitter.verifyCredentials(tokens);
     const account = await this.store.accounts.add(pending.workspace, {
@@ -229,17 +226,18 @@ export class TwitterConnect {
     }
   }
 
-  private failed(failure: TwitterFailure, refusal: (status: number) => string, next: string): Page {
-    const problem = twitterProblem(failure, this.callbackUrl, refusal);
+  /** `unauthorized` says what Twitter's HTTP 401 means at this step. */
+  private failed(failure: TwitterFailure, unauthorized: string, next: string): Page {
+    const problem = twitterProblem(failure, this.callbackUrl, unauthorized);
     return { status: 502, title: 'Twitter did not connect the account', body: `${problem} Nothing was connected.\n${next}` };
   }
 }
 
-function twitterProblem(failure: TwitterFailure, callbackUrl: string, refusal: (status: number) => string): string {
+function twitterProblem(failure: TwitterFailure, callbackUrl: string, unauthorized: string): string {
   if (failure.kind === 'unreachable') return 'Twitter could not be reached.';
   if (failure.kind === 'uncertain') return 'Twitter did not answer in time.';
   if (failure.errors.some((e) => e.code === CALLBACK_NOT_APPROVED)) {
     return `Twitter does not accept the app's return address, ${callbackUrl}: whoever runs the app must add it to the Callback URLs of its Twitter app.`;
   }
-  return refusal(failure.status);
+  return failure.status === 401 ? unauthorized : `Twitter refused (HTTP ${failure.status}).`;
 }
