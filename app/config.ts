@@ -29,6 +29,8 @@ export interface SlackConfig {
   appToken?: string;
   apiUrl: string;
   port: number;
+  /** The app's public address: Twitter sends admins back to it after they connect an account. */
+  publicUrl?: string;
 }
 
 export interface Config {
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
         url.endsWith('/api/') ? undefined : 'must end in /api/',
       ),
       port: port(read),
+      publicUrl: read.optional('PUBLIC_URL') === undefined ? undefined : read.url('PUBLIC_URL', '').replace(/\/+$/, ''),
     },
     twitter: twitterConfig(read),
     store: storeConfig(read),

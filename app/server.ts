@@ -8,7 +8,11 @@ import { AccountSource } from './services/account-source.js';
 import { SendLimits } from './services/send-limits.js';
 import { SendLog } from './services/send-log.js';
 import { SettingsSource } from './services/settings.js';
+import { connectRoutes } from './http/connect-routes.js';
+import { TwitterConnect } from './services/twitter-connect.js';
 import { createSlackApp } from './slack/app.js';
+import { publishHome } from './slack/home.js';
+import type { Services } from './slack/services.js';
 import { responder } from './slack/respond.js';
 import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
 import { openStore } from './store/store.js';
@@ -39,36 +43,44 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   logger.setLevel(logLevel);
   const accounts = new AccountSource(store.accounts, envTokens, twitter, (message) => logger.warn(message));
   const confirmations = store.records('confirmations');
+  const connect = config.slack.publicUrl
+    ? new TwitterConnect({
+        store,
+        twitter,
+        publicUrl: config.slack.publicUrl,
+        // The admin comes back to an App Home that already lists the account.
+        onConnected: (workspace, _account, userId) => publishHome(services, app.client, workspace.teamId, userId),
+        warn: (message) => logger.warn(message),
+      })
+    : undefined;
   const unfinished = new Set<Promise<unknown>>();
   const finishing = <T>(work: Promise<T>): Promise<T> => {
     unfinished.add(work);
     return work.finally(() => unfinished.delete(work));
   };
-  const app = createSlackApp(
-    config.slack,
-    {
-      relay: new FeedbackRelay(twitter, new SendLimits(store)),
-      accounts,
-      claim: (key, ttlMs) => store.claim(key, ttlMs),
-      unclaim: (key) => store.unclaim(key),
-      log: new SendLog(store.records('sends')),
-      settings: new SettingsSource(store.records('settings'), {
-        privacy_url: config.defaultPrivacyUrl,
-        message: DEFAULT_MESSAGE,
-      }),
-      respond: responder(config.slack.apiUrl),
-      finishing,
-      confirmations: {
-        async save(teamId, pending) {
-          const id = randomUUID();
-          await confirmations.set({ teamId }, id, pending, CONFIRMATION_LIFETIME_MS);
-          return id;
-        },
-        load: (teamId, id) => confirmations.get({ teamId }, id),
+  const services: Services = {
+    relay: new FeedbackRelay(twitter, new SendLimits(store)),
+    accounts,
+    claim: (key, ttlMs) => store.claim(key, ttlMs),
+    unclaim: (key) => store.unclaim(key),
+    log: new SendLog(store.records('sends')),
+    settings: new SettingsSource(store.records('settings'), {
+      privacy_url: config.defaultPrivacyUrl,
+      message: DEFAULT_MESSAGE,
+    }),
+    respond: responder(config.slack.apiUrl),
+    finishing,
+    confirmations: {
+      async save(teamId, pending) {
+        const id = randomUUID();
+        await confirmations.set({ teamId }, id, pending, CONFIRMATION_LIFETIME_MS);
+        return id;
       },
+      load: (teamId, id) => confirmations.get({ teamId }, id),
     },
-    logger,
-  );
+    ...(connect ? { connectLink: (teamId: string, userId: string) => connect.createLink({ teamId }, userId) } : {}),
+  };
+  const app = createSlackApp(config.slack, services, logger, connect ? connectRoutes(connect, logger) : []);
   try {
     await app.init();
   } catch (error) {

@@ -1,15 +1,17 @@
-import { App } from '@slack/bolt';
+import { App, type CustomRoute } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
 import type { SlackConfig } from '../config.js';
 import { registerListeners } from './listeners/index.js';
 import type { Services } from './services.js';
 
 /** The Bolt app: Socket Mode when an app-level token is given, HTTP otherwise. */
-export function createSlackApp(config: SlackConfig, services: Services, logger: Logger): App {
+export function createSlackApp(config: SlackConfig, services: Services, logger: Logger, customRoutes: CustomRoute[] = []): App {
   const app = new App({
     token: config.botToken,
     signingSecret: config.signingSecret,
-    ...(config.appToken ? { socketMode: true, appToken: config.appToken } : {}),
+    // In Socket Mode the app's own pages (connecting Twitter) are still served on PORT.
+    ...(config.appToken ? { socketMode: true, appToken: config.appToken, port: config.port } : {}),
+    customRoutes,
     logger,
     logLevel: logger.getLevel(),
     // Start-up checks the bot token itself (see init) instead of failing later, unhandled.

@@ -2,13 +2,14 @@ import { LogLevel } from '@slack/logger';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Env } from '../../app/config.js';
+import { loadConfig, type Config, type Env } from '../../app/config.js';
 import { startApp, type RunningApp } from '../../app/server.js';
 import { openStore } from '../../app/store/store.js';
 import { DEFAULTS, SlackSimulator, type SimulatedView } from '../simulators/slack.js';
 import { TwitterSimulator, type SimulatedUser } from '../simulators/twitter.js';
 import {
   blockActionsBody,
+  eventBody,
   postToApp,
   slashCommandBody,
   viewSubmissionBody,
@@ -52,6 +53,8 @@ export class Harness {
     readonly twitter: TwitterSimulator,
     readonly app: RunningApp,
     readonly url: string,
+    /** The app's own settings, for tests that open its store beside it. */
+    readonly config: Config,
     private readonly dataDir: string,
   ) {}
 
@@ -95,7 +98,7 @@ export class Harness {
       await store.close();
     }
     const app = await startApp(config, LogLevel.ERROR);
-    return new Harness(slack, twitter, app, `http://127.0.0.1:${app.port}/slack/events`, dataDir);
+    return new Harness(slack, twitter, app, `http://127.0.0.1:${app.port}/slack/events`, config, dataDir);
   }
 
   post(body: string | URLSearchParams, options?: Parameters<typeof postToApp>[3]): Promise<AppResponse> {
@@ -103,9 +106,9 @@ export class Harness {
   }
 
   /** `/feedback` typed in the default channel; resolves with the modal Slack opened. */
-  async command(text = ''): Promise<{ response: AppResponse; view: SimulatedView; responseUrl: string }> {
+  async command(text = '', userId?: string): Promise<{ response: AppResponse; view: SimulatedView; responseUrl: string }> {
     const responseUrl = this.slack.responseUrl();
-    const opened = await this.open((triggerId) => slashCommandBody({ text, responseUrl, triggerId }));
+    const opened = await this.open((triggerId) => slashCommandBody({ text, responseUrl, triggerId, userId }));
     return { ...opened, responseUrl };
   }
 
@@ -125,6 +128,18 @@ export class Harness {
     if (response.status !== 200) throw new Error(`block_actions answered ${response.status}`);
     const call = await this.slack.waitForCall('views.update', (c) => c.seq >= since);
     if (!call.response.ok) throw new Error(`views.update failed: ${JSON.stringify(call.response)}`);
+    return call.response.view as SimulatedView;
+  }
+
+  /** Someone opens the app's Home tab; resolves with the view the app published for them. */
+  async home(userId: string): Promise<SimulatedView> {
+    const since = this.slack.calls.length;
+    const response = await this.post(eventBody({ type: 'app_home_opened', user: userId, channel: 'D0HOME', tab: 'home' }), {
+      headers: { 'content-type': 'application/json' },
+    });
+    if (response.status !== 200) throw new Error(`app_home_opened answered ${response.status}`);
+    const call = await this.slack.waitForCall('views.publish', (c) => c.seq >= since && c.args.user_id === userId);
+    if (!call.response.ok) throw new Error(`views.publish failed: ${JSON.stringify(call.response)}`);
     return call.response.view as SimulatedView;
   }
 

@@ -407,3 +407,18 @@ export function messageButtonBody(options: MessageButtonOptions): URLSearchParam
     ],
   });
 }
+
+/** An Events API delivery, JSON as Slack posts it. */
+export function eventBody(event: Fields, teamId: string = DEFAULTS.teamId): string {
+  return JSON.stringify({
+    token: VERIFICATION_TOKEN,
+    team_id: teamId,
+    api_app_id: DEFAULTS.appId,
+    event: { event_ts: (Date.now() / 1000).toFixed(6), ...event },
+    type: 'event_callback',
+    event_id: `Ev${Date.now().toString(36).toUpperCase()}${Math.random().toString(36).slice(2, 8).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: teamId, user_id: DEFAULTS.botUserId, is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
+}

@@ -1,0 +1,146 @@
+import test, { type ExecutionContext } from 'ava';
+import { openStore } from '../app/store/store.js';
+import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
+import { BUSINESS, CUSTOMERS, Harness, SECRETS } from './support/harness.js';
+import { blockActionsBody, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
+
+type Block = Record<string, any>;
+
+const ADMIN = 'U0ADMIN001';
+const AGENT = DEFAULTS.userId;
+const OTHER_AGENT = 'U0AGENT002';
+const PUBLIC_URL = 'https://feedback.example';
+
+const h = (t: ExecutionContext) => t.context as Harness;
+test.beforeEach(async (t) => {
+  const harness = await Harness.start({ env: { PUBLIC_URL } });
+  harness.slack.addUser({ id: ADMIN, teamId: DEFAULTS.teamId, isAdmin: true, realName: 'Ada Admin' });
+  harness.slack.addUser({ id: OTHER_AGENT, teamId: DEFAULTS.teamId, realName: 'Omar Agent' });
+  t.context = harness;
+});
+test.afterEach.always(async (t) => {
+  await h(t).close();
+});
+
+const text = (view: SimulatedView) => JSON.stringify(view.blocks);
+const blockIds = (view: SimulatedView) => view.blocks.map((b) => b.block_id);
+
+function button(view: SimulatedView, actionId: string): Block | undefined {
+  for (const block of view.blocks as Block[]) {
+    for (const element of [block.accessory, ...(block.elements ?? [])]) if (element?.action_id === actionId) return element;
+  }
+  return undefined;
+}
+
+async function sendAs(harness: Harness, userId: string, values: Record<string, string>) {
+  const { view } = await harness.command('', userId);
+  const response = await harness.post(
+    viewSubmissionBody(harness.slack.view(view.id)!, { userId, values: { message: 'How did we do?', ...values } }),
+  );
+  return { view, response };
+}
+
+test('an admin’s App Home lists the accounts, the settings and a fresh single-use Connect link', async (t) => {
+  const view = await h(t).home(ADMIN);
+  t.true(text(view).includes(`@${BUSINESS.screen_name}`));
+  t.true(blockIds(view).includes('settings'));
+  const connect = button(view, 'home_connect');
+  t.regex(connect?.url ?? '', new RegExp(`^${PUBLIC_URL}/twitter/connect\\?link=[A-Za-z0-9_-]{40,}$`));
+  const again = await h(t).home(ADMIN);
+  t.not(button(again, 'home_connect')?.url, connect?.url, 'each opening makes a new link');
+});
+
+test('an agent’s App Home shows their own requests, never scores, and nothing of the admins’', async (t) => {
+  const harness = h(t);
+  const { view } = await sendAs(harness, AGENT, { to_user_id: '@jack', external_id: 'ticket_42' });
+  await harness.slack.waitForCall('views.update', (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome');
+  const home = await harness.home(AGENT);
+  t.regex(text(home), /CSAT to @jack · ticket_42 · :white_check_mark: sent/);
+  t.false(blockIds(home).includes('settings'));
+  t.is(button(home, 'home_connect'), undefined);
+  t.notRegex(text(home), /score/i);
+  const other = await harness.home(OTHER_AGENT);
+  t.regex(text(other), /None yet/, 'another agent does not see it');
+});
+
+test('settings are checked field by field, saved, and take effect at once', async (t) => {
+  const harness = h(t);
+  const home = await harness.home(ADMIN);
+  const since = harness.slack.calls.length;
+  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }));
+  const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
+  const form = opened.response.view as SimulatedView;
+  t.is(form.callback_id, 'settings');
+
+  const refused = await harness.post(
+    viewSubmissionBody(form, {
+      userId: ADMIN,
+      values: { privacy_url: 'acme.example', display_name: 'x'.repeat(21), recipient_days: '0', ticket_pattern: '(', allowlist: 'not a handle!' },
+    }),
+  );
+  const errors = (refused.json as Block).errors;
+  t.deepEqual(Object.keys(errors).sort(), ['allowlist', 'display_name', 'privacy_url', 'recipient_days', 'ticket_pattern']);
+
+  const saved = await harness.post(
+    viewSubmissionBody(form, {
+      userId: ADMIN,
+      values: { privacy_url: 'https://acme.example/new-privacy', display_name: 'Acme Care', type: 'nps', question_variant_id: '2', message: 'Hi, {agent} here about {ticket}. How did we do?' },
+    }),
+  );
+  t.is(saved.status, 200);
+  t.is(saved.text, '');
+  const { view } = await harness.command('ticket 5555');
+  const initial = (id: string) => (view.blocks.find((b) => b.block_id === id) as Block).element;
+  t.is(initial('privacy_url').initial_value, 'https://acme.example/new-privacy');
+  t.is(initial('display_name').initial_value, 'Acme Care');
+  t.is(initial('type').initial_option.value, 'nps');
+  t.is(initial('question_variant_id').initial_option.value, '2');
+  t.is(initial('message').initial_value, `Hi, ${DEFAULTS.userName} here about ticket_5555. How did we do?`, '{agent} and {ticket} filled in');
+});
+
+test('a non-admin cannot open or save the settings', async (t) => {
+  const harness = h(t);
+  const adminHome = await harness.home(ADMIN);
+  const since = harness.slack.calls.length;
+  await harness.post(blockActionsBody(adminHome, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: AGENT, triggerId: harness.slack.issueTriggerId() }));
+  const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
+  t.regex(JSON.stringify(opened.args.view), /Admins only/);
+});
+
+test('when only listed people may send, everyone else is refused at every entry point and nothing is sent', async (t) => {
+  const harness = h(t);
+  const { view: openBefore } = await harness.command();
+  const store = await openStore(harness.config.store);
+  const settings = store.records('settings');
+  await settings.set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode: 'listed', users: [OTHER_AGENT], usergroups: [] } });
+  await store.close();
+
+  const { view } = await harness.command();
+  t.regex(JSON.stringify(view.blocks), /limited to certain people/);
+  const command = await harness.post(slashCommandBody({ text: 'csat @jack Thanks!', responseUrl: harness.slack.responseUrl() }));
+  t.regex((command.json as Block).text, /limited to certain people/);
+  const submitted = await harness.post(viewSubmissionBody(openBefore, { values: { to_user_id: '@jack', message: 'Hi' } }));
+  t.regex(JSON.stringify(submitted.json), /limited to certain people/);
+  t.is(harness.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 0);
+
+  const allowed = await sendAs(harness, OTHER_AGENT, { to_user_id: CUSTOMERS.jack.id_str });
+  t.is((allowed.response.json as Block).response_action, 'update');
+  const [created] = await harness.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
+  t.is(created.form.to_user_id, CUSTOMERS.jack.id_str);
+});
+
+test('an account whose tokens Twitter refuses is flagged in App Home; disconnecting removes it', async (t) => {
+  const harness = h(t);
+  harness.twitter.revokeToken(SECRETS.accessToken);
+  const { view } = await sendAs(harness, AGENT, { to_user_id: CUSTOMERS.jack.id_str });
+  await harness.slack.waitForCall('views.update', (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome');
+  const home = await harness.home(ADMIN);
+  t.regex(text(home), /Twitter refused its tokens/);
+
+  const since = harness.slack.calls.length;
+  await harness.post(blockActionsBody(home, { blockId: `account_${BUSINESS.id_str}`, actionId: 'home_disconnect', userId: ADMIN }));
+  const republished = await harness.slack.waitForCall('views.publish', (c) => c.seq >= since);
+  t.regex(JSON.stringify(republished.args.view), /No Twitter account is connected/);
+  const { view: after } = await harness.command();
+  t.regex(JSON.stringify(after.blocks), /No Twitter account is connected/);
+});
