@@ -1,5 +1,6 @@
 import { isUserId } from '../domain/feedback-request.js';
 import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
+import { KeyedQueue } from './queue.js';
 import type { Records } from './store.js';
 
 /** A Slack workspace; an Enterprise Grid workspace also names its organisation. */
@@ -95,8 +96,8 @@ function sameTokens(a: StoredAccount, b: StoredAccount): boolean {
 }
 
 export class AccountsRepository {
-  /** Per workspace, the tail of the changes waiting to run, so none overwrites another. */
-  private readonly pending = new Map<string, Promise<unknown>>();
+  /** Per workspace, so no change overwrites another. */
+  private readonly changes = new KeyedQueue();
 
   constructor(
     private readonly records: Records,
@@ -177,20 +178,13 @@ export class AccountsRepository {
 
   /** `change` answers undefined when there is nothing to change; the answer tells whether anything was. */
   private update(workspace: Workspace, change: (accounts: StoredAccount[]) => StoredAccount[] | undefined): Promise<boolean> {
-    const id = workspaceId(workspace);
-    const run = (this.pending.get(id) ?? Promise.resolve()).then(async () => {
+    return this.changes.run(workspaceId(workspace), async () => {
       const next = change(await this.read(workspace));
       if (next === undefined) return false;
       if (next.length === 0) await this.records.delete(workspace, KEY);
       else await this.records.set<AccountsDocument>(workspace, KEY, { accounts: next });
       return true;
     });
-    const tail = run.catch(() => undefined);
-    this.pending.set(id, tail);
-    void tail.then(() => {
-      if (this.pending.get(id) === tail) this.pending.delete(id);
-    });
-    return run;
   }
 
   /** Binds the sealed value to its workspace, account and field. */

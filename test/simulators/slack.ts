@@ -12,6 +12,10 @@ import { INTERACTIVE_ELEMENTS, validateMessageBlocks, validateView } from './blo
 export interface WorkspaceOptions {
   teamId: string;
   domain?: string;
+  /** The workspace's name; default its domain. */
+  name?: string;
+  /** The Enterprise Grid organisation the workspace belongs to. */
+  enterpriseId?: string;
   botToken: string;
   botUserId: string;
   botId?: string;
@@ -46,6 +50,8 @@ export interface SlackSimulatorOptions {
   users?: UserOptions[];
   channels?: ChannelOptions[];
   appId?: string;
+  /** The app's OAuth credentials, which oauth.v2.access checks; without them it knows no client. */
+  oauthClient?: { clientId: string; clientSecret: string };
   /** The clock trigger ids and response URLs age by; tests move it instead of sleeping. */
   now?: () => number;
 }
@@ -67,6 +73,7 @@ export const DEFAULTS = {
 export const TRIGGER_LIFETIME_MS = 3000;
 export const RESPONSE_URL_LIFETIME_MS = 30 * 60 * 1000;
 export const RESPONSE_URL_USES = 5;
+export const OAUTH_CODE_LIFETIME_MS = 10 * 60 * 1000;
 const VIEW_STACK_DEPTH = 3;
 
 type Args = Record<string, unknown>;
@@ -123,6 +130,24 @@ export interface ResponseUrlContext {
   userId?: string;
 }
 
+/** What a user grants on Slack's consent page; the code it yields is exchanged with oauth.v2.access. */
+export interface OAuthCodeOptions {
+  /** The installing workspace; not needed for an organisation-wide install. */
+  teamId?: string;
+  teamName?: string;
+  enterpriseId?: string;
+  enterpriseName?: string;
+  /** The app is installed for the whole organisation `enterpriseId` rather than one workspace. */
+  isEnterpriseInstall?: boolean;
+  /** The bot scopes granted. */
+  scopes: string[];
+  botUserId: string;
+  /** Who clicked Allow; default the default user. */
+  userId?: string;
+  /** The redirect_uri the consent page was given, if any: the exchange must name the same. */
+  redirectUri?: string;
+}
+
 export interface FailureOptions {
   status?: number;
   /** Seconds, sent as Retry-After (429 answers get 1 when none is given). */
@@ -132,9 +157,24 @@ export interface FailureOptions {
 interface Workspace {
   teamId: string;
   domain: string;
+  name: string;
+  enterpriseId?: string;
   botToken: string;
   botUserId: string;
   botId: string;
+}
+
+/** An organisation-wide install: one bot token for every workspace of the organisation. */
+interface Organization {
+  enterpriseId: string;
+  name: string;
+  botToken: string;
+  botUserId: string;
+  botId: string;
+}
+
+interface OAuthCode extends OAuthCodeOptions {
+  issuedAt: number;
 }
 
 interface Channel {
@@ -251,6 +291,10 @@ export class SlackSimulator {
   private readonly responseTargets = new Map<string, ResponseTarget>();
   private readonly failures = new Map<string, Answer[]>();
   private readonly waiters = new Set<Waiter>();
+  /** By bot token. */
+  private readonly organizations = new Map<string, Organization>();
+  private readonly oauthCodes = new Map<string, OAuthCode>();
+  private readonly oauthClient?: { clientId: string; clientSecret: string };
   private readonly appId: string;
   private readonly now: () => number;
   private lastTs = 0;
@@ -263,6 +307,7 @@ export class SlackSimulator {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.baseUrl}/api/`;
     this.appId = options.appId ?? DEFAULTS.appId;
+    this.oauthClient = options.oauthClient;
     this.now = options.now ?? Date.now;
     const defaults = options.workspaces === undefined;
     const workspaces = options.workspaces ?? [
@@ -300,9 +345,12 @@ export class SlackSimulator {
   }
 
   addWorkspace(options: WorkspaceOptions): void {
+    const domain = options.domain ?? options.teamId.toLowerCase();
     this.workspaces.set(options.teamId, {
       teamId: options.teamId,
-      domain: options.domain ?? options.teamId.toLowerCase(),
+      domain,
+      name: options.name ?? domain,
+      enterpriseId: options.enterpriseId,
       botToken: options.botToken,
       botUserId: options.botUserId,
       botId: options.botId ?? `B${options.botUserId.slice(1)}`,
@@ -346,6 +394,20 @@ export class SlackSimulator {
     const id = triggerIdAt(this.now());
     this.triggers.set(id, { teamId, userId: context.userId, viewId: context.viewId, issuedAt: this.now(), used: false });
     return id;
+  }
+
+  /**
+   * The code Slack's consent page hands the app's redirect URL once a user allowed the
+   * install: single use, for 10 minutes, and only for the simulator's OAuth client.
+   */
+  issueOAuthCode(options: OAuthCodeOptions): string {
+    if (!this.oauthClient) throw new Error('the simulator was started without an oauthClient');
+    if (options.isEnterpriseInstall ? !options.enterpriseId : !options.teamId) {
+      throw new Error('an install names its workspace (teamId), or its organisation (enterpriseId) when organisation-wide');
+    }
+    const code = `${Math.floor(this.now() / 1000)}.${randomBytes(4).readUInt32BE()}.${randomBytes(32).toString('hex')}`;
+    this.oauthCodes.set(code, { ...options, issuedAt: this.now() });
+    return code;
   }
 
   /** A slash command's or a view submission's response_url, answered by this simulator. */
@@ -452,18 +514,92 @@ export class SlackSimulator {
   private api(method: string, req: IncomingMessage, url: URL, raw: string): Answer {
     const parsed = this.parseArgs(req, url, raw);
     const header = req.headers.authorization;
+    if (method === 'oauth.v2.access') return this.oauthAccess(parsed, header);
     const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
     const { token: bodyToken, ...args } = parsed.args;
     const token = bearer || str(bodyToken);
     const workspace = token ? [...this.workspaces.values()].find((w) => w.botToken === token) : undefined;
+    const organization = token ? this.organizations.get(token) : undefined;
 
     let answer: Answer;
     if (parsed.error) answer = fail(parsed.error);
     else if (!token) answer = fail('not_authed');
+    else if (organization) answer = this.failures.get(method)?.shift() ?? this.organizationCall(method, organization);
     else if (!workspace) answer = fail('invalid_auth');
     else answer = this.failures.get(method)?.shift() ?? this.dispatch(method, args, workspace);
     this.record({ method, args, team: workspace?.teamId, status: answer.status, response: answer.body });
     return answer;
+  }
+
+  /** The exchange of a consent page's code for a bot token, which from then on works like Slack's. */
+  private oauthAccess(parsed: { args: Args; error?: string }, authorization: string | undefined): Answer {
+    // Slack takes the client's credentials as HTTP Basic auth or as form fields.
+    const basic = authorization?.startsWith('Basic ')
+      ? Buffer.from(authorization.slice('Basic '.length), 'base64').toString('utf8')
+      : undefined;
+    const colon = basic?.indexOf(':') ?? -1;
+    const { client_secret: bodySecret, ...args } = parsed.args;
+    const clientId = basic && colon >= 0 ? basic.slice(0, colon) : str(args.client_id);
+    const clientSecret = basic && colon >= 0 ? basic.slice(colon + 1) : str(bodySecret);
+    const code = str(args.code);
+    const grant = code ? this.oauthCodes.get(code) : undefined;
+
+    let answer: Answer;
+    if (parsed.error) answer = fail(parsed.error);
+    else if (!this.oauthClient || clientId !== this.oauthClient.clientId) answer = fail('invalid_client_id');
+    else if (clientSecret !== this.oauthClient.clientSecret) answer = fail('bad_client_secret');
+    else if (!grant || this.now() - grant.issuedAt > OAUTH_CODE_LIFETIME_MS) answer = fail('invalid_code');
+    else if (str(args.redirect_uri) !== grant.redirectUri) answer = fail('bad_redirect_uri');
+    else answer = this.failures.get('oauth.v2.access')?.shift() ?? this.install(code!, grant);
+    // The client secret is never kept, like tokens.
+    this.record({ method: 'oauth.v2.access', args, team: grant?.teamId, status: answer.status, response: answer.body });
+    return answer;
+  }
+
+  private install(code: string, grant: OAuthCode): Answer {
+    this.oauthCodes.delete(code);
+    const botToken = `xoxb-${randomBytes(16).toString('hex')}`;
+    const bot = { botToken, botUserId: grant.botUserId, botId: `B${grant.botUserId.slice(1)}` };
+    const enterprise = grant.enterpriseId ? { id: grant.enterpriseId, name: grant.enterpriseName ?? grant.enterpriseId } : null;
+    let team: Args | null = null;
+    if (grant.isEnterpriseInstall) {
+      for (const [token, organization] of this.organizations) {
+        if (organization.enterpriseId === grant.enterpriseId) this.organizations.delete(token);
+      }
+      this.organizations.set(botToken, { enterpriseId: enterprise!.id, name: enterprise!.name, ...bot });
+    } else {
+      // Installing again replaces the token: the previous one stops working.
+      const existing = this.workspaces.get(grant.teamId!);
+      const name = grant.teamName ?? existing?.name ?? grant.teamId!;
+      this.addWorkspace({ teamId: grant.teamId!, domain: existing?.domain, name, enterpriseId: grant.enterpriseId, ...bot });
+      team = { id: grant.teamId, name };
+    }
+    return ok({
+      app_id: this.appId,
+      authed_user: { id: grant.userId ?? DEFAULTS.userId },
+      scope: grant.scopes.join(','),
+      token_type: 'bot',
+      access_token: botToken,
+      bot_user_id: grant.botUserId,
+      team,
+      enterprise,
+      is_enterprise_install: grant.isEnterpriseInstall === true,
+    });
+  }
+
+  /** An organisation-wide token acts in many workspaces; only auth.test, which names none, is simulated. */
+  private organizationCall(method: string, organization: Organization): Answer {
+    if (method !== 'auth.test') throw new Error(`${method} with an organisation-wide token is not simulated`);
+    return ok({
+      url: `https://${organization.enterpriseId.toLowerCase()}.enterprise.slack.com/`,
+      team: organization.name,
+      user: 'feedback',
+      team_id: organization.enterpriseId,
+      user_id: organization.botUserId,
+      bot_id: organization.botId,
+      enterprise_id: organization.enterpriseId,
+      is_enterprise_install: true,
+    });
   }
 
   private parseArgs(req: IncomingMessage, url: URL, raw: string): { args: Args; error?: string } {
@@ -505,6 +641,7 @@ export class SlackSimulator {
           team_id: workspace.teamId,
           user_id: workspace.botUserId,
           bot_id: workspace.botId,
+          ...(workspace.enterpriseId && { enterprise_id: workspace.enterpriseId }),
           is_enterprise_install: false,
         });
       case 'views.open':

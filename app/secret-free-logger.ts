@@ -1,0 +1,32 @@
+import type { Logger } from '@slack/logger';
+import { inspect } from 'node:util';
+
+const HIDDEN = '[hidden]';
+
+/**
+ * `logger`, with every occurrence of `secrets` in what is logged replaced. The libraries
+ * log more than the app decides: at debug level @slack/web-api prints each request's body,
+ * redacting only fields named like tokens, so the installer's `client_secret` would show.
+ */
+export function withoutSecrets(logger: Logger, secrets: ReadonlyArray<string | undefined>): Logger {
+  // Longest first, so a secret containing another is hidden whole.
+  const hidden = [...new Set(secrets.filter((s): s is string => !!s))].sort((a, b) => b.length - a.length);
+  const hide = (text: string) => hidden.reduce((out, secret) => out.replaceAll(secret, HIDDEN), text);
+  const clean = (parts: unknown[]) =>
+    parts.map((part) => {
+      if (typeof part === 'string') return hide(part);
+      // Objects and errors pass unchanged unless their printed form holds a secret.
+      const printed = inspect(part, { depth: Infinity });
+      const cleaned = hide(printed);
+      return cleaned === printed ? part : cleaned;
+    });
+  return {
+    debug: (...msg) => logger.debug(...clean(msg)),
+    info: (...msg) => logger.info(...clean(msg)),
+    warn: (...msg) => logger.warn(...clean(msg)),
+    error: (...msg) => logger.error(...clean(msg)),
+    setLevel: (level) => logger.setLevel(level),
+    getLevel: () => logger.getLevel(),
+    setName: (name) => logger.setName(name),
+  };
+}
