@@ -1,4 +1,5 @@
 import { isHttpUrl } from './domain/feedback-request.js';
+import type { SlackOAuthConfig } from './slack/installer.js';
 
 /**
  * Every setting the app reads, checked once at start-up. Start-up stops on the first
@@ -24,7 +25,10 @@ export interface TwitterConfig {
 
 export interface SlackConfig {
   signingSecret: string;
-  botToken: string;
+  /** Single-workspace mode; unset when `oauth` is set. */
+  botToken?: string;
+  /** Set: any number of workspaces install the app at /slack/install. */
+  oauth?: SlackOAuthConfig;
   /** Set: Socket Mode (local development). Unset: HTTP on `port` at /slack/events. */
   appToken?: string;
   apiUrl: string;
@@ -100,6 +104,27 @@ class Reader {
   }
 }
 
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+function slackOAuth(read: Reader): SlackOAuthConfig | undefined {
+  const [clientId, clientSecret, stateSecret] = OAUTH_VARIABLES.map((name) => read.optional(name));
+  const redirectUri = read.optional('SLACK_REDIRECT_URI');
+  if (!clientId && !clientSecret && !stateSecret) {
+    if (redirectUri) read.problems.push(`SLACK_REDIRECT_URI is only used with ${OAUTH_VARIABLES.join(', ')}`);
+    return undefined;
+  }
+  for (const name of OAUTH_VARIABLES) {
+    if (!read.optional(name)) {
+      read.problems.push(`${name} must be set together with ${OAUTH_VARIABLES.filter((n) => n !== name).join(' and ')}`);
+    }
+  }
+  if (stateSecret && stateSecret.length < 32) {
+    read.problems.push('SLACK_STATE_SECRET must be at least 32 random characters (openssl rand -hex 32)');
+  }
+  if (redirectUri && !redirectUri.startsWith('https://')) read.problems.push('SLACK_REDIRECT_URI must be an https:// URL');
+  return { clientId: clientId ?? '', clientSecret: clientSecret ?? '', stateSecret: stateSecret ?? '', ...(redirectUri && { redirectUri }) };
+}
+
 function storeConfig(read: Reader): StoreConfig {
   return {
     storeUrl: read.optional('STORE_URL') ?? 'sqlite://data/feedback.sqlite',
@@ -129,6 +154,15 @@ function port(read: Reader): number {
 
 export function loadConfig(env: Env = process.env): Config {
   const read = new Reader(env);
+  const oauth = slackOAuth(read);
+  if (oauth && read.optional('SLACK_BOT_TOKEN')) {
+    read.problems.push('SLACK_BOT_TOKEN must not be set with SLACK_CLIENT_ID: each workspace that installs the app gets its own token');
+  }
+  if (oauth && read.optional('TWITTER_ACCESS_TOKEN')) {
+    read.problems.push(
+      "TWITTER_ACCESS_TOKEN is for a single workspace: with SLACK_CLIENT_ID every workspace would send as that account; connect each workspace's account instead",
+    );
+  }
   const defaultPrivacyUrl = read.optional('DEFAULT_PRIVACY_URL');
   if (defaultPrivacyUrl !== undefined && !isHttpUrl(defaultPrivacyUrl)) {
     read.problems.push('DEFAULT_PRIVACY_URL must be an http(s) URL');
@@ -136,7 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
   return read.done({
     slack: {
       signingSecret: read.required('SLACK_SIGNING_SECRET'),
-      botToken: read.required('SLACK_BOT_TOKEN'),
+      ...(oauth ? { oauth } : { botToken: read.required('SLACK_BOT_TOKEN') }),
       appToken: read.optional('SLACK_APP_TOKEN'),
       apiUrl: read.url('SLACK_API_URL', 'https://slack.com/api/', (url) =>
         url.endsWith('/api/') ? undefined : 'must end in /api/',

@@ -1,4 +1,5 @@
 import { ConsoleLogger, LogLevel } from '@slack/logger';
+import { WebClient } from '@slack/web-api';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,8 @@ import type { Services } from './slack/services.js';
 import { responder } from './slack/respond.js';
 import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
 import { openStore } from './store/store.js';
+import { forgetWorkspace, SlackInstallations } from './store/installations.js';
+import { withoutSecrets } from './secret-free-logger.js';
 import { TwitterClient } from './twitter/client.js';
 
 /** A one-line command's confirmation can be clicked for a working day. */
@@ -39,17 +42,39 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     config.twitter.accessToken && config.twitter.accessTokenSecret
       ? { access_token: config.twitter.accessToken, access_token_secret: config.twitter.accessTokenSecret }
       : undefined;
-  const logger = new ConsoleLogger();
+  const logger = withoutSecrets(new ConsoleLogger(), [
+    config.slack.signingSecret,
+    config.slack.botToken,
+    config.slack.appToken,
+    config.slack.oauth?.clientSecret,
+    config.slack.oauth?.stateSecret,
+    config.twitter.consumerSecret,
+    config.twitter.accessToken,
+    config.twitter.accessTokenSecret,
+  ]);
   logger.setLevel(logLevel);
+  const installations = config.slack.oauth
+    ? new SlackInstallations(store.records('installations'), {
+        current: config.store.encryptionKey,
+        previous: config.store.previousEncryptionKey,
+      })
+    : undefined;
   const accounts = new AccountSource(store.accounts, envTokens, twitter, (message) => logger.warn(message));
   const confirmations = store.records('confirmations');
+  /** Outside a Slack request, the client that acts in one workspace. */
+  const workspaceClient = async (teamId: string): Promise<WebClient> => {
+    if (!installations) return app.client;
+    const installation = await installations.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+    return new WebClient(installation.bot?.token, { slackApiUrl: config.slack.apiUrl });
+  };
   const connect = config.slack.publicUrl
     ? new TwitterConnect({
         store,
         twitter,
         publicUrl: config.slack.publicUrl,
         // The admin comes back to an App Home that already lists the account.
-        onConnected: (workspace, _account, userId) => publishHome(services, app.client, workspace.teamId, userId),
+        onConnected: async (workspace, _account, userId) =>
+          publishHome(services, await workspaceClient(workspace.teamId), workspace.teamId, userId),
         warn: (message) => logger.warn(message),
       })
     : undefined;
@@ -78,9 +103,20 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       },
       load: (teamId, id) => confirmations.get({ teamId }, id),
     },
+    ...(installations
+      ? {
+          installations: {
+            forget: (key) => forgetWorkspace(store, installations, key),
+            deleteInstallation: (key) => installations.deleteInstallation(key),
+          },
+        }
+      : {}),
     ...(connect ? { connectLink: (teamId: string, userId: string) => connect.createLink({ teamId }, userId) } : {}),
   };
-  const app = createSlackApp(config.slack, services, logger, connect ? connectRoutes(connect, logger) : []);
+  const app = createSlackApp(config.slack, services, logger, {
+    customRoutes: connect ? connectRoutes(connect, logger) : [],
+    installations,
+  });
   try {
     await app.init();
   } catch (error) {

@@ -33,7 +33,7 @@ function button(view: SimulatedView, actionId: string): Block | undefined {
 }
 
 async function sendAs(harness: Harness, userId: string, values: Record<string, string>) {
-  const { view } = await harness.command('', userId);
+  const { view } = await harness.command('', { userId });
   const response = await harness.post(
     viewSubmissionBody(harness.slack.view(view.id)!, { userId, values: { message: 'How did we do?', ...values } }),
   );

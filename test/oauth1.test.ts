@@ -132,8 +132,10 @@ test('malformed Authorization headers are refused', (t) => {
 
 test('any form parameters the app signs verify on the simulator', (t) => {
   const text = fc.string({ unit: 'binary', maxLength: 40 });
+  // "__proto__" cannot travel as a plain object's key through the signing library; the
+  // app's own parameter names are fixed and never it.
   const forms = fc.dictionary(
-    text.filter((name) => name !== 'q'),
+    text.filter((name) => name !== 'q' && name !== '__proto__'),
     text,
     { maxKeys: 5 },
   );

@@ -1,17 +1,28 @@
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, type InstallationStore } from '@slack/bolt';
+import { installerOptions } from './installer.js';
 import type { Logger } from '@slack/logger';
 import type { SlackConfig } from '../config.js';
 import { registerListeners } from './listeners/index.js';
 import type { Services } from './services.js';
 
-/** The Bolt app: Socket Mode when an app-level token is given, HTTP otherwise. */
-export function createSlackApp(config: SlackConfig, services: Services, logger: Logger, customRoutes: CustomRoute[] = []): App {
+/**
+ * The Bolt app: one workspace with a bot token, or any number through Slack's installer;
+ * Socket Mode when an app-level token is given, HTTP otherwise.
+ */
+export function createSlackApp(
+  config: SlackConfig,
+  services: Services,
+  logger: Logger,
+  extras: { customRoutes?: CustomRoute[]; installations?: InstallationStore } = {},
+): App {
   const app = new App({
-    token: config.botToken,
+    ...(config.oauth && extras.installations
+      ? installerOptions(config.oauth, extras.installations)
+      : { token: config.botToken }),
     signingSecret: config.signingSecret,
     // In Socket Mode the app's own pages (connecting Twitter) are still served on PORT.
     ...(config.appToken ? { socketMode: true, appToken: config.appToken, port: config.port } : {}),
-    customRoutes,
+    customRoutes: extras.customRoutes ?? [],
     logger,
     logLevel: logger.getLevel(),
     // Start-up checks the bot token itself (see init) instead of failing later, unhandled.

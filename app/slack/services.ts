@@ -5,6 +5,7 @@ import type { SendResult } from '../services/feedback-relay.js';
 import type { RawDraft } from '../domain/feedback-request.js';
 import type { SettingsSource } from '../services/settings.js';
 import type { RespondOptions } from './respond.js';
+import type { InstallationKey } from '../store/installations.js';
 
 export interface PendingConfirmation {
   user_id: string;
@@ -32,6 +33,11 @@ export interface Services {
   };
   /** A single-use link that starts connecting a Twitter account; absent without PUBLIC_URL. */
   connectLink?(teamId: string, userId: string): Promise<string>;
+  /** Multi-workspace mode only: what an uninstall or a token revocation deletes. */
+  installations?: {
+    forget(key: InstallationKey): Promise<void>;
+    deleteInstallation(key: InstallationKey): Promise<void>;
+  };
   /** Tracks work that goes on after Slack was answered, so that shutdown waits for it. */
   finishing<T>(work: Promise<T>): Promise<T>;
 }

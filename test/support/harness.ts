@@ -17,6 +17,17 @@ import {
   type EnteredValues,
 } from './slack-requests.js';
 
+async function connectAccount(
+  config: Config,
+  teamId: string,
+  business: SimulatedUser,
+  tokens: { access_token: string; access_token_secret: string },
+): Promise<void> {
+  const store = await openStore(config.store);
+  await store.accounts.add({ teamId }, { user_id: business.id_str, screen_name: business.screen_name, name: business.name, tokens });
+  await store.close();
+}
+
 /** Obvious fakes: no real service would ever accept them. */
 export const SECRETS = {
   signingSecret: 'sim-signing-secret-0123456789abcdef',
@@ -28,6 +39,12 @@ export const SECRETS = {
 };
 
 export const BUSINESS: SimulatedUser = { id_str: '1212121212121', screen_name: 'AcmeSupport', name: 'Acme Support' };
+/** A second business, for a second workspace. */
+export const OTHER_BUSINESS: SimulatedUser = { id_str: '7878787878787', screen_name: 'GlobexHelp', name: 'Globex Help' };
+export const OTHER_TOKENS = { access_token: '7878787878787-globex-access-token', access_token_secret: 'globex-token-secret-do-not-log' };
+
+export const OAUTH_CLIENT = { clientId: '1111.2222', clientSecret: 'sim-client-secret-do-not-log' };
+const STATE_SECRET = 'sim-state-secret-0123456789abcdef0123456789';
 export const CUSTOMERS = {
   jack: { id_str: '343434343434', screen_name: 'jack', name: 'Jack' },
   /** An id past 2^53: it survives only as a string. */
@@ -40,6 +57,8 @@ export const PRIVACY_URL = 'https://acme.example/privacy';
 export interface HarnessOptions {
   /** Where the business's tokens come from: the store (as the accounts CLI leaves them) or the environment. */
   tokens?: 'store' | 'env' | 'none';
+  /** Any number of workspaces install the app through Slack's OAuth instead of one bot token. */
+  multiWorkspace?: boolean;
   env?: Env;
 }
 
@@ -59,17 +78,27 @@ export class Harness {
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
-    const tokens = options.tokens ?? 'store';
-    const slack = await SlackSimulator.start();
+    const multi = options.multiWorkspace ?? false;
+    const tokens = options.tokens ?? (multi ? 'none' : 'store');
+    const slack = await SlackSimulator.start(multi ? { oauthClient: OAUTH_CLIENT } : {});
     const twitter = await TwitterSimulator.start({
       consumers: { [SECRETS.consumerKey]: SECRETS.consumerSecret },
-      tokens: { [SECRETS.accessToken]: { secret: SECRETS.accessTokenSecret, user: BUSINESS.id_str } },
-      users: [BUSINESS, ...Object.values(CUSTOMERS)],
+      tokens: {
+        [SECRETS.accessToken]: { secret: SECRETS.accessTokenSecret, user: BUSINESS.id_str },
+        [OTHER_TOKENS.access_token]: { secret: OTHER_TOKENS.access_token_secret, user: OTHER_BUSINESS.id_str },
+      },
+      users: [BUSINESS, OTHER_BUSINESS, ...Object.values(CUSTOMERS)],
     });
     const dataDir = mkdtempSync(path.join(tmpdir(), 'feedback-test-'));
     const env: Env = {
       SLACK_SIGNING_SECRET: SECRETS.signingSecret,
-      SLACK_BOT_TOKEN: DEFAULTS.botToken,
+      ...(multi
+        ? {
+            SLACK_CLIENT_ID: OAUTH_CLIENT.clientId,
+            SLACK_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
+            SLACK_STATE_SECRET: STATE_SECRET,
+          }
+        : { SLACK_BOT_TOKEN: DEFAULTS.botToken }),
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
       TWITTER_API_URL: twitter.url,
@@ -85,20 +114,28 @@ export class Harness {
     };
     const config = loadConfig(env);
     if (tokens === 'store') {
-      const store = await openStore(config.store);
-      await store.accounts.add(
-        { teamId: DEFAULTS.teamId },
-        {
-          user_id: BUSINESS.id_str,
-          screen_name: BUSINESS.screen_name,
-          name: BUSINESS.name,
-          tokens: { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret },
-        },
-      );
-      await store.close();
+      await connectAccount(config, DEFAULTS.teamId, BUSINESS, { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret });
     }
     const app = await startApp(config, LogLevel.ERROR);
     return new Harness(slack, twitter, app, `http://127.0.0.1:${app.port}/slack/events`, config, dataDir);
+  }
+
+  /** A workspace's admin installs the app through Slack's consent page; resolves with its bot token. */
+  async install(teamId: string, botUserId: string): Promise<string> {
+    const base = this.url.replace(/\/slack\/events$/, '');
+    const started = await fetch(`${base}/slack/install`, { redirect: 'manual' });
+    const location = new URL(started.headers.get('location') ?? '');
+    const cookie = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const code = this.slack.issueOAuthCode({ teamId, botUserId, scopes: (location.searchParams.get('scope') ?? '').split(',') });
+    const query = new URLSearchParams({ code, state: location.searchParams.get('state') ?? '' });
+    const back = await fetch(`${base}/slack/oauth_redirect?${query}`, { headers: { cookie }, redirect: 'manual' });
+    if (back.status !== 200) throw new Error(`the OAuth redirect answered ${back.status}`);
+    return this.slack.callsTo('oauth.v2.access').at(-1)?.response.access_token as string;
+  }
+
+  /** Stores a business account for a workspace, as connecting it would. */
+  connectAccount(teamId: string, business: SimulatedUser, tokens: { access_token: string; access_token_secret: string }): Promise<void> {
+    return connectAccount(this.config, teamId, business, tokens);
   }
 
   post(body: string | URLSearchParams, options?: Parameters<typeof postToApp>[3]): Promise<AppResponse> {
@@ -106,16 +143,19 @@ export class Harness {
   }
 
   /** `/feedback` typed in the default channel; resolves with the modal Slack opened. */
-  async command(text = '', userId?: string): Promise<{ response: AppResponse; view: SimulatedView; responseUrl: string }> {
-    const responseUrl = this.slack.responseUrl();
-    const opened = await this.open((triggerId) => slashCommandBody({ text, responseUrl, triggerId, userId }));
+  async command(
+    text = '',
+    who: { userId?: string; teamId?: string } = {},
+  ): Promise<{ response: AppResponse; view: SimulatedView; responseUrl: string }> {
+    const responseUrl = this.slack.responseUrl({ teamId: who.teamId });
+    const opened = await this.open((triggerId) => slashCommandBody({ text, responseUrl, triggerId, ...who }), who.teamId);
     return { ...opened, responseUrl };
   }
 
   /** Sends what `body` builds with a fresh trigger id; resolves with the modal the app opened. */
-  async open(body: (triggerId: string) => URLSearchParams): Promise<{ response: AppResponse; view: SimulatedView }> {
+  async open(body: (triggerId: string) => URLSearchParams, teamId?: string): Promise<{ response: AppResponse; view: SimulatedView }> {
     const since = this.slack.calls.length;
-    const response = await this.post(body(this.slack.issueTriggerId()));
+    const response = await this.post(body(this.slack.issueTriggerId({ teamId })));
     const call = await this.slack.waitForCall('views.open', (c) => c.seq >= since);
     if (!call.response.ok) throw new Error(`views.open failed: ${JSON.stringify(call.response)}`);
     return { response, view: call.response.view as SimulatedView };

@@ -8,6 +8,8 @@ import { CONFIRM_EDIT, CONFIRM_SEND } from '../user-interface/confirmation.js';
 import { HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../user-interface/home.js';
 import { SETTINGS_MODAL } from '../user-interface/settings-modal.js';
 import { appHomeOpened } from './events/app-home-opened.js';
+import { appUninstalled } from './events/app-uninstalled.js';
+import { tokensRevoked } from './events/tokens-revoked.js';
 import { homeDisconnect } from './actions/home-disconnect.js';
 import { homeEditSettings } from './actions/home-edit-settings.js';
 import { settingsSubmitted } from './views/settings-submitted.js';
@@ -27,6 +29,10 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockButtonAction>(CONFIRM_EDIT, confirmationEdit(services));
   app.view({ type: 'view_submission', callback_id: FEEDBACK_MODAL }, feedbackSubmitted(services));
   app.event('app_home_opened', appHomeOpened(services));
+  if (services.installations) {
+    app.event('app_uninstalled', appUninstalled(services.installations.forget));
+    app.event('tokens_revoked', tokensRevoked(services.installations));
+  }
   // The connect button is a link: Slack still reports the click, which only needs an ack.
   app.action<BlockButtonAction>(HOME_CONNECT, async ({ ack }) => ack());
   app.action<BlockButtonAction>(HOME_DISCONNECT, homeDisconnect(services));
