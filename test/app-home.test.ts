@@ -1,7 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { openStore } from '../app/store/store.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
-import { BUSINESS, CUSTOMERS, Harness, SECRETS } from './support/harness.js';
+import { BUSINESS, CUSTOMERS, Harness, OTHER_BUSINESS, OTHER_TOKENS, SECRETS } from './support/harness.js';
+import { questionText } from '../app/domain/variants.js';
 import { blockActionsBody, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 
 type Block = Record<string, any>;
@@ -143,4 +144,31 @@ test('an account whose tokens Twitter refuses is flagged in App Home; disconnect
   t.regex(JSON.stringify(republished.args.view), /No Twitter account is connected/);
   const { view: after } = await harness.command();
   t.regex(JSON.stringify(after.blocks), /No Twitter account is connected/);
+});
+
+test('with several accounts the form asks Send as, and the request goes out as the chosen one', async (t) => {
+  const harness = h(t);
+  await harness.connectAccount(DEFAULTS.teamId, OTHER_BUSINESS, OTHER_TOKENS);
+  const { view } = await harness.command();
+  const sendAsBlock = view.blocks.find((b) => b.block_id === 'send_as') as Block;
+  t.deepEqual(sendAsBlock.element.options.map((o: Block) => o.value).sort(), [BUSINESS.id_str, OTHER_BUSINESS.id_str].sort());
+  const switched = await harness.change(view, 'send_as', OTHER_BUSINESS.id_str);
+  t.is((switched.blocks.find((b) => b.block_id === 'preview') as Block).text.text, questionText('csat', 0, OTHER_BUSINESS.name));
+  await harness.submit(switched, { send_as: OTHER_BUSINESS.id_str, to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' });
+  const [created] = await harness.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
+  t.is(created.oauth.oauth_token, OTHER_TOKENS.access_token);
+});
+
+test('a member of a listed user group may send; others may not', async (t) => {
+  const harness = h(t);
+  harness.slack.addUsergroup('S0SUPPORT1', DEFAULTS.teamId, [OTHER_AGENT]);
+  const store = await openStore(harness.config.store);
+  await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode: 'listed', users: [], usergroups: ['S0SUPPORT1'] } });
+  await store.close();
+  const member = await harness.command('', { userId: OTHER_AGENT });
+  t.is(member.view.callback_id, 'feedback');
+  const outsider = await harness.command('', { userId: AGENT });
+  t.regex(JSON.stringify(outsider.view.blocks), /limited to certain people/);
+  const admin = await harness.command('', { userId: ADMIN });
+  t.is(admin.view.callback_id, 'feedback', 'admins always may');
 });

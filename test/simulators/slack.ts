@@ -284,6 +284,8 @@ export class SlackSimulator {
 
   private readonly workspaces = new Map<string, Workspace>();
   private readonly users = new Map<string, Required<UserOptions>>();
+  /** User group id → its team and members. */
+  private readonly usergroups = new Map<string, { teamId: string; users: string[] }>();
   private readonly channels = new Map<string, Channel>();
   private readonly triggers = new Map<string, Trigger>();
   private readonly views = new Map<string, SimulatedView>();
@@ -367,6 +369,10 @@ export class SlackSimulator {
       tz: 'Europe/London',
       ...options,
     });
+  }
+
+  addUsergroup(id: string, teamId: string, users: string[]): void {
+    this.usergroups.set(id, { teamId, users: [...users] });
   }
 
   addChannel(options: ChannelOptions): void {
@@ -658,6 +664,11 @@ export class SlackSimulator {
         return this.postEphemeral(args, workspace);
       case 'users.info':
         return this.usersInfo(args, workspace);
+      case 'usergroups.users.list': {
+        const group = this.usergroups.get(str(args.usergroup) ?? '');
+        if (!group || group.teamId !== workspace.teamId) return fail('no_such_subteam');
+        return ok({ users: group.users });
+      }
       case 'conversations.info':
         return this.conversationsInfo(args, workspace);
       default:
