@@ -311,3 +311,17 @@ test('accounts: rotating the key re-seals tokens as they are read', async (t) =>
   await t.throwsAsync(after.accounts.get(T1, '7'), { instanceOf: UnreadableTokensError });
   await after.close();
 });
+
+test('marks: a set shared by every store on one file', async (t) => {
+  const url = fileUrl();
+  const [a, b] = await Promise.all([open(url), open(url)]);
+  await a.mark('pending', 'T1/one');
+  await b.mark('pending', 'T1/two');
+  await a.mark('pending', 'T1/one');
+  await a.mark('other', 'T1/three');
+  t.deepEqual(await b.members('pending'), ['T1/one', 'T1/two']);
+  await b.unmark('pending', 'T1/one');
+  t.deepEqual(await a.members('pending'), ['T1/two']);
+  t.deepEqual(await a.members('other'), ['T1/three']);
+  await Promise.all([a.close(), b.close()]);
+});

@@ -37,6 +37,13 @@ export interface Store {
   reserve(key: string, limit: number, windowMs: number, now: number, id: string): Promise<Reserved>;
   /** Gives the place back, for a request that was never sent; false when it was not held. */
   release(key: string, id: string): Promise<boolean>;
+  /**
+   * A set of strings shared by every process, for what must be found again without
+   * knowing its key (the sends still pending after a restart).
+   */
+  mark(set: string, member: string): Promise<void>;
+  unmark(set: string, member: string): Promise<void>;
+  members(set: string): Promise<string[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -52,6 +59,9 @@ interface Backend {
    */
   reserve(key: string, limit: number, windowMs: number, now: number, id: string): Promise<Reserved>;
   release(key: string, id: string): Promise<boolean>;
+  mark(set: string, member: string): Promise<void>;
+  unmark(set: string, member: string): Promise<void>;
+  members(set: string): Promise<string[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -90,6 +100,7 @@ async function openSqlite(url: string): Promise<Backend> {
     );
     await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_time ON reservations(key, at)');
     await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_expiry ON reservations(expires_at)');
+    await adapter.query('CREATE TABLE IF NOT EXISTS marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))');
     await sweep(Date.now());
   } catch (error) {
     throw new Error(`Cannot open the SQLite store of STORE_URL (${path}): ${(error as Error).message}`, { cause: error });
@@ -146,6 +157,16 @@ async function openSqlite(url: string): Promise<Backend> {
     async release(key, id) {
       const rows: unknown[] = await adapter.query('DELETE FROM reservations WHERE key = ? AND id = ? RETURNING id', key, id);
       return rows.length === 1;
+    },
+    async mark(name, member) {
+      await adapter.query('INSERT INTO marks(name, member) VALUES(?, ?) ON CONFLICT DO NOTHING', name, member);
+    },
+    async unmark(name, member) {
+      await adapter.query('DELETE FROM marks WHERE name = ? AND member = ?', name, member);
+    },
+    async members(name) {
+      const rows: Array<{ member: string }> = await adapter.query('SELECT member FROM marks WHERE name = ? ORDER BY member', name);
+      return rows.map((row) => row.member);
     },
     async ping() {
       try {
@@ -230,6 +251,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       return backend.reserve(key, count(limit), positive(windowMs), now, id);
     },
     release: (key, id) => backend.release(key, id),
+    mark: (set, member) => backend.mark(set, member),
+    unmark: (set, member) => backend.unmark(set, member),
+    members: (set) => backend.members(set),
     ping: () => (closing ? Promise.resolve(false) : backend.ping()),
     close: () => (closing ??= backend.close()),
   };
