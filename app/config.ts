@@ -42,6 +42,8 @@ export interface Config {
   twitter: TwitterConfig;
   store: StoreConfig;
   defaultPrivacyUrl?: string;
+  /** How long a send may stay pending before it is taken for interrupted (another instance may still be on it). */
+  pendingGraceSeconds: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -167,7 +169,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (defaultPrivacyUrl !== undefined && !isHttpUrl(defaultPrivacyUrl)) {
     read.problems.push('DEFAULT_PRIVACY_URL must be an http(s) URL');
   }
+  const grace = read.optional('PENDING_GRACE_SECONDS') ?? '120';
+  if (!/^[0-9]{1,6}$/.test(grace)) read.problems.push('PENDING_GRACE_SECONDS must be a whole number of seconds');
   return read.done({
+    pendingGraceSeconds: Number(grace),
     slack: {
       signingSecret: read.required('SLACK_SIGNING_SECRET'),
       ...(oauth ? { oauth } : { botToken: read.required('SLACK_BOT_TOKEN') }),

@@ -13,6 +13,7 @@ import { connectRoutes } from './http/connect-routes.js';
 import { TwitterConnect } from './services/twitter-connect.js';
 import { createSlackApp } from './slack/app.js';
 import { publishHome } from './slack/home.js';
+import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/services.js';
 import { responder } from './slack/respond.js';
 import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
@@ -20,6 +21,8 @@ import { openStore } from './store/store.js';
 import { forgetWorkspace, SlackInstallations } from './store/installations.js';
 import { withoutSecrets } from './secret-free-logger.js';
 import { TwitterClient } from './twitter/client.js';
+
+const RECONCILE_EVERY_MS = 60_000;
 
 /** A one-line command's confirmation can be clicked for a working day. */
 const CONFIRMATION_LIFETIME_MS = 12 * 60 * 60 * 1000;
@@ -88,7 +91,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     accounts,
     claim: (key, ttlMs) => store.claim(key, ttlMs),
     unclaim: (key) => store.unclaim(key),
-    log: new SendLog(store.records('sends')),
+    log: new SendLog(store.records('sends'), store),
     settings: new SettingsSource(store.records('settings'), {
       privacy_url: config.defaultPrivacyUrl,
       message: DEFAULT_MESSAGE,
@@ -125,10 +128,19 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   }
   const server = (await app.start(config.slack.port)) as Server | undefined;
   const address = server?.address?.() as AddressInfo | null | undefined;
+  const settlePending = () =>
+    finishing(reconcile(services, workspaceClient, logger, config.pendingGraceSeconds * 1000)).catch((error: Error) =>
+      logger.warn(`Could not settle interrupted sends: ${error.message}`),
+    );
+  // At start-up for this process's own crash; then now and again for other instances'.
+  await settlePending();
+  const timer = setInterval(settlePending, RECONCILE_EVERY_MS);
+  timer.unref();
   return {
     port: address?.port,
     /** Stops taking requests, lets sends under way finish and report, then closes the store. */
     async stop() {
+      clearInterval(timer);
       await app.stop();
       await Promise.allSettled(unfinished);
       await store.close();

@@ -199,13 +199,15 @@ test('expired business tokens tell the agent to have the account reconnected', a
   t.regex(shown, /reconnect the Twitter account/);
 });
 
-test('Twitter trouble (5xx) is said as such', async (t) => {
+test('Twitter over capacity is tried again with backoff, then said as such', async (t) => {
   const h = harness(t);
   const { view } = await h.command();
-  h.twitter.failNext({ path: '/1.1/feedback/create.json', status: 503, errors: [{ code: 130, message: 'Over capacity' }] });
+  h.twitter.failNext({ path: '/1.1/feedback/create.json', status: 503, errors: [{ code: 130, message: 'Over capacity' }], times: 3 });
   await h.submit(view, { ...complete, to_user_id: CUSTOMERS.jack.id_str });
   const shown = await outcome(h, view.id);
   t.regex(shown, /over capacity/);
+  t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 3, 'one try and two retries');
+  t.is(h.twitter.feedback.length, 0);
 });
 
 test('the same submission delivered twice is sent once', async (t) => {

@@ -91,6 +91,17 @@ function when(resetAt: Date | undefined): string {
   return resetAt ? ` after ${resetAt.toISOString().slice(11, 16)} UTC` : ' later';
 }
 
+/** Twitter refused the request's timestamp: this server's clock is off (code 135). */
+export function isClockSkew(failure: TwitterFailure): boolean {
+  return failure.kind === 'refused' && failure.errors.some((e) => e.code === 135);
+}
+
+/** Twitter certainly did not act on the request: it never arrived, or was turned away unread. */
+export function notReceived(failure: TwitterFailure): boolean {
+  if (failure.kind === 'unreachable') return true;
+  return failure.kind === 'refused' && failure.status === 503 && failure.errors.some((e) => e.code === 130);
+}
+
 /** Twitter asked the account to stop for a while (HTTP 429 or code 88). */
 export function isRateLimited(failure: TwitterFailure): boolean {
   return failure.kind === 'refused' && (failure.status === 429 || failure.errors.some((e) => e.code === 88));

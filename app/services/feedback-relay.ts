@@ -6,7 +6,15 @@ import {
   type FeedbackRequest,
 } from '../domain/feedback-request.js';
 import type { Refusal } from '../domain/limits.js';
-import { explain, isRateLimited, type Explanation, type FeedbackCreated } from '../domain/outcome.js';
+import {
+  explain,
+  isClockSkew,
+  isRateLimited,
+  notReceived,
+  type Explanation,
+  type FeedbackCreated,
+} from '../domain/outcome.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import { questionText } from '../domain/variants.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
 import type { Reservation, SendLimits } from './send-limits.js';
@@ -14,6 +22,8 @@ import type { WorkspaceSettings } from './settings.js';
 
 /** A handle is looked up before Slack's 3-second window for the submission closes. */
 const LOOKUP_TIMEOUT_MS = 2000;
+/** Waits before trying again a request that certainly did not reach Twitter. */
+const RETRY_DELAYS_MS = [250, 1000];
 /** When Twitter rate-limits without saying until when, the account rests this long. */
 const DEFAULT_PAUSE_MS = 15 * 60 * 1000;
 
@@ -85,6 +95,31 @@ export class FeedbackRelay {
     return checked.ok ? { ok: true, value: { request: checked.value, recipient } } : checked;
   }
 
+  /**
+   * One feedback request, tried again only where Twitter certainly did not act on it:
+   * nothing reached it, it was over capacity before processing, or this server's clock
+   * was off (corrected from Twitter's Date header, once). Anything that may have arrived
+   * is never sent again here.
+   */
+  private async createOnce(account: BusinessAccount, request: FeedbackRequest) {
+    const params = formParams(request);
+    let answer = await this.twitter.createFeedback(account.tokens, params);
+    let clockCorrected = false;
+    for (let attempt = 0; !answer.ok; attempt++) {
+      const { failure, serverDate } = answer;
+      if (isClockSkew(failure) && serverDate && !clockCorrected) {
+        this.twitter.clockOffsetSeconds = Math.round((serverDate.getTime() - Date.now()) / 1000);
+        clockCorrected = true;
+      } else if (notReceived(failure) && attempt < RETRY_DELAYS_MS.length) {
+        await delay(RETRY_DELAYS_MS[attempt]);
+      } else {
+        break;
+      }
+      answer = await this.twitter.createFeedback(account.tokens, params);
+    }
+    return answer;
+  }
+
   /** Holds a place in every send limit before anything leaves; a refusal says which and until when. */
   reserve(
     teamId: string,
@@ -101,10 +136,15 @@ export class FeedbackRelay {
     });
   }
 
+  /** Gives back the places of a request that will not be sent as it was. */
+  release(reservation: Reservation): Promise<void> {
+    return this.limits.release(reservation);
+  }
+
   async send(teamId: string, account: BusinessAccount, prepared: Prepared, reservation: Reservation): Promise<SendResult> {
     const { request, recipient } = prepared;
     const question = questionText(request.type, request.question_variant_id, request.display_name ?? account.name);
-    const answer = await this.twitter.createFeedback(account.tokens, formParams(request));
+    const answer = await this.createOnce(account, request);
     if (answer.ok) return { status: 'sent', request, recipient, question, feedback: answer.data };
     const { failure } = answer;
     // Only a request that certainly sent nothing gives its places back.

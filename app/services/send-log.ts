@@ -1,74 +1,106 @@
 import { randomUUID } from 'node:crypto';
-import type { Records } from '../store/store.js';
-import type { Prepared, SendResult } from './feedback-relay.js';
+import type { FeedbackRequest } from '../domain/feedback-request.js';
+import type { Records, Store } from '../store/store.js';
+import type { Prepared, Recipient, SendResult } from './feedback-relay.js';
+import type { Reservation } from './send-limits.js';
 
 /** One feedback request as the app sent (or tried to send) it. Never holds a score. */
 export interface SendRecord {
   id: string;
+  team_id: string;
   agent_id: string;
   account_id: string;
   created_at: string;
   updated_at: string;
   status: 'pending' | SendResult['status'];
-  type: string;
-  question_variant_id: number;
-  recipient: string;
-  to_user_id: string;
-  external_id?: string;
-  test: boolean;
+  request: FeedbackRequest;
+  recipient: Recipient;
+  /** The limit places it holds: given back if the agent sends it again after an unknown outcome. */
+  reservation: Reservation;
+  /** Where the agent can still be told privately, while Slack keeps the URL alive. */
+  response_url?: string;
   feedback_id?: string;
   reason?: string;
 }
 
 /** How many of an agent's requests App Home can show. */
 const RECENT_PER_AGENT = 20;
+const PENDING = 'pending-sends';
 
 /**
- * Every send is written down before Twitter is called and settled after, so a send is
- * never invisible, and agents can see their own.
+ * Every send is written down, durably, before Twitter is called and settled after. What
+ * is still pending after a crash is found again (`pending`) and never silently lost.
  */
 export class SendLog {
   constructor(
     private readonly records: Records,
+    private readonly marks: Pick<Store, 'mark' | 'unmark' | 'members'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async begin(teamId: string, agentId: string, accountId: string, { request, recipient }: Prepared): Promise<SendRecord> {
+  async begin(
+    teamId: string,
+    agentId: string,
+    accountId: string,
+    { request, recipient }: Prepared,
+    reservation: Reservation,
+    responseUrl?: string,
+  ): Promise<SendRecord> {
     const at = this.now().toISOString();
     const record: SendRecord = {
       id: randomUUID(),
+      team_id: teamId,
       agent_id: agentId,
       account_id: accountId,
       created_at: at,
       updated_at: at,
       status: 'pending',
-      type: request.type,
-      question_variant_id: request.question_variant_id,
-      recipient: recipient.label,
-      to_user_id: request.to_user_id,
-      external_id: request.external_id,
-      test: request.test,
+      request,
+      recipient,
+      reservation,
+      ...(responseUrl ? { response_url: responseUrl } : {}),
     };
     await this.records.set({ teamId }, `send-${record.id}`, record);
+    await this.marks.mark(PENDING, `${teamId}/${record.id}`);
     const index = (await this.records.get<string[]>({ teamId }, `agent-${agentId}`)) ?? [];
     await this.records.set({ teamId }, `agent-${agentId}`, [record.id, ...index].slice(0, RECENT_PER_AGENT));
     return record;
   }
 
-  async settle(teamId: string, record: SendRecord, result: SendResult): Promise<SendRecord> {
+  async settle(record: SendRecord, result: Pick<SendResult, 'status'> & Partial<SendResult>): Promise<SendRecord> {
     const settled: SendRecord = {
       ...record,
       status: result.status,
       updated_at: this.now().toISOString(),
-      ...(result.status === 'sent' ? { feedback_id: result.feedback.id } : { reason: result.explanation.reason }),
+      ...('feedback' in result && result.feedback ? { feedback_id: result.feedback.id } : {}),
+      ...('explanation' in result && result.explanation ? { reason: result.explanation.reason } : {}),
     };
-    await this.records.set({ teamId }, `send-${record.id}`, settled);
+    await this.records.set({ teamId: record.team_id }, `send-${record.id}`, settled);
+    await this.marks.unmark(PENDING, `${record.team_id}/${record.id}`);
     return settled;
+  }
+
+  get(teamId: string, id: string): Promise<SendRecord | undefined> {
+    return this.records.get<SendRecord>({ teamId }, `send-${id}`);
   }
 
   async recent(teamId: string, agentId: string, limit = 10): Promise<SendRecord[]> {
     const ids = ((await this.records.get<string[]>({ teamId }, `agent-${agentId}`)) ?? []).slice(0, limit);
-    const found = await Promise.all(ids.map((id) => this.records.get<SendRecord>({ teamId }, `send-${id}`)));
+    const found = await Promise.all(ids.map((id) => this.get(teamId, id)));
     return found.filter((r): r is SendRecord => r !== undefined);
+  }
+
+  /** Sends begun more than `olderThanMs` ago and never settled: their process stopped mid-way. */
+  async pending(olderThanMs: number): Promise<SendRecord[]> {
+    const cutoff = this.now().getTime() - olderThanMs;
+    const found = await Promise.all(
+      (await this.marks.members(PENDING)).map(async (member) => {
+        const [teamId, id] = member.split('/');
+        const record = await this.get(teamId, id);
+        if (!record) await this.marks.unmark(PENDING, member);
+        return record;
+      }),
+    );
+    return found.filter((r): r is SendRecord => r !== undefined && Date.parse(r.created_at) <= cutoff);
   }
 }

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { SendResult } from '../services/feedback-relay.js';
 import type { Sending } from './admit.js';
 import type { Services } from './services.js';
-import { outcomeView, threadBlocks, threadText, notInChannelNote } from './user-interface/outcome.js';
+import { notInChannelNote, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from './user-interface/outcome.js';
 
 /** Where the agent started, and so where the outcome must show up. */
 export interface Surfaces {
@@ -34,19 +34,28 @@ export async function deliver(
   surfaces: Surfaces,
 ): Promise<SendResult> {
   const { teamId, account } = sending;
-  const record = await services.log.begin(teamId, sending.userId, account.user_id, sending.prepared);
+  const record = await services.log.begin(teamId, sending.userId, account.user_id, sending.prepared, sending.reservation, surfaces.response_url);
   const result = await services.relay.send(teamId, account, sending.prepared, sending.reservation);
-  await services.log.settle(teamId, record, result);
+  await services.log.settle(record, result);
   if (result.status !== 'sent' && result.explanation.reconnect) await services.accounts.needsReconnect(teamId, account.user_id);
-  const tasks: Array<Promise<unknown>> = [];
-  if (surfaces.view_id) tasks.push(client.views.update({ view_id: surfaces.view_id, view: outcomeView(result) }));
-  if (surfaces.thread) {
-    tasks.push(postInThread(services, client, result, surfaces, surfaces.thread));
-  } else {
-    tasks.push(services.respond(surfaces.response_url, result, { replace: surfaces.replace_original }));
-  }
-  for (const failure of await Promise.allSettled(tasks)) {
+  // An outcome nobody can confirm may be sent again, but only by the agent's own click.
+  const resendId = result.status === 'unknown' ? record.id : undefined;
+  const shown = await Promise.allSettled([
+    surfaces.view_id
+      ? client.views.update({ view_id: surfaces.view_id, view: outcomeView(result, resendId) }).then(() => true)
+      : false,
+    surfaces.thread
+      ? postInThread(services, client, result, surfaces, surfaces.thread)
+      : services.respond(surfaces.response_url, result, { replace: surfaces.replace_original, resendId }),
+  ]);
+  for (const failure of shown) {
     if (failure.status === 'rejected') logger.warn(`Could not show a feedback outcome: ${(failure.reason as Error).message}`);
+  }
+  if (!shown.some((s) => s.status === 'fulfilled' && s.value)) {
+    // Every surface failed (an expired view, a dead response_url): the app's DM still reaches the agent.
+    await client.chat
+      .postMessage({ channel: surfaces.user_id, text: outcomeText(result), blocks: outcomeBlocks(result, resendId) })
+      .catch((error: Error) => logger.warn(`Could not tell the agent a feedback outcome: ${error.message}`));
   }
   return result;
 }
@@ -57,7 +66,7 @@ async function postInThread(
   result: SendResult,
   surfaces: Surfaces,
   { channel_id, thread_ts }: NonNullable<Surfaces['thread']>,
-) {
+): Promise<boolean> {
   try {
     await client.chat.postMessage({
       channel: channel_id,
@@ -66,9 +75,10 @@ async function postInThread(
       blocks: threadBlocks(result, surfaces.user_id),
       unfurl_links: false,
     });
+    return true;
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
     if (!code || !NOT_A_MEMBER.has(code)) throw error;
-    await services.respond(surfaces.response_url, result, { note: notInChannelNote(channel_id) });
+    return services.respond(surfaces.response_url, result, { note: notInChannelNote(channel_id) });
   }
 }

@@ -7,6 +7,8 @@ export interface RespondOptions {
   note?: string;
   /** Replaces the message the response_url belongs to (a confirmation) instead of adding one. */
   replace?: boolean;
+  /** Offers "Send again" for this send record, whose outcome nobody could confirm. */
+  resendId?: string;
 }
 
 /**
@@ -16,15 +18,16 @@ export interface RespondOptions {
  */
 export function responder(slackApiUrl: string, timeoutMs = 5000) {
   const allowed = new Set(['https://hooks.slack.com', new URL(slackApiUrl).origin]);
-  return async (responseUrl: string | undefined, result: SendResult, options: RespondOptions = {}): Promise<void> => {
-    if (!responseUrl) return;
+  /** True once Slack took the message; false where there was no usable response_url. */
+  return async (responseUrl: string | undefined, result: SendResult, options: RespondOptions = {}): Promise<boolean> => {
+    if (!responseUrl) return false;
     let origin: string;
     try {
       origin = new URL(responseUrl).origin;
     } catch {
-      return;
+      return false;
     }
-    if (!allowed.has(origin)) return;
+    if (!allowed.has(origin)) return false;
     const answer = await fetch(responseUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -32,10 +35,11 @@ export function responder(slackApiUrl: string, timeoutMs = 5000) {
         response_type: 'ephemeral',
         replace_original: options.replace ?? false,
         text: outcomeText(result),
-        blocks: [...(options.note ? [noteBlock(options.note)] : []), ...outcomeBlocks(result)],
+        blocks: [...(options.note ? [noteBlock(options.note)] : []), ...outcomeBlocks(result, options.resendId)],
       }),
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!answer.ok) throw new Error(`response_url answered HTTP ${answer.status}`);
+    return true;
   };
 }

@@ -25,7 +25,7 @@ export interface Services {
   unclaim(key: string): Promise<void>;
   settings: SettingsSource;
   /** Tells the agent privately in the channel they started from. */
-  respond(responseUrl: string | undefined, result: SendResult, options?: RespondOptions): Promise<void>;
+  respond(responseUrl: string | undefined, result: SendResult, options?: RespondOptions): Promise<boolean>;
   /** One-line commands waiting for the agent's Send or Edit. */
   confirmations: {
     save(teamId: string, pending: PendingConfirmation): Promise<string>;

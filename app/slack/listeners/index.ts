@@ -4,6 +4,8 @@ import { FEEDBACK_MODAL, PREVIEW_ACTIONS } from '../user-interface/feedback-moda
 import { feedbackFormChanged } from './actions/feedback-form-changed.js';
 import { confirmationEdit } from './actions/confirmation-edit.js';
 import { confirmationSend } from './actions/confirmation-send.js';
+import { resend } from './actions/resend.js';
+import { RESEND } from '../user-interface/outcome.js';
 import { CONFIRM_EDIT, CONFIRM_SEND } from '../user-interface/confirmation.js';
 import { HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../user-interface/home.js';
 import { SETTINGS_MODAL } from '../user-interface/settings-modal.js';
@@ -27,6 +29,7 @@ export function registerListeners(app: App, services: Services): void {
   app.action({ type: 'block_actions', action_id: PREVIEW_ACTIONS }, feedbackFormChanged);
   app.action<BlockButtonAction>(CONFIRM_SEND, confirmationSend(services));
   app.action<BlockButtonAction>(CONFIRM_EDIT, confirmationEdit(services));
+  app.action<BlockButtonAction>(RESEND, resend(services));
   app.view({ type: 'view_submission', callback_id: FEEDBACK_MODAL }, feedbackSubmitted(services));
   app.event('app_home_opened', appHomeOpened(services));
   if (services.installations) {

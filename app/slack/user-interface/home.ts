@@ -40,9 +40,9 @@ function when(iso: string): string {
 /** An agent's own requests: time, customer, type, status. Never a score. */
 function recentBlocks(recent: SendRecord[]): KnownBlock[] {
   const lines = recent.map(
-    (r) =>
-      `${when(r.created_at)} · ${r.type.toUpperCase()}${r.test ? ' (test)' : ''} to ${escapeMrkdwn(r.recipient)}` +
-      `${r.external_id ? ` · ${escapeMrkdwn(r.external_id)}` : ''} · ${STATUS[r.status]}`,
+    ({ created_at, request, recipient, status }) =>
+      `${when(created_at)} · ${request.type.toUpperCase()}${request.test ? ' (test)' : ''} to ${escapeMrkdwn(recipient.label)}` +
+      `${request.external_id ? ` · ${escapeMrkdwn(request.external_id)}` : ''} · ${STATUS[status]}`,
   );
   return [
     { type: 'header', block_id: 'recent_header', text: { type: 'plain_text', text: 'Your recent feedback requests' } },

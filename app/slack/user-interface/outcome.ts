@@ -36,8 +36,10 @@ export function sendingView(request: FeedbackRequest, recipient: Recipient): Mod
   return notice(TITLE, [section(`:hourglass_flowing_sand: Sending the ${describe(request, recipient)}…`, 'status')]);
 }
 
+export const RESEND = 'resend';
+
 /** The blocks of an outcome: the same words in the modal and in the channel. */
-export function outcomeBlocks(result: SendResult): KnownBlock[] {
+export function outcomeBlocks(result: SendResult, resendId?: string): KnownBlock[] {
   const what = describe(result.request, result.recipient);
   const question: KnownBlock = {
     type: 'context',
@@ -60,15 +62,36 @@ export function outcomeBlocks(result: SendResult): KnownBlock[] {
     ];
   }
   const icon = result.status === 'unknown' ? ':warning: *Not confirmed:*' : ':x: *Not sent:*';
-  return [
+  const blocks = [
     section(`${icon} the ${what}.`, 'status'),
     section(`${result.explanation.reason}\n*What to do:* ${result.explanation.action}`, 'details'),
     question,
   ];
+  if (resendId) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'resend_actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: RESEND,
+          text: { type: 'plain_text', text: 'Send again' },
+          value: resendId,
+          confirm: {
+            title: { type: 'plain_text', text: 'Send it again?' },
+            text: { type: 'mrkdwn', text: 'Only if the customer did not get it: check the business’s Direct Messages first.' },
+            confirm: { type: 'plain_text', text: 'Send again' },
+            deny: { type: 'plain_text', text: 'Cancel' },
+          },
+        },
+      ],
+    });
+  }
+  return blocks;
 }
 
-export function outcomeView(result: SendResult): ModalView {
-  return notice(TITLE, outcomeBlocks(result));
+export function outcomeView(result: SendResult, resendId?: string): ModalView {
+  return notice(TITLE, outcomeBlocks(result, resendId));
 }
 
 /** Fallback text for notifications and clients that do not render blocks. */
