@@ -18,6 +18,8 @@ export interface TwitterConfig {
   apiUrl: string;
   consumerKey: string;
   consumerSecret: string;
+  /** How long a call to Twitter may take before its outcome counts as unknown. */
+  timeoutMs: number;
   /** The business's own tokens, for a single workspace that does not use the store. */
   accessToken?: string;
   accessTokenSecret?: string;
@@ -138,8 +140,13 @@ function storeConfig(read: Reader): StoreConfig {
 function twitterConfig(read: Reader, needsConsumer = true): TwitterConfig {
   const consumer = (name: string) => (needsConsumer ? read.required(name) : (read.optional(name) ?? ''));
   const [accessToken, accessTokenSecret] = read.pair('TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_TOKEN_SECRET');
+  const timeout = read.optional('TWITTER_TIMEOUT_SECONDS') ?? '10';
+  if (!/^[0-9]{1,3}(\.[0-9]+)?$/.test(timeout) || Number(timeout) <= 0) {
+    read.problems.push('TWITTER_TIMEOUT_SECONDS must be a positive number of seconds');
+  }
   return {
     apiUrl: read.url('TWITTER_API_URL', 'https://api.twitter.com').replace(/\/+$/, ''),
+    timeoutMs: Number(timeout) * 1000,
     consumerKey: consumer('TWITTER_CONSUMER_KEY'),
     consumerSecret: consumer('TWITTER_CONSUMER_SECRET'),
     accessToken,

@@ -40,6 +40,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     apiUrl: config.twitter.apiUrl,
     consumerKey: config.twitter.consumerKey,
     consumerSecret: config.twitter.consumerSecret,
+    timeoutMs: config.twitter.timeoutMs,
   });
   const envTokens =
     config.twitter.accessToken && config.twitter.accessTokenSecret

@@ -1,0 +1,143 @@
+import test from 'ava';
+import { openStore } from '../app/store/store.js';
+import { SendLog, type SendRecord } from '../app/services/send-log.js';
+import type { Fault } from './simulators/twitter.js';
+import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
+import { CUSTOMERS, Harness } from './support/harness.js';
+import { blockActionsBody, viewSubmissionBody } from './support/slack-requests.js';
+
+type Block = Record<string, any>;
+
+const values = { to_user_id: CUSTOMERS.jack.id_str, message: 'How did we do?' };
+
+async function outcome(h: Harness, view: SimulatedView): Promise<string> {
+  const call = await h.slack.waitForCall(
+    'views.update',
+    (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome',
+    15_000,
+  );
+  return JSON.stringify(call.args.view);
+}
+
+/** The agent's latest send record, as the store holds it. */
+async function latestRecord(h: Harness): Promise<SendRecord | undefined> {
+  const store = await openStore(h.config.store);
+  try {
+    const [latest] = await new SendLog(store.records('sends'), store).recent(DEFAULTS.teamId, DEFAULTS.userId, 1);
+    return latest;
+  } finally {
+    await store.close();
+  }
+}
+
+interface Case {
+  title: string;
+  inject: (h: Harness) => void;
+  status: SendRecord['status'];
+  shown: RegExp;
+  /** Requests Twitter received for feedback/create. */
+  tries: number;
+}
+
+const hang = (fault: Fault) => (h: Harness) => h.twitter.setFault(fault);
+const answer = (status: number, code?: number, rawBody?: string) => (h: Harness) =>
+  h.twitter.failNext({
+    path: '/1.1/feedback/create.json',
+    status,
+    ...(code ? { errors: [{ code, message: 'scripted' }] } : {}),
+    ...(rawBody ? { rawBody } : {}),
+  });
+
+const cases: Case[] = [
+  { title: 'a timeout before the request is read', inject: hang('hang-before-read'), status: 'unknown', shown: /Not confirmed.*Send again/, tries: 1 },
+  { title: 'a timeout after the request is read', inject: hang('hang-after-read'), status: 'unknown', shown: /Not confirmed.*Send again/, tries: 1 },
+  { title: 'a connection reset mid-response', inject: hang('reset-after-read'), status: 'unknown', shown: /Not confirmed.*Send again/, tries: 1 },
+  { title: 'HTTP 500', inject: answer(500, 131), status: 'not_sent', shown: /Not sent.*internal error/, tries: 1 },
+  { title: 'HTTP 503 once, then success', inject: answer(503, 130), status: 'sent', shown: /Sent/, tries: 2 },
+  { title: 'HTTP 401', inject: answer(401, 89), status: 'not_sent', shown: /Not sent.*reconnect/, tries: 1 },
+  { title: 'HTTP 429 with reset headers', inject: answer(429, 88), status: 'not_sent', shown: /Not sent.*rate limit/, tries: 1 },
+  { title: 'malformed JSON on 200', inject: answer(200, undefined, '{"id": '), status: 'unknown', shown: /Not confirmed/, tries: 1 },
+];
+
+for (const c of cases) {
+  test(`fault: ${c.title} → ${c.status}, said plainly, sent at most once`, async (t) => {
+    const h = await Harness.start({ env: { TWITTER_TIMEOUT_SECONDS: '1' } });
+    try {
+      const { view } = await h.command();
+      c.inject(h);
+      await h.submit(view, values);
+      const shown = await outcome(h, view);
+      t.regex(shown, c.shown);
+      t.notRegex(shown, /\{\\"errors|oauth_|sim-/, 'no raw JSON, no OAuth parameters, no secrets');
+      t.is((await latestRecord(h))?.status, c.status);
+      h.twitter.setFault(undefined);
+      t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, c.tries);
+    } finally {
+      await h.close();
+    }
+  });
+}
+
+test('Send again after an unconfirmed outcome sends once, on the agent’s explicit click', async (t) => {
+  const h = await Harness.start({ env: { TWITTER_TIMEOUT_SECONDS: '1' } });
+  try {
+    const { view } = await h.command();
+    h.twitter.setFault('hang-before-read');
+    await h.submit(view, values);
+    await outcome(h, view);
+    h.twitter.setFault(undefined);
+    const current = h.slack.view(view.id)!;
+    const click = blockActionsBody(current, { blockId: 'resend_actions', actionId: 'resend' });
+    await Promise.all([h.post(click), h.post(click)]);
+    await h.slack.waitForCall('views.update', (c) => c.args.view_id === view.id && /Sent:/.test(JSON.stringify(c.args.view)), 10_000);
+    t.is(h.twitter.feedback.length, 1);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a clock out of bounds (code 135) is corrected from Twitter’s Date header and tried once more', async (t) => {
+  const h = await Harness.start();
+  try {
+    h.twitter.setClockSkew(900);
+    const { view } = await h.command();
+    await h.submit(view, values);
+    t.regex(await outcome(h, view), /Sent/);
+    t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 2);
+  } finally {
+    await h.close();
+  }
+});
+
+test('simultaneous submissions to one customer from two agents send exactly once', async (t) => {
+  const h = await Harness.start();
+  try {
+    const forms = [];
+    for (let i = 0; i < 4; i++) forms.push(await h.command());
+    const answers = await Promise.all(
+      forms.map(({ view }, i) => h.post(viewSubmissionBody(view, { userId: `U0AGENT00${i}`, values }))),
+    );
+    const refused = answers.filter((a) => (a.json as Block)?.response_action === 'errors');
+    t.is(refused.length, 3);
+    t.is(answers.filter((a) => (a.json as Block)?.response_action === 'update').length, 1);
+    for (const a of refused) t.regex((a.json as Block).errors.to_user_id, /already asked/);
+    await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    t.is(h.twitter.feedback.length, 1);
+  } finally {
+    await h.close();
+  }
+});
+
+test('when Slack loses the view, the outcome still reaches the agent', async (t) => {
+  const h = await Harness.start();
+  try {
+    const { view, responseUrl } = await h.command();
+    h.slack.failNext('views.update', 'not_found');
+    await h.submit(view, values);
+    const told = await h.slack.waitForCall('response_url', (c) => c.url === responseUrl);
+    t.regex(JSON.stringify(told.args), /Sent/);
+  } finally {
+    await h.close();
+  }
+});
