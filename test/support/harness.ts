@@ -60,6 +60,8 @@ export interface HarnessOptions {
   /** Any number of workspaces install the app through Slack's OAuth instead of one bot token. */
   multiWorkspace?: boolean;
   env?: Env;
+  /** ERROR keeps test output quiet; DEBUG lets a test read everything the app logs. */
+  logLevel?: LogLevel;
 }
 
 /**
@@ -116,7 +118,7 @@ export class Harness {
     if (tokens === 'store') {
       await connectAccount(config, DEFAULTS.teamId, BUSINESS, { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret });
     }
-    const app = await startApp(config, LogLevel.ERROR);
+    const app = await startApp(config, options.logLevel ?? LogLevel.ERROR);
     return new Harness(slack, twitter, app, `http://127.0.0.1:${app.port}/slack/events`, config, dataDir);
   }
 
