@@ -10,6 +10,7 @@ import { SendLimits } from './services/send-limits.js';
 import { SendLog } from './services/send-log.js';
 import { SettingsSource } from './services/settings.js';
 import { connectRoutes } from './http/connect-routes.js';
+import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
 import { createSlackApp } from './slack/app.js';
 import { publishHome } from './slack/home.js';
@@ -118,7 +119,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     ...(connect ? { connectLink: (teamId: string, userId: string) => connect.createLink({ teamId }, userId) } : {}),
   };
   const app = createSlackApp(config.slack, services, logger, {
-    customRoutes: connect ? connectRoutes(connect, logger) : [],
+    customRoutes: [healthRoute(() => store.ping()), ...(connect ? connectRoutes(connect, logger) : [])],
     installations,
   });
   try {

@@ -141,3 +141,18 @@ test('when Slack loses the view, the outcome still reaches the agent', async (t)
     await h.close();
   }
 });
+
+test('when Twitter’s rate-limit headers say none are left, the next request waits for the reset', async (t) => {
+  const h = await Harness.start({ feedbackLimit: 1 });
+  try {
+    const first = await h.command();
+    await h.submit(first.view, values);
+    t.regex(await outcome(h, first.view), /Sent/);
+    const second = await h.command();
+    const answer = await h.submit(second.view, { ...values, to_user_id: CUSTOMERS.bigId.id_str });
+    t.regex(JSON.stringify(answer.json), /pause.*Next possible/);
+    t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
+  } finally {
+    await h.close();
+  }
+});

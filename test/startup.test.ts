@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './support/paths.js';
-import { SECRETS } from './support/harness.js';
+import { Harness, SECRETS } from './support/harness.js';
 import { DEFAULTS, SlackSimulator } from './simulators/slack.js';
 
 /** Runs the compiled entry point as `npm start` does, with only the given environment. */
@@ -73,5 +73,16 @@ test('a bot token Slack refuses stops start-up with a message naming it', async 
     t.false(output.includes('xoxb-not-known-here'));
   } finally {
     await slack.close();
+  }
+});
+
+test('GET /healthz reports the store as reachable', async (t) => {
+  const h = await Harness.start();
+  try {
+    const answer = await fetch(h.url.replace('/slack/events', '/healthz'));
+    t.is(answer.status, 200);
+    t.deepEqual(await answer.json(), { ok: true, store: 'reachable' });
+  } finally {
+    await h.close();
   }
 });

@@ -145,6 +145,8 @@ export class FeedbackRelay {
     const { request, recipient } = prepared;
     const question = questionText(request.type, request.question_variant_id, request.display_name ?? account.name);
     const answer = await this.createOnce(account, request);
+    // Twitter's own count: when it says none are left, nothing more is tried until its reset.
+    if (answer.rateLimit?.remaining === 0) await this.limits.pauseAccount({ teamId }, account.user_id, answer.rateLimit.resetAt);
     if (answer.ok) return { status: 'sent', request, recipient, question, feedback: answer.data };
     const { failure } = answer;
     // Only a request that certainly sent nothing gives its places back.

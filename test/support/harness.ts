@@ -60,6 +60,8 @@ export interface HarnessOptions {
   /** Any number of workspaces install the app through Slack's OAuth instead of one bot token. */
   multiWorkspace?: boolean;
   env?: Env;
+  /** feedback/create calls the simulated Twitter allows per account per day. */
+  feedbackLimit?: number;
   /** ERROR keeps test output quiet; DEBUG lets a test read everything the app logs. */
   logLevel?: LogLevel;
 }
@@ -90,6 +92,7 @@ export class Harness {
         [OTHER_TOKENS.access_token]: { secret: OTHER_TOKENS.access_token_secret, user: OTHER_BUSINESS.id_str },
       },
       users: [BUSINESS, OTHER_BUSINESS, ...Object.values(CUSTOMERS)],
+      feedbackLimit: options.feedbackLimit,
     });
     const dataDir = mkdtempSync(path.join(tmpdir(), 'feedback-test-'));
     const env: Env = {
