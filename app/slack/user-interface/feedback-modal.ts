@@ -1,13 +1,12 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { LIMITS, type RawDraft } from '../../domain/feedback-request.js';
 import { findVariant, isFeedbackType, questionText, variantsOf, type FeedbackType } from '../../domain/variants.js';
+import { textInput } from './inputs.js';
 import { truncate } from './text.js';
 
 export const FEEDBACK_MODAL = 'feedback';
 /** Every action that changes what the preview shows. */
 export const PREVIEW_ACTIONS = /^(type|question_variant_id\.(csat|nps)|display_name|send_as)$/;
-/** Slack's ceiling for any plain_text_input, below Twitter's 10,000 for a DM. */
-const SLACK_INPUT_MAX = 3000;
 const OPTION_TEXT_MAX = 75;
 
 const TYPE_LABELS: Record<FeedbackType, string> = {
@@ -53,31 +52,6 @@ export function variantOption(type: FeedbackType, id: number, displayName: strin
 
 function typeOption(type: FeedbackType): PlainTextOption {
   return { text: { type: 'plain_text', text: TYPE_LABELS[type] }, value: type };
-}
-
-function textInput(
-  param: keyof FeedbackForm,
-  label: string,
-  value: string | undefined,
-  extra: { placeholder?: string; hint?: string; optional?: boolean; multiline?: boolean; max?: number; dispatch?: boolean },
-): KnownBlock {
-  return {
-    type: 'input',
-    block_id: param,
-    optional: extra.optional ?? false,
-    dispatch_action: extra.dispatch ?? false,
-    label: { type: 'plain_text', text: label },
-    ...(extra.hint ? { hint: { type: 'plain_text', text: extra.hint } } : {}),
-    element: {
-      type: 'plain_text_input',
-      action_id: param,
-      multiline: extra.multiline ?? false,
-      max_length: extra.max ?? SLACK_INPUT_MAX,
-      ...(value ? { initial_value: truncate(value, extra.max ?? SLACK_INPUT_MAX) } : {}),
-      ...(extra.placeholder ? { placeholder: { type: 'plain_text', text: extra.placeholder } } : {}),
-      ...(extra.dispatch ? { dispatch_action_config: { trigger_actions_on: ['on_character_entered'] } } : {}),
-    },
-  };
 }
 
 function previewBlocks(form: FeedbackForm, businessName: string): KnownBlock[] {

@@ -1,31 +1,14 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { RawSettings, WorkspaceSettings } from '../../domain/workspace-settings.js';
+import { textInput, type TextInputOptions } from './inputs.js';
 
 export const SETTINGS_MODAL = 'settings';
 
 type Block = KnownBlock;
 
-function text(
-  blockId: keyof RawSettings,
-  label: string,
-  value: string | undefined,
-  extra: { hint?: string; optional?: boolean; multiline?: boolean; max?: number; placeholder?: string } = {},
-): Block {
-  return {
-    type: 'input',
-    block_id: blockId,
-    optional: extra.optional ?? true,
-    label: { type: 'plain_text', text: label },
-    ...(extra.hint ? { hint: { type: 'plain_text', text: extra.hint } } : {}),
-    element: {
-      type: 'plain_text_input',
-      action_id: blockId,
-      multiline: extra.multiline ?? false,
-      max_length: extra.max ?? 3000,
-      ...(value ? { initial_value: value } : {}),
-      ...(extra.placeholder ? { placeholder: { type: 'plain_text', text: extra.placeholder } } : {}),
-    },
-  };
+/** Every setting is optional unless said otherwise: empty means the default. */
+function text(name: keyof RawSettings, label: string, value: string | undefined, options: TextInputOptions = {}): Block {
+  return textInput(name, label, value, { optional: true, ...options });
 }
 
 function users(blockId: keyof RawSettings, label: string, initial: string[], hint: string): Block {
