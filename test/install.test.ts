@@ -3,10 +3,9 @@ import { App, type Installation, type InstallationQuery } from '@slack/bolt';
 import { LogLevel, type Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
@@ -16,25 +15,18 @@ import { tokensRevoked } from '../app/slack/listeners/events/tokens-revoked.js';
 import { withoutSecrets } from '../app/secret-free-logger.js';
 import { BOT_SCOPES, installerOptions, type SlackOAuthConfig } from '../app/slack/installer.js';
 import { forgetWorkspace, SlackInstallations } from '../app/store/installations.js';
-import { openStore, type Store } from '../app/store/store.js';
+import type { Store } from '../app/store/store.js';
 import { DEFAULTS, OAUTH_CODE_LIFETIME_MS, SlackSimulator, type OAuthCodeOptions } from './simulators/slack.js';
 import { SECRETS } from './support/harness.js';
 import { repoRoot } from './support/paths.js';
 import { eventBody, postToApp, slashCommandBody, type AppResponse } from './support/slack-requests.js';
+import { eachBackend, openTestStore } from './support/stores.js';
 
 const KEY = randomBytes(32);
-const dir = mkdtempSync(join(tmpdir(), 'feedback-install-'));
-let files = 0;
-
-test.after.always(() => rmSync(dir, { recursive: true, force: true }));
-
-function fileUrl(): string {
-  return `sqlite://${join(dir, `store-${++files}.sqlite`)}`;
-}
 
 /** The store, and the installations kept in it as the app keeps them: with the store's keys. */
 async function openWith(storeUrl: string, encryptionKey = KEY, previousEncryptionKey?: Buffer) {
-  const store = await openStore({ storeUrl, encryptionKey, previousEncryptionKey });
+  const store = await openTestStore({ storeUrl, encryptionKey, previousEncryptionKey });
   const keys = { current: encryptionKey, previous: previousEncryptionKey };
   return { store, installations: new SlackInstallations(store.records('installations'), keys) };
 }
@@ -97,96 +89,6 @@ function orgQuery(enterpriseId: string, teamId?: string): InstallationQuery<bool
 // ---------------------------------------------------------------------------------------
 // The store.
 
-test('a workspace installation comes back whole; its tokens are not in the SQLite file, the rest is', async (t) => {
-  const url = fileUrl();
-  const { store, installations } = await openWith(url);
-  const installation = { ...teamInstallation(), incomingWebhook: { url: 'https://hooks.slack.com/services/T0/B0/SecretHookPath' } };
-  await installations.storeInstallation(installation);
-  const { incomingWebhook: _dropped, ...kept } = installation;
-  t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(kept), 'everything but the unused webhook');
-  await store.close();
-
-  const bytes = readFileSync(url.replace('sqlite://', ''));
-  t.true(bytes.includes('Team One'));
-  t.true(bytes.includes('B0BOTONE01'));
-  for (const secret of [...Object.values(TOKENS), 'SecretHookPath']) t.false(bytes.includes(secret), secret);
-});
-
-test('an organisation-wide installation is filed under its enterprise and found from any of its workspaces', async (t) => {
-  const { store, installations } = await openWith('sqlite://:memory:');
-  await installations.storeInstallation(orgInstallation());
-  const inGrid = { ...teamInstallation('T0GRIDTM01'), enterprise: { id: 'E0ORGONE01', name: 'Org One' } };
-  await installations.storeInstallation(inGrid);
-
-  const found = await installations.fetchInstallation(orgQuery('E0ORGONE01', 'T0ANYTEAM1'));
-  t.deepEqual(plain(found), plain(orgInstallation()));
-  t.deepEqual(plain(await installations.fetchInstallation(orgQuery('E0ORGONE01'))), plain(orgInstallation()));
-  t.deepEqual(
-    plain(await installations.fetchInstallation(teamQuery('T0GRIDTM01', 'E0ORGONE01'))),
-    plain(inGrid),
-    'a single-workspace install in the grid stays apart',
-  );
-  await t.throwsAsync(installations.fetchInstallation(teamQuery('E0ORGONE01')), { message: /not installed in workspace E0ORGONE01/ });
-  await t.throwsAsync(installations.fetchInstallation(orgQuery('E0OTHER001', 'T0GRIDTM01')), {
-    message: /not installed in organisation E0OTHER001/,
-  });
-  await t.throwsAsync(installations.fetchInstallation({ teamId: 'T0GRIDTM01', enterpriseId: undefined, isEnterpriseInstall: true }), {
-    message: /enterprise id/,
-  });
-  await t.throwsAsync(installations.storeInstallation({ ...teamInstallation(), team: undefined }), { message: /team id/ });
-  await store.close();
-});
-
-test('installing again replaces the installation, and deleting it leaves nothing', async (t) => {
-  const { store, installations } = await openWith('sqlite://:memory:');
-  await installations.storeInstallation(teamInstallation());
-  const again = teamInstallation('T0TEAMONE1', { bot: 'xoxb-new', botRefresh: 'xoxe-new', user: 'xoxp-new', userRefresh: 'xoxe-user-new' });
-  await installations.storeInstallation(again);
-  t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(again));
-
-  await installations.deleteInstallation(teamQuery('T0TEAMONE1'));
-  await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMONE1')), { message: /not installed/ });
-  t.is(await store.records('installations').get({ teamId: 'T0TEAMONE1' }, 'team'), undefined);
-  await store.close();
-});
-
-test('one workspace\'s installation is never returned for another, not even copied into its place', async (t) => {
-  const { store, installations } = await openWith('sqlite://:memory:');
-  await installations.storeInstallation(teamInstallation('T0TEAMONE1'));
-  await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMTWO2')), { message: /not installed in workspace T0TEAMTWO2/ });
-
-  const raw = store.records('installations');
-  await raw.set({ teamId: 'T0TEAMTWO2' }, 'team', await raw.get({ teamId: 'T0TEAMONE1' }, 'team'));
-  const error = await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMTWO2')), { message: /ENCRYPTION_KEY/ });
-  for (const secret of Object.values(TOKENS)) t.false(error!.message.includes(secret));
-  t.is((await installations.fetchInstallation(teamQuery('T0TEAMONE1'))).bot?.token, TOKENS.bot);
-  await store.close();
-});
-
-test('rotating the key re-seals an installation as it is read', async (t) => {
-  const url = fileUrl();
-  const oldKey = randomBytes(32);
-  const newKey = randomBytes(32);
-  const before = await openWith(url, oldKey);
-  await before.installations.storeInstallation(teamInstallation('T0TEAMONE1'));
-  await before.installations.storeInstallation(teamInstallation('T0TEAMTWO2'));
-  await before.store.close();
-
-  const newOnly = await openWith(url, newKey);
-  await t.throwsAsync(newOnly.installations.fetchInstallation(teamQuery('T0TEAMONE1')), { message: /ENCRYPTION_KEY/ });
-  await newOnly.store.close();
-
-  const rotating = await openWith(url, newKey, oldKey);
-  t.deepEqual(plain(await rotating.installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(teamInstallation('T0TEAMONE1')));
-  await rotating.store.close();
-
-  const after = await openWith(url, newKey);
-  t.deepEqual(plain(await after.installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(teamInstallation('T0TEAMONE1')));
-  // Not read while rotating, so still sealed with the old key.
-  await t.throwsAsync(after.installations.fetchInstallation(teamQuery('T0TEAMTWO2')), { message: /ENCRYPTION_KEY/ });
-  await after.store.close();
-});
-
 const ACCOUNT = {
   user_id: '1212121212121',
   screen_name: 'AcmeSupport',
@@ -194,24 +96,116 @@ const ACCOUNT = {
   tokens: { access_token: '1212121212121-TwitterToken', access_token_secret: 'TwitterTokenSecret' },
 };
 
-test('forgetting a workspace removes its installation, Twitter accounts and settings, and nobody else\'s', async (t) => {
-  const { store, installations } = await openWith('sqlite://:memory:');
-  for (const teamId of ['T0TEAMONE1', 'T0TEAMTWO2']) {
-    await installations.storeInstallation(teamInstallation(teamId));
-    await store.accounts.add({ teamId }, ACCOUNT);
-    await store.accounts.add({ teamId }, { ...ACCOUNT, user_id: '777', screen_name: 'AcmeHelp' });
-    await store.records('settings').set({ teamId }, 'settings', { privacy_url: 'https://acme.example/privacy' });
-  }
-  await forgetWorkspace(store, installations, teamQuery('T0TEAMONE1'));
+eachBackend((backend, test) => {
+  test('a workspace installation comes back whole; its tokens are not in the database, the rest is', async (t) => {
+    const url = await backend.shared();
+    const { store, installations } = await openWith(url);
+    const installation = { ...teamInstallation(), incomingWebhook: { url: 'https://hooks.slack.com/services/T0/B0/SecretHookPath' } };
+    await installations.storeInstallation(installation);
+    const { incomingWebhook: _dropped, ...kept } = installation;
+    t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(kept), 'everything but the unused webhook');
+    await store.close();
 
-  await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMONE1')));
-  t.deepEqual(await store.accounts.list({ teamId: 'T0TEAMONE1' }), []);
-  t.is(await store.records('settings').get({ teamId: 'T0TEAMONE1' }, 'settings'), undefined);
+    const stored = await backend.dump(url);
+    t.true(stored.includes('Team One'));
+    t.true(stored.includes('B0BOTONE01'));
+    for (const secret of [...Object.values(TOKENS), 'SecretHookPath']) t.false(stored.includes(secret), secret);
+  });
 
-  t.is((await installations.fetchInstallation(teamQuery('T0TEAMTWO2'))).bot?.token, TOKENS.bot);
-  t.is((await store.accounts.list({ teamId: 'T0TEAMTWO2' })).length, 2);
-  t.truthy(await store.records('settings').get({ teamId: 'T0TEAMTWO2' }, 'settings'));
-  await store.close();
+  test('an organisation-wide installation is filed under its enterprise and found from any of its workspaces', async (t) => {
+    const { store, installations } = await openWith(await backend.single());
+    await installations.storeInstallation(orgInstallation());
+    const inGrid = { ...teamInstallation('T0GRIDTM01'), enterprise: { id: 'E0ORGONE01', name: 'Org One' } };
+    await installations.storeInstallation(inGrid);
+
+    const found = await installations.fetchInstallation(orgQuery('E0ORGONE01', 'T0ANYTEAM1'));
+    t.deepEqual(plain(found), plain(orgInstallation()));
+    t.deepEqual(plain(await installations.fetchInstallation(orgQuery('E0ORGONE01'))), plain(orgInstallation()));
+    t.deepEqual(
+      plain(await installations.fetchInstallation(teamQuery('T0GRIDTM01', 'E0ORGONE01'))),
+      plain(inGrid),
+      'a single-workspace install in the grid stays apart',
+    );
+    await t.throwsAsync(installations.fetchInstallation(teamQuery('E0ORGONE01')), { message: /not installed in workspace E0ORGONE01/ });
+    await t.throwsAsync(installations.fetchInstallation(orgQuery('E0OTHER001', 'T0GRIDTM01')), {
+      message: /not installed in organisation E0OTHER001/,
+    });
+    await t.throwsAsync(installations.fetchInstallation({ teamId: 'T0GRIDTM01', enterpriseId: undefined, isEnterpriseInstall: true }), {
+      message: /enterprise id/,
+    });
+    await t.throwsAsync(installations.storeInstallation({ ...teamInstallation(), team: undefined }), { message: /team id/ });
+    await store.close();
+  });
+
+  test('installing again replaces the installation, and deleting it leaves nothing', async (t) => {
+    const { store, installations } = await openWith(await backend.single());
+    await installations.storeInstallation(teamInstallation());
+    const again = teamInstallation('T0TEAMONE1', { bot: 'xoxb-new', botRefresh: 'xoxe-new', user: 'xoxp-new', userRefresh: 'xoxe-user-new' });
+    await installations.storeInstallation(again);
+    t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(again));
+
+    await installations.deleteInstallation(teamQuery('T0TEAMONE1'));
+    await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMONE1')), { message: /not installed/ });
+    t.is(await store.records('installations').get({ teamId: 'T0TEAMONE1' }, 'team'), undefined);
+    await store.close();
+  });
+
+  test('one workspace\'s installation is never returned for another, not even copied into its place', async (t) => {
+    const { store, installations } = await openWith(await backend.single());
+    await installations.storeInstallation(teamInstallation('T0TEAMONE1'));
+    await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMTWO2')), { message: /not installed in workspace T0TEAMTWO2/ });
+
+    const raw = store.records('installations');
+    await raw.set({ teamId: 'T0TEAMTWO2' }, 'team', await raw.get({ teamId: 'T0TEAMONE1' }, 'team'));
+    const error = await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMTWO2')), { message: /ENCRYPTION_KEY/ });
+    for (const secret of Object.values(TOKENS)) t.false(error!.message.includes(secret));
+    t.is((await installations.fetchInstallation(teamQuery('T0TEAMONE1'))).bot?.token, TOKENS.bot);
+    await store.close();
+  });
+
+  test('rotating the key re-seals an installation as it is read', async (t) => {
+    const url = await backend.shared();
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const before = await openWith(url, oldKey);
+    await before.installations.storeInstallation(teamInstallation('T0TEAMONE1'));
+    await before.installations.storeInstallation(teamInstallation('T0TEAMTWO2'));
+    await before.store.close();
+
+    const newOnly = await openWith(url, newKey);
+    await t.throwsAsync(newOnly.installations.fetchInstallation(teamQuery('T0TEAMONE1')), { message: /ENCRYPTION_KEY/ });
+    await newOnly.store.close();
+
+    const rotating = await openWith(url, newKey, oldKey);
+    t.deepEqual(plain(await rotating.installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(teamInstallation('T0TEAMONE1')));
+    await rotating.store.close();
+
+    const after = await openWith(url, newKey);
+    t.deepEqual(plain(await after.installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(teamInstallation('T0TEAMONE1')));
+    // Not read while rotating, so still sealed with the old key.
+    await t.throwsAsync(after.installations.fetchInstallation(teamQuery('T0TEAMTWO2')), { message: /ENCRYPTION_KEY/ });
+    await after.store.close();
+  });
+
+  test('forgetting a workspace removes its installation, Twitter accounts and settings, and nobody else\'s', async (t) => {
+    const { store, installations } = await openWith(await backend.single());
+    for (const teamId of ['T0TEAMONE1', 'T0TEAMTWO2']) {
+      await installations.storeInstallation(teamInstallation(teamId));
+      await store.accounts.add({ teamId }, ACCOUNT);
+      await store.accounts.add({ teamId }, { ...ACCOUNT, user_id: '777', screen_name: 'AcmeHelp' });
+      await store.records('settings').set({ teamId }, 'settings', { privacy_url: 'https://acme.example/privacy' });
+    }
+    await forgetWorkspace(store, installations, teamQuery('T0TEAMONE1'));
+
+    await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMONE1')));
+    t.deepEqual(await store.accounts.list({ teamId: 'T0TEAMONE1' }), []);
+    t.is(await store.records('settings').get({ teamId: 'T0TEAMONE1' }, 'settings'), undefined);
+
+    t.is((await installations.fetchInstallation(teamQuery('T0TEAMTWO2'))).bot?.token, TOKENS.bot);
+    t.is((await store.accounts.list({ teamId: 'T0TEAMTWO2' })).length, 2);
+    t.truthy(await store.records('settings').get({ teamId: 'T0TEAMTWO2' }, 'settings'));
+    await store.close();
+  });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -356,9 +350,9 @@ interface Installer {
 
 const MODAL = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Feedback' }, blocks: [] };
 
-async function startInstaller(t: ExecutionContext, oauth: SlackOAuthConfig = OAUTH): Promise<Installer> {
+async function startInstaller(t: ExecutionContext, storeUrl: string, oauth: SlackOAuthConfig = OAUTH): Promise<Installer> {
   const slack = await simulator(t);
-  const { store, installations } = await openWith('sqlite://:memory:');
+  const { store, installations } = await openWith(storeUrl);
   const logger = new CapturingLogger();
   const authorized: Authorized[] = [];
   const settled = new Set<string>();
@@ -472,144 +466,146 @@ test('the install asks every workspace for exactly the bot scopes of manifest.ym
   t.deepEqual([...BOT_SCOPES].sort(), [...manifest.oauth_config.scopes.bot].sort());
 });
 
-test('GET /slack/install sets the state cookie and sends the browser to Slack\'s consent page', async (t) => {
-  const env = await startInstaller(t);
-  const started = await startInstall(env);
-  t.is(`${started.location.origin}${started.location.pathname}`, 'https://slack.com/oauth/v2/authorize');
-  t.is(started.location.searchParams.get('client_id'), OAUTH.clientId);
-  t.is(started.location.searchParams.get('scope'), BOT_SCOPES.join(','));
-  t.is(started.location.searchParams.get('redirect_uri'), null, 'Slack uses the Redirect URL configured for the app');
-  const state = started.location.searchParams.get('state');
-  t.truthy(state);
-  t.is(started.cookie, `slack-app-oauth-state=${state}`);
-});
-
-test('a workspace installs the app, uses it with its own bot token, and uninstalls it', async (t) => {
-  const env = await startInstaller(t);
-  t.is((await command(env, NEW_TEAM.teamId)).status, 401, 'not installed yet');
-
-  const { status, text, botToken } = await install(env, NEW_TEAM);
-  t.is(status, 200);
-  t.regex(text, /Thank you!/);
-  t.regex(text, new RegExp(`slack://app\\?team=${NEW_TEAM.teamId}&amp;id=${DEFAULTS.appId}`));
-  const exchange = env.slack.callsTo('oauth.v2.access')[0];
-  t.is(exchange.args.client_id, OAUTH.clientId);
-  t.true(exchange.response.ok);
-  const stored = await env.installations.fetchInstallation(teamQuery(NEW_TEAM.teamId));
-  t.like(stored, {
-    team: { id: NEW_TEAM.teamId, name: NEW_TEAM.teamName },
-    isEnterpriseInstall: false,
-    bot: { token: botToken, userId: NEW_TEAM.botUserId, id: 'B0NEWBOT01', scopes: BOT_SCOPES },
+eachBackend((backend, test) => {
+  test('GET /slack/install sets the state cookie and sends the browser to Slack\'s consent page', async (t) => {
+    const env = await startInstaller(t, await backend.single());
+    const started = await startInstall(env);
+    t.is(`${started.location.origin}${started.location.pathname}`, 'https://slack.com/oauth/v2/authorize');
+    t.is(started.location.searchParams.get('client_id'), OAUTH.clientId);
+    t.is(started.location.searchParams.get('scope'), BOT_SCOPES.join(','));
+    t.is(started.location.searchParams.get('redirect_uri'), null, 'Slack uses the Redirect URL configured for the app');
+    const state = started.location.searchParams.get('state');
+    t.truthy(state);
+    t.is(started.cookie, `slack-app-oauth-state=${state}`);
   });
 
-  const since = env.slack.calls.length;
-  t.is((await command(env, NEW_TEAM.teamId)).status, 200);
-  const opened = await env.slack.waitForCall('views.open', (c) => c.seq >= since);
-  t.is(opened.team, NEW_TEAM.teamId, 'called with the token Slack issued to that workspace');
-  t.true(opened.response.ok);
-  t.like(env.authorized, [{ teamId: NEW_TEAM.teamId, botToken, isEnterpriseInstall: false }]);
+  test('a workspace installs the app, uses it with its own bot token, and uninstalls it', async (t) => {
+    const env = await startInstaller(t, await backend.single());
+    t.is((await command(env, NEW_TEAM.teamId)).status, 401, 'not installed yet');
 
-  const workspace = { teamId: NEW_TEAM.teamId };
-  await env.store.accounts.add(workspace, ACCOUNT);
-  await env.store.records('settings').set(workspace, 'settings', { privacy_url: 'https://acme.example/privacy' });
-  t.is((await event(env, eventBody({ type: 'app_uninstalled' }, NEW_TEAM.teamId))).status, 200);
-  t.false(await installed(env, teamQuery(NEW_TEAM.teamId)));
-  t.deepEqual(await env.store.accounts.list(workspace), []);
-  t.is(await env.store.records('settings').get(workspace, 'settings'), undefined);
+    const { status, text, botToken } = await install(env, NEW_TEAM);
+    t.is(status, 200);
+    t.regex(text, /Thank you!/);
+    t.regex(text, new RegExp(`slack://app\\?team=${NEW_TEAM.teamId}&amp;id=${DEFAULTS.appId}`));
+    const exchange = env.slack.callsTo('oauth.v2.access')[0];
+    t.is(exchange.args.client_id, OAUTH.clientId);
+    t.true(exchange.response.ok);
+    const stored = await env.installations.fetchInstallation(teamQuery(NEW_TEAM.teamId));
+    t.like(stored, {
+      team: { id: NEW_TEAM.teamId, name: NEW_TEAM.teamName },
+      isEnterpriseInstall: false,
+      bot: { token: botToken, userId: NEW_TEAM.botUserId, id: 'B0NEWBOT01', scopes: BOT_SCOPES },
+    });
 
-  const after = env.slack.calls.length;
-  t.is((await command(env, NEW_TEAM.teamId)).status, 401);
-  t.deepEqual(env.slack.calls.slice(after).map((c) => c.method), [], 'no Slack call for an uninstalled workspace');
-});
+    const since = env.slack.calls.length;
+    t.is((await command(env, NEW_TEAM.teamId)).status, 200);
+    const opened = await env.slack.waitForCall('views.open', (c) => c.seq >= since);
+    t.is(opened.team, NEW_TEAM.teamId, 'called with the token Slack issued to that workspace');
+    t.true(opened.response.ok);
+    t.like(env.authorized, [{ teamId: NEW_TEAM.teamId, botToken, isEnterpriseInstall: false }]);
 
-test('the redirect is refused without the browser\'s state cookie, or with a code Slack did not issue', async (t) => {
-  const env = await startInstaller(t);
-  const started = await startInstall(env);
-  const code = env.slack.issueOAuthCode({ ...NEW_TEAM, scopes: BOT_SCOPES });
+    const workspace = { teamId: NEW_TEAM.teamId };
+    await env.store.accounts.add(workspace, ACCOUNT);
+    await env.store.records('settings').set(workspace, 'settings', { privacy_url: 'https://acme.example/privacy' });
+    t.is((await event(env, eventBody({ type: 'app_uninstalled' }, NEW_TEAM.teamId))).status, 200);
+    t.false(await installed(env, teamQuery(NEW_TEAM.teamId)));
+    t.deepEqual(await env.store.accounts.list(workspace), []);
+    t.is(await env.store.records('settings').get(workspace, 'settings'), undefined);
 
-  const noCookie = await returnFromSlack(env, started, code, '');
-  t.is(noCookie.status, 400);
-  t.deepEqual(env.slack.callsTo('oauth.v2.access'), [], 'the code was not even exchanged');
-
-  const unknown = await returnFromSlack(env, await startInstall(env), 'made.up.code');
-  t.is(unknown.status, 500);
-  t.is(env.slack.callsTo('oauth.v2.access')[0].response.error, 'invalid_code');
-  t.false(await installed(env, teamQuery(NEW_TEAM.teamId)));
-});
-
-test('with a redirect URI configured, Slack is told it, the app serves its path and the exchange names it', async (t) => {
-  const redirectUri = 'https://feedback.example.com/slack/installed';
-  const env = await startInstaller(t, { ...OAUTH, redirectUri });
-  const { status } = await install(env, NEW_TEAM);
-  t.is(status, 200);
-  t.is((await fetch(`${env.base}/slack/oauth_redirect`)).status, 404, 'only the configured path');
-  t.is(env.slack.callsTo('oauth.v2.access')[0].args.redirect_uri, redirectUri);
-  t.true(await installed(env, teamQuery(NEW_TEAM.teamId)));
-});
-
-test('an organisation-wide install authorizes requests from every workspace of the organisation', async (t) => {
-  const env = await startInstaller(t);
-  const { status, botToken } = await install(env, {
-    enterpriseId: 'E0ORGONE01',
-    enterpriseName: 'Org One',
-    isEnterpriseInstall: true,
-    botUserId: 'W0BOTORG01',
-  });
-  t.is(status, 200);
-  t.like(await env.installations.fetchInstallation(orgQuery('E0ORGONE01')), {
-    enterprise: { id: 'E0ORGONE01' },
-    isEnterpriseInstall: true,
-    enterpriseUrl: 'https://e0orgone01.enterprise.slack.com/',
-    bot: { token: botToken, id: 'B0BOTORG01' },
+    const after = env.slack.calls.length;
+    t.is((await command(env, NEW_TEAM.teamId)).status, 401);
+    t.deepEqual(env.slack.calls.slice(after).map((c) => c.method), [], 'no Slack call for an uninstalled workspace');
   });
 
-  const fromOrg = { enterprise_id: 'E0ORGONE01', is_enterprise_install: 'true' };
-  t.is((await command(env, 'T0ORGTEAM1', fromOrg)).status, 200);
-  t.is((await command(env, 'T0ORGTEAM2', fromOrg)).status, 200);
-  t.deepEqual(env.authorized, [
-    { teamId: 'T0ORGTEAM1', enterpriseId: 'E0ORGONE01', isEnterpriseInstall: true, botToken },
-    { teamId: 'T0ORGTEAM2', enterpriseId: 'E0ORGONE01', isEnterpriseInstall: true, botToken },
-  ]);
-  t.is((await command(env, 'T0ORGTEAM1', { enterprise_id: 'E0OTHER001', is_enterprise_install: 'true' })).status, 401);
-  t.is((await command(env, 'T0ORGTEAM1')).status, 401, 'not installed in the workspace on its own');
+  test('the redirect is refused without the browser\'s state cookie, or with a code Slack did not issue', async (t) => {
+    const env = await startInstaller(t, await backend.single());
+    const started = await startInstall(env);
+    const code = env.slack.issueOAuthCode({ ...NEW_TEAM, scopes: BOT_SCOPES });
 
-  const uninstall = JSON.parse(eventBody({ type: 'app_uninstalled' }, 'T0ORGTEAM1'));
-  uninstall.enterprise_id = 'E0ORGONE01';
-  uninstall.authorizations = [
-    { enterprise_id: 'E0ORGONE01', team_id: null, user_id: 'W0BOTORG01', is_bot: true, is_enterprise_install: true },
-  ];
-  t.is((await event(env, JSON.stringify(uninstall))).status, 200);
-  t.false(await installed(env, orgQuery('E0ORGONE01')));
-  t.is((await command(env, 'T0ORGTEAM2', fromOrg)).status, 401);
-});
+    const noCookie = await returnFromSlack(env, started, code, '');
+    t.is(noCookie.status, 400);
+    t.deepEqual(env.slack.callsTo('oauth.v2.access'), [], 'the code was not even exchanged');
 
-test('a revoked bot token drops the installation but keeps the workspace\'s accounts; revoked user tokens change nothing', async (t) => {
-  const env = await startInstaller(t);
-  await install(env, NEW_TEAM);
-  const workspace = { teamId: NEW_TEAM.teamId };
-  await env.store.accounts.add(workspace, ACCOUNT);
+    const unknown = await returnFromSlack(env, await startInstall(env), 'made.up.code');
+    t.is(unknown.status, 500);
+    t.is(env.slack.callsTo('oauth.v2.access')[0].response.error, 'invalid_code');
+    t.false(await installed(env, teamQuery(NEW_TEAM.teamId)));
+  });
 
-  t.is((await event(env, eventBody({ type: 'tokens_revoked', tokens: { oauth: ['U0SOMEONE1'] } }, NEW_TEAM.teamId))).status, 200);
-  t.true(await installed(env, teamQuery(NEW_TEAM.teamId)));
-  t.is((await event(env, eventBody({ type: 'tokens_revoked', tokens: { bot: [NEW_TEAM.botUserId] } }, NEW_TEAM.teamId))).status, 200);
-  t.false(await installed(env, teamQuery(NEW_TEAM.teamId)));
-  t.is((await env.store.accounts.list(workspace)).length, 1);
-});
+  test('with a redirect URI configured, Slack is told it, the app serves its path and the exchange names it', async (t) => {
+    const redirectUri = 'https://feedback.example.com/slack/installed';
+    const env = await startInstaller(t, await backend.single(), { ...OAUTH, redirectUri });
+    const { status } = await install(env, NEW_TEAM);
+    t.is(status, 200);
+    t.is((await fetch(`${env.base}/slack/oauth_redirect`)).status, 404, 'only the configured path');
+    t.is(env.slack.callsTo('oauth.v2.access')[0].args.redirect_uri, redirectUri);
+    t.true(await installed(env, teamQuery(NEW_TEAM.teamId)));
+  });
 
-test('no secret reaches the logs, even at debug level', async (t) => {
-  const env = await startInstaller(t);
-  const { botToken } = await install(env, NEW_TEAM);
-  await command(env, NEW_TEAM.teamId);
-  await env.slack.waitForCall('views.open');
-  await returnFromSlack(env, await startInstall(env), 'made.up.code');
-  await event(env, eventBody({ type: 'app_uninstalled' }, NEW_TEAM.teamId));
-  await command(env, NEW_TEAM.teamId);
+  test('an organisation-wide install authorizes requests from every workspace of the organisation', async (t) => {
+    const env = await startInstaller(t, await backend.single());
+    const { status, botToken } = await install(env, {
+      enterpriseId: 'E0ORGONE01',
+      enterpriseName: 'Org One',
+      isEnterpriseInstall: true,
+      botUserId: 'W0BOTORG01',
+    });
+    t.is(status, 200);
+    t.like(await env.installations.fetchInstallation(orgQuery('E0ORGONE01')), {
+      enterprise: { id: 'E0ORGONE01' },
+      isEnterpriseInstall: true,
+      enterpriseUrl: 'https://e0orgone01.enterprise.slack.com/',
+      bot: { token: botToken, id: 'B0BOTORG01' },
+    });
 
-  t.true(env.logger.lines.length > 0);
-  const logs = env.logger.lines.join('\n');
-  for (const secret of [OAUTH.clientSecret, OAUTH.stateSecret, SECRETS.signingSecret, botToken]) {
-    t.false(logs.includes(secret), `${secret.slice(0, 8)}… was logged`);
-  }
+    const fromOrg = { enterprise_id: 'E0ORGONE01', is_enterprise_install: 'true' };
+    t.is((await command(env, 'T0ORGTEAM1', fromOrg)).status, 200);
+    t.is((await command(env, 'T0ORGTEAM2', fromOrg)).status, 200);
+    t.deepEqual(env.authorized, [
+      { teamId: 'T0ORGTEAM1', enterpriseId: 'E0ORGONE01', isEnterpriseInstall: true, botToken },
+      { teamId: 'T0ORGTEAM2', enterpriseId: 'E0ORGONE01', isEnterpriseInstall: true, botToken },
+    ]);
+    t.is((await command(env, 'T0ORGTEAM1', { enterprise_id: 'E0OTHER001', is_enterprise_install: 'true' })).status, 401);
+    t.is((await command(env, 'T0ORGTEAM1')).status, 401, 'not installed in the workspace on its own');
+
+    const uninstall = JSON.parse(eventBody({ type: 'app_uninstalled' }, 'T0ORGTEAM1'));
+    uninstall.enterprise_id = 'E0ORGONE01';
+    uninstall.authorizations = [
+      { enterprise_id: 'E0ORGONE01', team_id: null, user_id: 'W0BOTORG01', is_bot: true, is_enterprise_install: true },
+    ];
+    t.is((await event(env, JSON.stringify(uninstall))).status, 200);
+    t.false(await installed(env, orgQuery('E0ORGONE01')));
+    t.is((await command(env, 'T0ORGTEAM2', fromOrg)).status, 401);
+  });
+
+  test('a revoked bot token drops the installation but keeps the workspace\'s accounts; revoked user tokens change nothing', async (t) => {
+    const env = await startInstaller(t, await backend.single());
+    await install(env, NEW_TEAM);
+    const workspace = { teamId: NEW_TEAM.teamId };
+    await env.store.accounts.add(workspace, ACCOUNT);
+
+    t.is((await event(env, eventBody({ type: 'tokens_revoked', tokens: { oauth: ['U0SOMEONE1'] } }, NEW_TEAM.teamId))).status, 200);
+    t.true(await installed(env, teamQuery(NEW_TEAM.teamId)));
+    t.is((await event(env, eventBody({ type: 'tokens_revoked', tokens: { bot: [NEW_TEAM.botUserId] } }, NEW_TEAM.teamId))).status, 200);
+    t.false(await installed(env, teamQuery(NEW_TEAM.teamId)));
+    t.is((await env.store.accounts.list(workspace)).length, 1);
+  });
+
+  test('no secret reaches the logs, even at debug level', async (t) => {
+    const env = await startInstaller(t, await backend.single());
+    const { botToken } = await install(env, NEW_TEAM);
+    await command(env, NEW_TEAM.teamId);
+    await env.slack.waitForCall('views.open');
+    await returnFromSlack(env, await startInstall(env), 'made.up.code');
+    await event(env, eventBody({ type: 'app_uninstalled' }, NEW_TEAM.teamId));
+    await command(env, NEW_TEAM.teamId);
+
+    t.true(env.logger.lines.length > 0);
+    const logs = env.logger.lines.join('\n');
+    for (const secret of [OAUTH.clientSecret, OAUTH.stateSecret, SECRETS.signingSecret, botToken]) {
+      t.false(logs.includes(secret), `${secret.slice(0, 8)}… was logged`);
+    }
+  });
 });
 
 test('the logger hides secrets in messages and in what objects print, and passes the rest as it was', (t) => {

@@ -1,0 +1,72 @@
+import type Keyv from 'keyv';
+
+/** `oldestAt`: when the oldest reservation still filling the window was made; room returns at `oldestAt + windowMs`. */
+export type Reserved = { ok: true } | { ok: false; oldestAt: number };
+
+/**
+ * What differs between databases; the store above it is shared. Arguments arrive checked:
+ * keys and ids not empty, times to live and windows positive, limits whole and at least 1.
+ */
+export interface Backend {
+  /**
+   * Without a key prefix, as the store files every key itself; with throwOnErrors, or a
+   * failing database would read as "no such record".
+   */
+  keyv: Keyv;
+  claim(key: string, ttlMs: number): Promise<boolean>;
+  unclaim(key: string): Promise<void>;
+  /**
+   * Counting and inserting must be one step for the database, never a read and then a
+   * write from here: two processes would both see room for the last place.
+   */
+  reserve(key: string, limit: number, windowMs: number, now: number, id: string): Promise<Reserved>;
+  release(key: string, id: string): Promise<boolean>;
+  mark(set: string, member: string): Promise<void>;
+  unmark(set: string, member: string): Promise<void>;
+  members(set: string): Promise<string[]>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// Expired claims are only taken over one key at a time, and reservations out of their
+// window are only skipped; where the database does not drop them itself, they are swept
+// this often.
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+
+/** Runs `sweep` on the first call, then again once SWEEP_EVERY_MS have passed; `sweep` gets the time it runs at. */
+export function sweeper(sweep: (now: number) => Promise<void>): () => Promise<void> {
+  let due = 0;
+  return async () => {
+    const now = Date.now();
+    if (now < due) return;
+    due = now + SWEEP_EVERY_MS;
+    await sweep(now);
+  };
+}
+
+// A health check waits no longer: a database that cannot be reached can keep a query
+// waiting for as long as its client keeps reconnecting.
+const PING_TIMEOUT_MS = 2_000;
+
+export async function reachable(query: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, PING_TIMEOUT_MS, false);
+  });
+  try {
+    return await Promise.race([query().then(() => true), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * What went wrong, for a message. Connecting to a host with several addresses (localhost:
+ * ::1 and 127.0.0.1) fails with one error that says nothing itself and holds one per address.
+ */
+export function reason(error: unknown): string {
+  if (error instanceof AggregateError && !error.message) return error.errors.map(reason).join('; ');
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,145 @@
+import KeyvPostgres from '@keyv/postgres';
+import Keyv from 'keyv';
+import pg, { type Pool, type PoolClient } from 'pg';
+import { reachable, reason, sweeper, type Backend } from './backend.js';
+
+// A query that cannot get a connection fails after this long instead of waiting for as
+// long as the network keeps trying.
+const CONNECT_TIMEOUT_MS = 5_000;
+
+async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    // Closing the connection rolls back whatever the transaction did, even when the
+    // connection is what failed.
+    client.release(true);
+    throw error;
+  }
+}
+
+/** How SQL names it: @keyv/postgres puts the schema into its statements as it is given. */
+function identifier(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The tables live in the first existing schema of the connection's search_path (usually public); answers that schema. */
+async function createTables(client: PoolClient): Promise<string> {
+  // CREATE TABLE IF NOT EXISTS fails, on a duplicate catalog row, when another instance
+  // creates the same table at the same moment: instances starting together take turns.
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['feedback store tables']);
+  const [{ name }] = (await client.query<{ name: string | null }>('SELECT current_schema() AS name')).rows;
+  if (name === null) throw new Error('none of the schemas on its search_path exists');
+  const schema = identifier(name);
+  // The records' table as @keyv/postgres makes it, but with keys of any length, and made
+  // here in turn with the others so that its own CREATE finds it there.
+  await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.keyv(key TEXT PRIMARY KEY, value TEXT)`);
+  // Times are epoch milliseconds, kept as double precision: callers may pass fractions,
+  // which SQLite keeps as they are.
+  await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.claims(key TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)`);
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS ${schema}.reservations(
+       key TEXT NOT NULL, id TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, expires_at DOUBLE PRECISION NOT NULL,
+       PRIMARY KEY(key, id))`,
+  );
+  await client.query(`CREATE INDEX IF NOT EXISTS reservations_by_time ON ${schema}.reservations(key, at)`);
+  await client.query(`CREATE INDEX IF NOT EXISTS reservations_by_expiry ON ${schema}.reservations(expires_at)`);
+  await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))`);
+  return schema;
+}
+
+export async function openPostgres(url: string): Promise<Backend> {
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A connection that breaks while idle is dropped by the pool and replaced by the next
+  // query; meanwhile ping reports the database unreachable.
+  pool.on('error', () => undefined);
+  let schema: string;
+  const sweep = sweeper(async (now) => {
+    await pool.query(`DELETE FROM ${schema}.claims WHERE expires_at <= $1`, [now]);
+    await pool.query(`DELETE FROM ${schema}.reservations WHERE expires_at <= $1`, [now]);
+  });
+  try {
+    schema = await transaction(pool, createTables);
+    await sweep();
+  } catch (error) {
+    await pool.end();
+    // The message of a connection error names the host and the user, never the password.
+    throw new Error(`Cannot open the PostgreSQL store of STORE_URL: ${reason(error)}`, { cause: error });
+  }
+
+  // @keyv/postgres keeps one pool per process and ends it when any of its stores closes;
+  // each store here keeps its own.
+  class PooledKeyvPostgres extends KeyvPostgres {
+    override async connect() {
+      return async (sql: string, values?: unknown[]) => (await pool.query(sql, values)).rows;
+    }
+    override async disconnect() {}
+  }
+  const keyv = new Keyv(new PooledKeyvPostgres({ schema }), { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+
+  return {
+    keyv,
+    async claim(key, ttlMs) {
+      await sweep();
+      const now = Date.now();
+      // A second instance inserting the same key waits for the first to commit, then finds
+      // the conflict and a claim that has not expired: no row for it.
+      const { rows } = await pool.query(
+        `INSERT INTO ${schema}.claims AS held(key, expires_at) VALUES($1, $2)
+         ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE held.expires_at <= $3
+         RETURNING key`,
+        [key, now + ttlMs, now],
+      );
+      return rows.length === 1;
+    },
+    async unclaim(key) {
+      await pool.query(`DELETE FROM ${schema}.claims WHERE key = $1`, [key]);
+    },
+    async reserve(key, limit, windowMs, now, id) {
+      await sweep();
+      return transaction(pool, async (client) => {
+        // Reservations of one key take turns, and the statement after the lock sees every
+        // reservation committed before it.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+        const [{ oldest_at }] = (
+          await client.query<{ oldest_at: number | null }>(
+            `WITH filling AS (
+               SELECT at FROM ${schema}.reservations WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3
+             ), added AS (
+               INSERT INTO ${schema}.reservations(key, id, at, expires_at)
+               SELECT $1, $4, $5, $6 WHERE NOT EXISTS (SELECT FROM filling)
+             )
+             SELECT (SELECT at FROM filling) AS oldest_at`,
+            [key, now - windowMs, limit - 1, id, now, now + windowMs],
+          )
+        ).rows;
+        return oldest_at === null ? { ok: true } : { ok: false, oldestAt: oldest_at };
+      });
+    },
+    async release(key, id) {
+      const { rows } = await pool.query(`DELETE FROM ${schema}.reservations WHERE key = $1 AND id = $2 RETURNING id`, [key, id]);
+      return rows.length === 1;
+    },
+    async mark(name, member) {
+      await pool.query(`INSERT INTO ${schema}.marks(name, member) VALUES($1, $2) ON CONFLICT DO NOTHING`, [name, member]);
+    },
+    async unmark(name, member) {
+      await pool.query(`DELETE FROM ${schema}.marks WHERE name = $1 AND member = $2`, [name, member]);
+    },
+    async members(name) {
+      // By code point, as SQLite and Redis order them, whatever the database's collation.
+      const { rows } = await pool.query<{ member: string }>(
+        `SELECT member FROM ${schema}.marks WHERE name = $1 ORDER BY member COLLATE "C"`,
+        [name],
+      );
+      return rows.map((row) => row.member);
+    },
+    ping: () => reachable(() => pool.query('SELECT 1')),
+    close: () => pool.end(),
+  };
+}

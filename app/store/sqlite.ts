@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import { ConfigError } from '../config.js';
+import { reachable, sweeper, type Backend } from './backend.js';
+
+// Writers from other processes (the app and the accounts command) wait this long for
+// each other instead of failing at once.
+const BUSY_TIMEOUT_MS = 5_000;
+
+export async function openSqlite(url: string): Promise<Backend> {
+  const path = url.replace(/^sqlite:\/\//i, '');
+  if (url.length === path.length || path === '') {
+    throw new ConfigError(['STORE_URL must name a file, as in sqlite://data/feedback.sqlite (or sqlite://:memory:)']);
+  }
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+
+  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: BUSY_TIMEOUT_MS });
+  const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+  const sweep = sweeper(async (now) => {
+    await adapter.query('DELETE FROM claims WHERE expires_at <= ?', now);
+    await adapter.query('DELETE FROM reservations WHERE expires_at <= ?', now);
+  });
+  try {
+    // The table is the database's own "insert unless present", so two processes on
+    // one file cannot both win a claim.
+    await adapter.query('CREATE TABLE IF NOT EXISTS claims(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
+    await adapter.query(
+      `CREATE TABLE IF NOT EXISTS reservations(
+         key TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(key, id))`,
+    );
+    await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_time ON reservations(key, at)');
+    await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_expiry ON reservations(expires_at)');
+    await adapter.query('CREATE TABLE IF NOT EXISTS marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))');
+    await sweep();
+  } catch (error) {
+    throw new Error(`Cannot open the SQLite store of STORE_URL (${path}): ${(error as Error).message}`, { cause: error });
+  }
+
+  return {
+    keyv,
+    async claim(key, ttlMs) {
+      await sweep();
+      const now = Date.now();
+      // An expired claim is taken over in the same statement; RETURNING yields a row
+      // only when this call inserted or took over.
+      const rows: unknown[] = await adapter.query(
+        `INSERT INTO claims(key, expires_at) VALUES(?, ?)
+         ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE claims.expires_at <= ?
+         RETURNING key`,
+        key,
+        now + ttlMs,
+        now,
+      );
+      return rows.length === 1;
+    },
+    async unclaim(key) {
+      await adapter.query('DELETE FROM claims WHERE key = ?', key);
+    },
+    async reserve(key, limit, windowMs, now, id) {
+      await sweep();
+      for (;;) {
+        // A writing statement holds the database's write lock from its first step, so the
+        // count cannot change before the insert that depends on it.
+        const inserted: unknown[] = await adapter.query(
+          `INSERT INTO reservations(key, id, at, expires_at)
+           SELECT ?, ?, ?, ? WHERE (SELECT count(*) FROM reservations WHERE key = ? AND at > ?) < ?
+           RETURNING id`,
+          key,
+          id,
+          now,
+          now + windowMs,
+          key,
+          now - windowMs,
+          limit,
+        );
+        if (inserted.length === 1) return { ok: true };
+        const [oldest]: Array<{ at: number }> = await adapter.query(
+          'SELECT at FROM reservations WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?',
+          key,
+          now - windowMs,
+          limit - 1,
+        );
+        // Nothing fills the window any more when a place was released in between: try again.
+        if (oldest) return { ok: false, oldestAt: oldest.at };
+      }
+    },
+    async release(key, id) {
+      const rows: unknown[] = await adapter.query('DELETE FROM reservations WHERE key = ? AND id = ? RETURNING id', key, id);
+      return rows.length === 1;
+    },
+    async mark(name, member) {
+      await adapter.query('INSERT INTO marks(name, member) VALUES(?, ?) ON CONFLICT DO NOTHING', name, member);
+    },
+    async unmark(name, member) {
+      await adapter.query('DELETE FROM marks WHERE name = ? AND member = ?', name, member);
+    },
+    async members(name) {
+      const rows: Array<{ member: string }> = await adapter.query('SELECT member FROM marks WHERE name = ? ORDER BY member', name);
+      return rows.map((row) => row.member);
+    },
+    ping: () => reachable(() => adapter.query('SELECT 1')),
+    close: () => adapter.disconnect(),
+  };
+}
