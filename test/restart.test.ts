@@ -1,5 +1,5 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,22 +12,7 @@ import { TwitterSimulator } from './simulators/twitter.js';
 import { BUSINESS, CUSTOMERS, SECRETS } from './support/harness.js';
 import { postToApp, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 import type { SimulatedView } from './simulators/slack.js';
-import { repoRoot } from './support/paths.js';
-
-/** The app as `npm start` runs it, in its own process, so that it can be killed outright. */
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist/app/index.js')], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    cwd: env.WORKDIR,
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  for await (const chunk of child.stdout!) {
-    const port = /listening on port (\d+)/.exec(String(chunk))?.[1];
-    if (port) return { child, url: `http://127.0.0.1:${port}/slack/events` };
-  }
-  throw new Error(`the app did not start: ${output}`);
-}
+import { startAppProcess } from './support/app-process.js';
 
 test('a send cut off by a crash is settled as unknown on restart, the agent is told, and nothing is re-sent', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'feedback-restart-'));
@@ -38,7 +23,6 @@ test('a send cut off by a crash is settled as unknown on restart, the agent is t
     users: [BUSINESS, CUSTOMERS.jack],
   });
   const env = {
-    WORKDIR: dir,
     SLACK_SIGNING_SECRET: SECRETS.signingSecret,
     SLACK_BOT_TOKEN: DEFAULTS.botToken,
     SLACK_API_URL: slack.apiUrl,
@@ -60,7 +44,7 @@ test('a send cut off by a crash is settled as unknown on restart, the agent is t
   await seeded.close();
   let running: ChildProcess | undefined;
   try {
-    const first = await startProcess(env);
+    const first = await startAppProcess(env, dir);
     running = first.child;
     const responseUrl = slack.responseUrl();
     await postToApp(first.url, SECRETS.signingSecret, slashCommandBody({ responseUrl, triggerId: slack.issueTriggerId() }));
@@ -73,7 +57,7 @@ test('a send cut off by a crash is settled as unknown on restart, the agent is t
     await once(first.child, 'exit');
     twitter.setFault(undefined);
 
-    const second = await startProcess(env);
+    const second = await startAppProcess(env, dir);
     running = second.child;
     const told = await slack.waitForCall('response_url', (c) => c.url === responseUrl, 10_000);
     const said = JSON.stringify(told.args);
