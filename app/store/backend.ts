@@ -3,29 +3,46 @@ import type Keyv from 'keyv';
 /** `oldestAt`: when the oldest reservation still filling the window was made; room returns at `oldestAt + windowMs`. */
 export type Reserved = { ok: true } | { ok: false; oldestAt: number };
 
-/**
- * What differs between databases; the store above it is shared. Arguments arrive checked:
- * keys and ids not empty, times to live and windows positive, limits whole and at least 1.
- */
-export interface Backend {
+/** What every store offers beside its records, the same on every database. */
+export interface AtomicOperations {
   /**
-   * Without a key prefix, as the store files every key itself; with throwOnErrors, or a
-   * failing database would read as "no such record".
+   * True for the first caller only, until `ttlMs` has passed; across every process that
+   * shares the store. For idempotency and for reserving a slot.
    */
-  keyv: Keyv;
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Lets the key be claimed again: the claimed work turned out not to happen. */
   unclaim(key: string): Promise<void>;
   /**
-   * Counting and inserting must be one step for the database, never a read and then a
-   * write from here: two processes would both see room for the last place.
+   * A place among at most `limit` reservations of `key` made in the `windowMs` up to
+   * `now` (epoch milliseconds); across every process that shares the store, no more than
+   * `limit` callers ever hold one at once. `id` names the reservation for `release`.
+   * Counting and inserting are one step for the database, never a read and then a write
+   * from here: two processes would both see room for the last place.
    */
   reserve(key: string, limit: number, windowMs: number, now: number, id: string): Promise<Reserved>;
+  /** Gives the place back, for a request that was never sent; false when it was not held. */
   release(key: string, id: string): Promise<boolean>;
+  /**
+   * A set of strings shared by every process, for what must be found again without
+   * knowing its key (the sends still pending after a restart).
+   */
   mark(set: string, member: string): Promise<void>;
   unmark(set: string, member: string): Promise<void>;
   members(set: string): Promise<string[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * What differs between databases; the store above it is shared. Arguments arrive checked:
+ * keys and ids not empty, times to live and windows positive, limits whole and at least 1.
+ */
+export interface Backend extends AtomicOperations {
+  /**
+   * Without a key prefix, as the store files every key itself; with throwOnErrors, or a
+   * failing database would read as "no such record".
+   */
+  keyv: Keyv;
 }
 
 // Expired claims are only taken over one key at a time, and reservations out of their

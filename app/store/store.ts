@@ -1,7 +1,7 @@
 import type Keyv from 'keyv';
 import { ConfigError, type StoreConfig } from '../config.js';
 import { AccountsRepository, workspaceId, type Workspace } from './accounts.js';
-import type { Backend, Reserved } from './backend.js';
+import type { AtomicOperations, Backend } from './backend.js';
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
 import { openSqlite } from './sqlite.js';
@@ -17,34 +17,10 @@ export interface Records {
   delete(workspace: Workspace, key: string): Promise<boolean>;
 }
 
-export interface Store {
+export interface Store extends AtomicOperations {
   readonly accounts: AccountsRepository;
   /** `namespace` keeps one repository's keys apart from another's: lower-case letters, digits and '-'. */
   records(namespace: string): Records;
-  /**
-   * True for the first caller only, until `ttlMs` has passed; across every process that
-   * shares the store. For idempotency and for reserving a slot.
-   */
-  claim(key: string, ttlMs: number): Promise<boolean>;
-  /** Lets the key be claimed again: the claimed work turned out not to happen. */
-  unclaim(key: string): Promise<void>;
-  /**
-   * A place among at most `limit` reservations of `key` made in the `windowMs` up to
-   * `now` (epoch milliseconds); across every process that shares the store, no more than
-   * `limit` callers ever hold one at once. `id` names the reservation for `release`.
-   */
-  reserve(key: string, limit: number, windowMs: number, now: number, id: string): Promise<Reserved>;
-  /** Gives the place back, for a request that was never sent; false when it was not held. */
-  release(key: string, id: string): Promise<boolean>;
-  /**
-   * A set of strings shared by every process, for what must be found again without
-   * knowing its key (the sends still pending after a restart).
-   */
-  mark(set: string, member: string): Promise<void>;
-  unmark(set: string, member: string): Promise<void>;
-  members(set: string): Promise<string[]>;
-  ping(): Promise<boolean>;
-  close(): Promise<void>;
 }
 
 // Each scheme with its own atomic claim and reservation: SQLite a write lock held from a
