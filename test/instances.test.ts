@@ -5,10 +5,9 @@ import path from 'node:path';
 import { loadConfig } from '../app/config.js';
 import { ACCOUNT_DAILY_LIMIT, DAY_MS } from '../app/domain/limits.js';
 import { workspaceId } from '../app/store/accounts.js';
-import { DEFAULTS, SlackSimulator, type SimulatedView } from './simulators/slack.js';
-import { TwitterSimulator } from './simulators/twitter.js';
+import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { startAppProcess, type AppProcess } from './support/app-process.js';
-import { BUSINESS, CUSTOMERS, SECRETS } from './support/harness.js';
+import { appEnv, BUSINESS, BUSINESS_TOKENS, CUSTOMERS, SECRETS, startSimulators } from './support/harness.js';
 import { postToApp, slashCommandBody, viewSubmissionBody, type AppResponse } from './support/slack-requests.js';
 import { eachBackend, openTestStore } from './support/stores.js';
 
@@ -17,29 +16,10 @@ type Block = Record<string, any>;
 eachBackend((backend, test) => {
   test('two app instances on one store: simultaneous submissions to one customer send once, and the daily quota counts across both', async (t) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'feedback-instances-'));
-    const slack = await SlackSimulator.start();
-    const twitter = await TwitterSimulator.start({
-      consumers: { [SECRETS.consumerKey]: SECRETS.consumerSecret },
-      tokens: { [SECRETS.accessToken]: { secret: SECRETS.accessTokenSecret, user: BUSINESS.id_str } },
-      users: [BUSINESS, ...Object.values(CUSTOMERS)],
-    });
-    const env = {
-      SLACK_SIGNING_SECRET: SECRETS.signingSecret,
-      SLACK_BOT_TOKEN: DEFAULTS.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      TWITTER_API_URL: twitter.url,
-      TWITTER_CONSUMER_KEY: SECRETS.consumerKey,
-      TWITTER_CONSUMER_SECRET: SECRETS.consumerSecret,
-      STORE_URL: await backend.shared(),
-      ENCRYPTION_KEY: SECRETS.encryptionKey,
-      DEFAULT_PRIVACY_URL: 'https://acme.example/privacy',
-    };
+    const { slack, twitter } = await startSimulators();
+    const env = appEnv(slack, twitter, await backend.shared());
     const store = await openTestStore(loadConfig(env).store);
-    await store.accounts.add(
-      { teamId: DEFAULTS.teamId },
-      { user_id: BUSINESS.id_str, screen_name: BUSINESS.screen_name, name: BUSINESS.name, tokens: { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret } },
-    );
+    await store.accounts.add({ teamId: DEFAULTS.teamId }, { user_id: BUSINESS.id_str, screen_name: BUSINESS.screen_name, name: BUSINESS.name, tokens: BUSINESS_TOKENS });
     const instances: AppProcess[] = [];
     try {
       instances.push(await startAppProcess(env, dir), await startAppProcess(env, dir));

@@ -7,41 +7,18 @@ import path from 'node:path';
 import { loadConfig } from '../app/config.js';
 import { SendLog } from '../app/services/send-log.js';
 import { openStore } from '../app/store/store.js';
-import { DEFAULTS, SlackSimulator } from './simulators/slack.js';
-import { TwitterSimulator } from './simulators/twitter.js';
-import { BUSINESS, CUSTOMERS, SECRETS } from './support/harness.js';
+import { DEFAULTS } from './simulators/slack.js';
+import { appEnv, BUSINESS, BUSINESS_TOKENS, connectAccount, CUSTOMERS, SECRETS, startSimulators } from './support/harness.js';
 import { postToApp, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 import type { SimulatedView } from './simulators/slack.js';
 import { startAppProcess } from './support/app-process.js';
 
 test('a send cut off by a crash is settled as unknown on restart, the agent is told, and nothing is re-sent', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'feedback-restart-'));
-  const slack = await SlackSimulator.start();
-  const twitter = await TwitterSimulator.start({
-    consumers: { [SECRETS.consumerKey]: SECRETS.consumerSecret },
-    tokens: { [SECRETS.accessToken]: { secret: SECRETS.accessTokenSecret, user: BUSINESS.id_str } },
-    users: [BUSINESS, CUSTOMERS.jack],
-  });
-  const env = {
-    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
-    SLACK_BOT_TOKEN: DEFAULTS.botToken,
-    SLACK_API_URL: slack.apiUrl,
-    PORT: '0',
-    TWITTER_API_URL: twitter.url,
-    TWITTER_CONSUMER_KEY: SECRETS.consumerKey,
-    TWITTER_CONSUMER_SECRET: SECRETS.consumerSecret,
-    STORE_URL: `sqlite://${path.join(dir, 'feedback.sqlite')}`,
-    ENCRYPTION_KEY: SECRETS.encryptionKey,
-    DEFAULT_PRIVACY_URL: 'https://acme.example/privacy',
-    PENDING_GRACE_SECONDS: '0',
-  };
+  const { slack, twitter } = await startSimulators();
+  const env = { ...appEnv(slack, twitter, `sqlite://${path.join(dir, 'feedback.sqlite')}`), PENDING_GRACE_SECONDS: '0' };
   const config = loadConfig(env);
-  const seeded = await openStore(config.store);
-  await seeded.accounts.add(
-    { teamId: DEFAULTS.teamId },
-    { user_id: BUSINESS.id_str, screen_name: BUSINESS.screen_name, name: BUSINESS.name, tokens: { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret } },
-  );
-  await seeded.close();
+  await connectAccount(config, DEFAULTS.teamId, BUSINESS, BUSINESS_TOKENS);
   let running: ChildProcess | undefined;
   try {
     const first = await startAppProcess(env, dir);

@@ -17,17 +17,6 @@ import {
   type EnteredValues,
 } from './slack-requests.js';
 
-async function connectAccount(
-  config: Config,
-  teamId: string,
-  business: SimulatedUser,
-  tokens: { access_token: string; access_token_secret: string },
-): Promise<void> {
-  const store = await openStore(config.store);
-  await store.accounts.add({ teamId }, { user_id: business.id_str, screen_name: business.screen_name, name: business.name, tokens });
-  await store.close();
-}
-
 /** Obvious fakes: no real service would ever accept them. */
 export const SECRETS = {
   signingSecret: 'sim-signing-secret-0123456789abcdef',
@@ -37,6 +26,9 @@ export const SECRETS = {
   accessTokenSecret: 'sim-access-token-secret-do-not-log',
   encryptionKey: Buffer.alloc(32, 42).toString('base64'),
 };
+
+/** The business's tokens as the simulated Twitter issued them. */
+export const BUSINESS_TOKENS = { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret };
 
 export const BUSINESS: SimulatedUser = { id_str: '1212121212121', screen_name: 'AcmeSupport', name: 'Acme Support' };
 /** A second business, for a second workspace. */
@@ -53,6 +45,50 @@ export const CUSTOMERS = {
 } satisfies Record<string, SimulatedUser>;
 
 export const PRIVACY_URL = 'https://acme.example/privacy';
+
+/** A simulated Slack (one workspace, or OAuth installs) and a simulated Twitter that knows both businesses. */
+export async function startSimulators(options: Pick<HarnessOptions, 'multiWorkspace' | 'feedbackLimit'> = {}) {
+  const slack = await SlackSimulator.start(options.multiWorkspace ? { oauthClient: OAUTH_CLIENT } : {});
+  const twitter = await TwitterSimulator.start({
+    consumers: { [SECRETS.consumerKey]: SECRETS.consumerSecret },
+    tokens: {
+      [BUSINESS_TOKENS.access_token]: { secret: BUSINESS_TOKENS.access_token_secret, user: BUSINESS.id_str },
+      [OTHER_TOKENS.access_token]: { secret: OTHER_TOKENS.access_token_secret, user: OTHER_BUSINESS.id_str },
+    },
+    users: [BUSINESS, OTHER_BUSINESS, ...Object.values(CUSTOMERS)],
+    feedbackLimit: options.feedbackLimit,
+  });
+  return { slack, twitter };
+}
+
+/** Every setting the app needs to run for one workspace between the two simulators. */
+export function appEnv(slack: SlackSimulator, twitter: TwitterSimulator, storeUrl: string): Record<string, string> {
+  return {
+    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+    SLACK_BOT_TOKEN: DEFAULTS.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    TWITTER_API_URL: twitter.url,
+    TWITTER_CONSUMER_KEY: SECRETS.consumerKey,
+    TWITTER_CONSUMER_SECRET: SECRETS.consumerSecret,
+    STORE_URL: storeUrl,
+    ENCRYPTION_KEY: SECRETS.encryptionKey,
+    DEFAULT_PRIVACY_URL: PRIVACY_URL,
+  };
+}
+
+/** Stores a business account for a workspace, as connecting it would. */
+export async function connectAccount(
+  config: Config,
+  teamId: string,
+  business: SimulatedUser,
+  tokens: { access_token: string; access_token_secret: string },
+): Promise<void> {
+  const store = await openStore(config.store);
+  await store.accounts.add({ teamId }, { user_id: business.id_str, screen_name: business.screen_name, name: business.name, tokens });
+  await store.close();
+}
+
 
 export interface HarnessOptions {
   /** Where the business's tokens come from: the store (as the accounts CLI leaves them) or the environment. */
@@ -84,43 +120,25 @@ export class Harness {
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const multi = options.multiWorkspace ?? false;
     const tokens = options.tokens ?? (multi ? 'none' : 'store');
-    const slack = await SlackSimulator.start(multi ? { oauthClient: OAUTH_CLIENT } : {});
-    const twitter = await TwitterSimulator.start({
-      consumers: { [SECRETS.consumerKey]: SECRETS.consumerSecret },
-      tokens: {
-        [SECRETS.accessToken]: { secret: SECRETS.accessTokenSecret, user: BUSINESS.id_str },
-        [OTHER_TOKENS.access_token]: { secret: OTHER_TOKENS.access_token_secret, user: OTHER_BUSINESS.id_str },
-      },
-      users: [BUSINESS, OTHER_BUSINESS, ...Object.values(CUSTOMERS)],
-      feedbackLimit: options.feedbackLimit,
-    });
+    const { slack, twitter } = await startSimulators(options);
     const dataDir = mkdtempSync(path.join(tmpdir(), 'feedback-test-'));
     const env: Env = {
-      SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+      ...appEnv(slack, twitter, `sqlite://${path.join(dataDir, 'feedback.sqlite')}`),
       ...(multi
         ? {
+            SLACK_BOT_TOKEN: undefined,
             SLACK_CLIENT_ID: OAUTH_CLIENT.clientId,
             SLACK_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
             SLACK_STATE_SECRET: STATE_SECRET,
           }
-        : { SLACK_BOT_TOKEN: DEFAULTS.botToken }),
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      TWITTER_API_URL: twitter.url,
-      TWITTER_CONSUMER_KEY: SECRETS.consumerKey,
-      TWITTER_CONSUMER_SECRET: SECRETS.consumerSecret,
-      STORE_URL: `sqlite://${path.join(dataDir, 'feedback.sqlite')}`,
-      ENCRYPTION_KEY: SECRETS.encryptionKey,
-      DEFAULT_PRIVACY_URL: PRIVACY_URL,
+        : {}),
       ...(tokens === 'env'
         ? { TWITTER_ACCESS_TOKEN: SECRETS.accessToken, TWITTER_ACCESS_TOKEN_SECRET: SECRETS.accessTokenSecret }
         : {}),
       ...options.env,
     };
     const config = loadConfig(env);
-    if (tokens === 'store') {
-      await connectAccount(config, DEFAULTS.teamId, BUSINESS, { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret });
-    }
+    if (tokens === 'store') await connectAccount(config, DEFAULTS.teamId, BUSINESS, BUSINESS_TOKENS);
     const app = await startApp(config, options.logLevel ?? LogLevel.ERROR);
     return new Harness(slack, twitter, app, `http://127.0.0.1:${app.port}/slack/events`, config, dataDir);
   }
