@@ -1,4 +1,4 @@
-import type { Logger } from '@slack/logger';
+import { LogLevel, type Logger } from '@slack/logger';
 import { inspect } from 'node:util';
 
 const HIDDEN = '[hidden]';
@@ -20,11 +20,22 @@ export function withoutSecrets(logger: Logger, secrets: ReadonlyArray<string | u
       const cleaned = hide(printed);
       return cleaned === printed ? part : cleaned;
     });
+  // Cleaning costs: a line below the level is dropped before anything is printed or scrubbed.
+  const order = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+  const shown = (level: LogLevel) => order.indexOf(level) >= order.indexOf(logger.getLevel());
   return {
-    debug: (...msg) => logger.debug(...clean(msg)),
-    info: (...msg) => logger.info(...clean(msg)),
-    warn: (...msg) => logger.warn(...clean(msg)),
-    error: (...msg) => logger.error(...clean(msg)),
+    debug: (...msg) => {
+      if (shown(LogLevel.DEBUG)) logger.debug(...clean(msg));
+    },
+    info: (...msg) => {
+      if (shown(LogLevel.INFO)) logger.info(...clean(msg));
+    },
+    warn: (...msg) => {
+      if (shown(LogLevel.WARN)) logger.warn(...clean(msg));
+    },
+    error: (...msg) => {
+      if (shown(LogLevel.ERROR)) logger.error(...clean(msg));
+    },
     setLevel: (level) => logger.setLevel(level),
     getLevel: () => logger.getLevel(),
     setName: (name) => logger.setName(name),

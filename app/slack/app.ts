@@ -23,6 +23,8 @@ export function createSlackApp(
     // In Socket Mode the app's own pages (connecting Twitter) are still served on PORT.
     ...(config.appToken ? { socketMode: true, appToken: config.appToken, port: config.port } : {}),
     customRoutes: extras.customRoutes ?? [],
+    // The app keeps no per-conversation state; Bolt's default store costs an Error per event.
+    convoStore: false,
     logger,
     logLevel: logger.getLevel(),
     // Start-up checks the bot token itself (see init) instead of failing later, unhandled.

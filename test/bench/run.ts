@@ -1,0 +1,390 @@
+import { mkdirSync, mkdtempSync, statfsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { SimulatedView } from '../simulators/slack.js';
+import { repoRoot } from '../support/paths.js';
+import { Effects, load, type FollowUp, type LoadOptions, type Run, type Signed } from './load.js';
+import { resident } from './procfs.js';
+import { summarize, type ProfileSummary } from './profile.js';
+import { megabytes, render, type Check, type MemorySample, type MemoryWindow, type Report, type Row, type Settings } from './report.js';
+import { Target, type TargetEntry } from './target.js';
+import { commands, Submissions, typeSwitches, type Supply } from './workloads.js';
+import { CUSTOMERS_PER_ACCOUNT, TWITTER_DELAY_MS, World } from './world.js';
+
+/**
+ * `npm run bench`: the app against its baselines, on loopback, in one run. Each server
+ * runs in a process of its own; this process generates the load (autocannon) and plays
+ * Slack and Twitter. Prints a table and writes the figures as JSON.
+ *
+ *   BENCH_QUICK=1              short runs, to try it
+ *   BENCH_SECONDS              each measured run (10)
+ *   BENCH_SUBMISSIONS          the long run the app's memory is watched over (100,000)...
+ *   BENCH_SUBMISSION_SECONDS   ...which stops after this long, whatever it reached (180)
+ *   BENCH_CONNECTIONS          concurrent connections at saturation (50)
+ *   BENCH_PROFILE=1            profiles every target at saturation, summarised after the table
+ *   BENCH_OUT                  where the JSON goes (test/bench/results.json)
+ *   TMPDIR                     where the app's SQLite file goes: /dev/shm takes the disk out
+ */
+
+function positive(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${JSON.stringify(text)}`);
+  return value;
+}
+
+const quick = process.env.BENCH_QUICK === '1';
+const settings: Settings = {
+  quick,
+  seconds: positive('BENCH_SECONDS', quick ? 3 : 10),
+  warmupSeconds: quick ? 1 : 2,
+  submissions: Math.round(positive('BENCH_SUBMISSIONS', quick ? 3_000 : 100_000)),
+  submissionSeconds: positive('BENCH_SUBMISSION_SECONDS', quick ? 30 : 180),
+  connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
+  coldStarts: 5,
+  profile: process.env.BENCH_PROFILE === '1',
+};
+const out = process.env.BENCH_OUT || path.join(repoRoot, 'test', 'bench', 'results.json');
+
+const FEEDBACK_RATE = 200;
+const SUBMISSION_RATE = 500;
+/**
+ * autocannon offers a rate as an equal budget per connection and second, and a connection
+ * waits for each answer before it sends again. A budget of 20 leaves 50 ms per answer, the
+ * /feedback target, so the rate holds wherever the target is met; bursts at the start of
+ * each second stay at a twentieth of the rate in concurrency.
+ */
+const BUDGET_PER_CONNECTION = 20;
+
+function rateConnections(rate: number): number {
+  return Math.max(1, Math.round(rate / BUDGET_PER_CONNECTION));
+}
+/**
+ * The app's memory is compared between these shares of the long run: after a warm-up
+ * (caches, JIT, the heap's own growth) and at its end; each spans several collections.
+ */
+const MEMORY_AFTER_WARMUP = [0.1, 0.2];
+const MEMORY_AT_END = [0.9, 1];
+const MEMORY_SAMPLE_MS = 500;
+/** Forms are opened for this many times the submissions the long run is expected to reach. */
+const FORMS_HEADROOM = 1.5;
+
+const TARGETS = {
+  feedbackP99Ms: 50,
+  boltShare: 0.9,
+  relayedPerSecond: SUBMISSION_RATE,
+  relayP99Ms: 200,
+  coldStartMs: 1000,
+  growthBytes: 20 * 2 ** 20,
+};
+
+const profiles = settings.profile ? mkdtempSync(path.join(os.tmpdir(), 'feedback-bench-profiles-')) : undefined;
+
+function note(text: string): void {
+  process.stderr.write(`▸ ${text}\n`);
+}
+
+/** Where the app's SQLite file lives matters: every write it commits waits for the disk. */
+function storage(dir: string): string {
+  const kinds: Record<number, string> = { 0xef53: 'ext4', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x01021994: 'tmpfs' };
+  const type = statfsSync(dir).type;
+  return `in ${dir} (${kinds[type] ?? `filesystem 0x${type.toString(16)}`})`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+interface Endpoint {
+  target: Target;
+  url: string;
+}
+
+type Measurement = { run: Run; profile?: ProfileSummary };
+
+/** One run that counts; at saturation, profiled too when BENCH_PROFILE=1. */
+async function measure({ target, url }: Endpoint, workload: string, options: Omit<LoadOptions, 'url' | 'pid'>): Promise<Measurement> {
+  const offered = options.rate === undefined ? `saturation (${options.connections} connections)` : `${options.rate}/s`;
+  note(`${target.name}: ${workload} at ${offered}, up to ${options.seconds} s`);
+  const go = () => load({ ...options, url, pid: target.pid });
+  if (!profiles || options.rate !== undefined) return { run: await go() };
+  const file = path.join(profiles, `${target.name}-${workload}`.replace(/\W+/g, '-') + '.cpuprofile');
+  const run = await target.profile(file, go);
+  return { run, profile: summarize(file) };
+}
+
+/**
+ * A warm-up at saturation, then a run at `rate`, then one at saturation, each followed by
+ * its effects when it has some. A finite `supply` bounds the runs that draw on it.
+ */
+async function rateAndSaturation(
+  at: Endpoint,
+  rows: Row[],
+  label: Pick<Row, 'target' | 'workload'>,
+  rate: number,
+  next: () => Signed,
+  { effects, supply }: { effects?: Effects; supply?: Supply } = {},
+): Promise<void> {
+  const connections = settings.connections;
+  await load({ url: at.url, connections, seconds: settings.warmupSeconds, amount: supply && rate * settings.warmupSeconds, next });
+  await effects?.settle();
+  effects?.take();
+
+  const fixed = await measure(at, label.workload, { connections: rateConnections(rate), rate, seconds: settings.seconds, next });
+  await effects?.settle();
+  rows.push({ ...label, load: `${rate}/s`, ...fixed, followUp: effects?.take() });
+
+  if (supply && supply.left < connections) {
+    note(`too few left for ${label.workload} at saturation`);
+    return;
+  }
+  const saturated = await measure(at, label.workload, { connections, seconds: settings.seconds, amount: supply?.left, next });
+  await effects?.settle();
+  rows.push({ ...label, load: 'saturation', ...saturated, followUp: effects?.take() });
+}
+
+async function baseline(world: World, entry: TargetEntry, name: Row['target'], rows: Row[], output: Report['output']): Promise<void> {
+  const { target, url } = await Target.launch(entry, name, world.env, world.dataDir);
+  try {
+    await rateAndSaturation({ target, url }, rows, { target: name, workload: '/feedback' }, FEEDBACK_RATE, commands(world));
+  } finally {
+    await target.stop();
+    output[name] = { lines: target.lines, last: target.output() };
+  }
+}
+
+/** `/feedback`: the ack, then the modal; returns the modals opened (and one per workspace to copy). */
+async function feedbackRuns(world: World, at: Endpoint, rows: Row[]) {
+  const opened = new Effects('views.open reached Slack');
+  const viewIds: string[] = [];
+  const modals = new Map<string, SimulatedView>();
+  world.listen((call, arrived) => {
+    if (call.method !== 'views.open') return;
+    opened.arrived(String(call.args.trigger_id), arrived, call.response.ok === true);
+    const view = call.response.view as SimulatedView | undefined;
+    if (!view) return;
+    viewIds.push(view.id);
+    if (!modals.has(view.team_id)) modals.set(view.team_id, view);
+  });
+  const next = commands(world, (triggerId) => opened.caused(triggerId));
+  await rateAndSaturation(at, rows, { target: 'app', workload: '/feedback ack' }, FEEDBACK_RATE, next, { effects: opened });
+  return { viewIds, modals };
+}
+
+/** Switching the survey type in each of those modals once: the ack, then views.update. */
+async function switchRuns(world: World, at: Endpoint, rows: Row[], viewIds: string[]): Promise<void> {
+  const updated = new Effects('views.update reached Slack');
+  world.listen((call, arrived) => {
+    if (call.method === 'views.update' && (call.args.view as { callback_id?: string }).callback_id === 'feedback') {
+      updated.arrived(String(call.args.view_id), arrived, call.response.ok === true);
+    }
+  });
+  note(`preparing ${viewIds.length.toLocaleString('en-US')} type switches`);
+  const supply = typeSwitches(world, viewIds, (viewId) => updated.caused(viewId));
+  await rateAndSaturation(at, rows, { target: 'app', workload: 'type switch ack' }, FEEDBACK_RATE, () => supply.next(), {
+    effects: updated,
+    supply,
+  });
+}
+
+/**
+ * Valid submissions relayed to Twitter: at the target rate, then at saturation for the
+ * long run the app's memory is watched over. That run is sized from the rate the app
+ * showed, and ends by count or by time.
+ */
+async function submissionRuns(world: World, at: Endpoint, rows: Row[], modals: Map<string, SimulatedView>) {
+  const shown = new Effects('relayed, outcome shown');
+  world.listen((call, arrived) => {
+    if (call.method === 'views.update' && (call.args.view as { callback_id?: string }).callback_id === 'feedback_outcome') {
+      shown.arrived(String(call.args.view_id), arrived, call.response.ok === true);
+    }
+  });
+  const submissions = new Submissions(world, modals, (formId) => shown.caused(formId));
+  const next = () => submissions.next();
+  const prepare = async (total: number) => {
+    const missing = submissions.missing(total);
+    if (missing > 0) note(`opening ${missing.toLocaleString('en-US')} forms to submit`);
+    await submissions.prepare(total);
+  };
+  /** Counts as relayed what Twitter created since `createdBefore`, once the run's outcomes are in. */
+  const relayed = async (measurement: Measurement, offered: string, createdBefore: number) => {
+    await shown.settle();
+    const created = world.feedbackCreated() - createdBefore;
+    const followUp = { ...shown.take(), perSecond: created / measurement.run.seconds, missing: measurement.run.sent - created };
+    rows.push({ target: 'app', workload: 'submission ack', load: offered, ...measurement, followUp });
+    return followUp;
+  };
+
+  const warmupCount = SUBMISSION_RATE * settings.warmupSeconds;
+  await prepare(warmupCount + SUBMISSION_RATE * settings.seconds);
+  const warmup = await load({ url: at.url, connections: settings.connections, seconds: settings.warmupSeconds, amount: warmupCount, next });
+  await shown.settle();
+  shown.take();
+
+  let createdBefore = world.feedbackCreated();
+  const fixed = await measure(at, 'submissions', {
+    connections: rateConnections(SUBMISSION_RATE),
+    rate: SUBMISSION_RATE,
+    seconds: settings.seconds,
+    next,
+  });
+  const atRate = await relayed(fixed, `${SUBMISSION_RATE}/s`, createdBefore);
+
+  const expected = Math.max(warmup.perSecond, atRate.perSecond ?? 0) * settings.submissionSeconds * FORMS_HEADROOM;
+  const count = Math.min(settings.submissions, Math.ceil(expected));
+  await prepare(submissions.sent + count);
+  createdBefore = world.feedbackCreated();
+  const first = submissions.sent;
+  const samples: MemorySample[] = [];
+  const sampling = setInterval(async () => {
+    const submitted = submissions.sent - first;
+    const rss = resident(at.target.pid)?.rss;
+    const { heapUsed } = await at.target.memory();
+    if (rss !== undefined) samples.push({ submitted, rssBytes: rss, heapUsedBytes: heapUsed });
+  }, MEMORY_SAMPLE_MS);
+  const long = await measure(at, 'submissions', { connections: settings.connections, seconds: settings.submissionSeconds, amount: count, next });
+  clearInterval(sampling);
+  await relayed(long, 'saturation, long', createdBefore);
+  const reached = submissions.sent - first;
+  const window = ([from, to]: number[]): MemoryWindow => {
+    const within = samples.filter((s) => s.submitted >= from * reached && s.submitted <= to * reached);
+    return {
+      from: Math.round(from * reached),
+      to: Math.round(to * reached),
+      rssBytes: within.length ? Math.max(...within.map((s) => s.rssBytes)) : NaN,
+      heapFloorBytes: within.length ? Math.min(...within.map((s) => s.heapUsedBytes)) : NaN,
+    };
+  };
+  const afterWarmup = window(MEMORY_AFTER_WARMUP);
+  const end = window(MEMORY_AT_END);
+  const memory: Report['memory'] = {
+    submissions: reached,
+    afterWarmup,
+    end,
+    growthBytes: end.rssBytes - afterWarmup.rssBytes,
+    peakBytes: resident(at.target.pid)?.peak ?? NaN,
+    samples,
+  };
+  return { relayed: atRate, memory };
+}
+
+async function coldStarts(world: World): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < settings.coldStarts; i++) {
+    note(`app: cold start ${i + 1} of ${settings.coldStarts}`);
+    const { target, startupMs } = await Target.launch('app-process', 'app', world.env, world.dataDir);
+    samples.push(startupMs);
+    await target.stop();
+  }
+  return samples;
+}
+
+function checks(rows: Row[], cold: number[], relayed: FollowUp, memory: Report['memory']) {
+  const find = (target: Row['target'], workload: string, load: string) =>
+    rows.find((r) => r.target === target && r.workload.startsWith(workload) && r.load === load);
+  const saturated = (target: Row['target']) => find(target, '/feedback', 'saturation')?.run.perSecond ?? NaN;
+  const ratios = {
+    'app ÷ bare Bolt': saturated('app') / saturated('bare Bolt'),
+    'app ÷ floor': saturated('app') / saturated('floor'),
+    'bare Bolt ÷ floor': saturated('bare Bolt') / saturated('floor'),
+  };
+  const feedbackP99 = find('app', '/feedback', `${FEEDBACK_RATE}/s`)?.run.latency.p99 ?? NaN;
+  const relayedPerSecond = relayed.perSecond ?? NaN;
+  const coldMedian = median(cold);
+  const complete = memory.submissions >= settings.submissions;
+  const list: Check[] = [
+    {
+      name: `/feedback ack p99 at ${FEEDBACK_RATE}/s`,
+      value: `${feedbackP99.toFixed(1)} ms`,
+      target: `≤ ${TARGETS.feedbackP99Ms} ms`,
+      pass: feedbackP99 <= TARGETS.feedbackP99Ms,
+    },
+    {
+      name: '/feedback at saturation, app ÷ bare Bolt',
+      value: ratios['app ÷ bare Bolt'].toFixed(2),
+      target: `≥ ${TARGETS.boltShare.toFixed(2)}`,
+      pass: ratios['app ÷ bare Bolt'] >= TARGETS.boltShare,
+    },
+    {
+      name: `submissions relayed at ${SUBMISSION_RATE}/s offered (Twitter ${TWITTER_DELAY_MS} ms)`,
+      value: `${Math.round(relayedPerSecond)}/s, p99 ${relayed.latency.p99.toFixed(0)} ms`,
+      target: `≥ ${TARGETS.relayedPerSecond}/s, p99 ≤ ${TARGETS.relayP99Ms} ms`,
+      pass: relayedPerSecond >= TARGETS.relayedPerSecond && relayed.latency.p99 <= TARGETS.relayP99Ms,
+    },
+    {
+      name: `cold start, median of ${settings.coldStarts}`,
+      value: `${Math.round(coldMedian)} ms`,
+      target: `≤ ${TARGETS.coldStartMs} ms`,
+      pass: coldMedian <= TARGETS.coldStartMs,
+    },
+    {
+      name: `RSS growth over ${settings.submissions.toLocaleString('en-US')} submissions`,
+      value: complete
+        ? megabytes(memory.growthBytes)
+        : `${megabytes(memory.growthBytes)}, but over ${memory.submissions.toLocaleString('en-US')} in ${settings.submissionSeconds} s`,
+      target: `≤ ${megabytes(TARGETS.growthBytes)}`,
+      // Growth over fewer submissions says nothing about the target.
+      pass: complete ? memory.growthBytes <= TARGETS.growthBytes : undefined,
+    },
+  ];
+  return { ratios, coldStartMs: { samples: cold, median: coldMedian }, checks: list };
+}
+
+async function main(): Promise<void> {
+  const submissions = SUBMISSION_RATE * (settings.warmupSeconds + settings.seconds) + settings.submissions;
+  const world = await World.create(Math.ceil(submissions / CUSTOMERS_PER_ACCOUNT));
+  const rows: Row[] = [];
+  const output: Report['output'] = {};
+  try {
+    const cold = await coldStarts(world);
+    await baseline(world, 'floor', 'floor', rows, output);
+    await baseline(world, 'bare-bolt', 'bare Bolt', rows, output);
+
+    const { target, url } = await Target.launch('app-process', 'app', world.env, world.dataDir);
+    let relayed: FollowUp;
+    let memory: Report['memory'];
+    try {
+      const at = { target, url };
+      const { viewIds, modals } = await feedbackRuns(world, at, rows);
+      await switchRuns(world, at, rows, viewIds);
+      ({ relayed, memory } = await submissionRuns(world, at, rows, modals));
+    } finally {
+      await target.stop();
+      output.app = { lines: target.lines, last: target.output() };
+    }
+
+    const cpus = os.cpus();
+    const report: Report = {
+      when: new Date().toISOString(),
+      machine: {
+        cores: cpus.length,
+        cpu: cpus[0]?.model.trim() ?? 'unknown',
+        memoryBytes: os.totalmem(),
+        node: process.version,
+        os: `${os.type()} ${os.release()} ${os.arch()}`,
+      },
+      settings: {
+        ...settings,
+        budgetPerConnection: BUDGET_PER_CONNECTION,
+        twitterDelayMs: TWITTER_DELAY_MS,
+        workspaces: world.workspaces.length,
+        store: storage(world.dataDir),
+      },
+      rows,
+      memory,
+      output,
+      ...checks(rows, cold, relayed, memory),
+    };
+    console.log(render(report));
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nFigures written to ${path.relative(process.cwd(), out) || out}`);
+  } finally {
+    await world.close();
+  }
+}
+
+await main();
