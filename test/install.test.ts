@@ -32,10 +32,10 @@ async function openWith(storeUrl: string, encryptionKey = KEY, previousEncryptio
 }
 
 const TOKENS = {
-  bot: 'xoxb-1111-2222-BotTokenOfTeamOne',
-  botRefresh: 'xoxe-1-BotRefreshTokenOfTeamOne',
-  user: 'xoxp-1111-3333-UserTokenOfTeamOne',
-  userRefresh: 'xoxe-1-UserRefreshTokenOfTeamOne',
+  bot: 'xoxb-fake-t1',
+  botRefresh: 'xoxe-fake-t1b',
+  user: 'xoxp-fake-t1',
+  userRefresh: 'xoxe-fake-t1u',
 };
 
 /** As Bolt's installer builds it from oauth.v2.access. */
@@ -64,7 +64,7 @@ function orgInstallation(enterpriseId = 'E0ORGONE01'): Installation {
     team: undefined,
     enterprise: { id: enterpriseId, name: 'Org One' },
     user: { token: undefined, scopes: undefined, id: 'W0INSTALL1' },
-    bot: { token: 'xoxb-org-BotTokenOfOrgOne', scopes: BOT_SCOPES, id: 'B0BOTORG01', userId: 'W0BOTORG01' },
+    bot: { token: 'xoxb-fake-org', scopes: BOT_SCOPES, id: 'B0BOTORG01', userId: 'W0BOTORG01' },
     tokenType: 'bot',
     isEnterpriseInstall: true,
     appId: DEFAULTS.appId,

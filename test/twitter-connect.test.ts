@@ -75,7 +75,7 @@ async function setup(t: ExecutionContext, options: Partial<TwitterConnectOptions
   });
   const app = new App({
     signingSecret: 'connect-test-signing-secret',
-    authorize: async () => ({ botToken: 'xoxb-connect-test' }),
+    authorize: async () => ({ botToken: 'xoxb-connect' }),
     customRoutes: connectRoutes(connect, { error: (message) => errors.push(message) }),
     logLevel: LogLevel.ERROR,
   });

@@ -59,7 +59,7 @@ export interface SlackSimulatorOptions {
 export const DEFAULTS = {
   teamId: 'T0SIMTEAM1',
   teamDomain: 'simulated',
-  botToken: 'xoxb-simulated-bot-token',
+  botToken: 'xoxb-sim-bot',
   botUserId: 'U0SIMBOT01',
   botId: 'B0SIMBOT01',
   appId: 'A0SIMAPP01',
