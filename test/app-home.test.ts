@@ -172,3 +172,15 @@ test('a member of a listed user group may send; others may not', async (t) => {
   const admin = await harness.command('', { userId: ADMIN });
   t.is(admin.view.callback_id, 'feedback', 'admins always may');
 });
+
+test('an account chosen under Send as and disconnected meanwhile is never replaced by another', async (t) => {
+  const harness = h(t);
+  await harness.connectAccount(DEFAULTS.teamId, OTHER_BUSINESS, OTHER_TOKENS);
+  const { view } = await harness.command();
+  const store = await openStore(harness.config.store);
+  await store.accounts.remove({ teamId: DEFAULTS.teamId }, OTHER_BUSINESS.id_str);
+  await store.close();
+  const answer = await harness.submit(view, { send_as: OTHER_BUSINESS.id_str, to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' });
+  t.regex(JSON.stringify(answer.json), /No Twitter account is connected/);
+  t.is(harness.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 0);
+});

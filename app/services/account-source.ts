@@ -7,7 +7,7 @@ import type { BusinessAccount } from './feedback-relay.js';
 
 export interface StoredAccounts {
   list(workspace: { teamId: string }): Promise<AccountSummary[]>;
-  get(workspace: { teamId: string }, userId: string): Promise<BusinessAccount | undefined>;
+  get(workspace: { teamId: string }, userId?: string): Promise<BusinessAccount | undefined>;
   needsReconnect(workspace: { teamId: string }, userId: string, flag: boolean): Promise<boolean>;
   remove(workspace: { teamId: string }, userId: string): Promise<boolean>;
 }
@@ -52,12 +52,16 @@ export class AccountSource {
     return env ? [{ user_id: env.user_id, screen_name: env.screen_name, name: env.name, added_at: '', needs_reconnect: false }] : [];
   }
 
-  /** The account to send as: the one named, else the workspace's first. */
+  /**
+   * The account to send as: the one named (never another in its place: an agent who
+   * chose one business must not send as a different one), else the workspace's first.
+   */
   async forWorkspace(teamId: string, userId?: string): Promise<BusinessAccount | undefined> {
-    const stored = await this.stored.list({ teamId });
-    const chosen = stored.find((a) => a.user_id === userId) ?? stored[0];
-    if (chosen) return this.stored.get({ teamId }, chosen.user_id);
-    return this.fromEnvironment();
+    const stored = await this.stored.get({ teamId }, userId);
+    if (stored) return stored;
+    if (userId !== undefined && (await this.stored.list({ teamId })).length) return undefined;
+    const env = await this.fromEnvironment();
+    return userId === undefined || env?.user_id === userId ? env : undefined;
   }
 
   /** Twitter refused the account's tokens: admins see it must be connected again. */

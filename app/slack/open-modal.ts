@@ -60,7 +60,7 @@ export async function openFeedbackModal(services: Services, client: WebClient, o
     services.accounts.list(opening.team_id),
     settings.message.includes('{agent}') ? agentName(client, opening.user_id) : undefined,
   ]);
-  const account = await services.accounts.forWorkspace(opening.team_id, accounts[0]?.user_id);
+  const account = await services.accounts.forWorkspace(opening.team_id);
   if (!account) {
     await open(messageView(NO_ACCOUNT.title, NO_ACCOUNT.text));
     return;

@@ -133,19 +133,21 @@ export class AccountsRepository {
   }
 
   /**
-   * The account with its tokens. Tokens still sealed with the previous key are sealed
-   * again with the current one, so that key can be retired once every account was used.
+   * The account with its tokens: the one named, or without a name the workspace's first.
+   * Tokens still sealed with the previous key are sealed again with the current one, so
+   * that key can be retired once every account was used.
    */
-  async get(workspace: Workspace, userId: string): Promise<Account | undefined> {
+  async get(workspace: Workspace, userId?: string): Promise<Account | undefined> {
     const id = workspaceId(workspace);
-    const stored = (await this.read(workspace)).find((a) => a.user_id === userId);
+    const accounts = await this.read(workspace);
+    const stored = userId === undefined ? accounts[0] : accounts.find((a) => a.user_id === userId);
     if (!stored) return undefined;
     const token = this.open(id, stored, 'access_token');
     const secret = this.open(id, stored, 'access_token_secret');
     if (token.sealedWithPrevious || secret.sealedWithPrevious) {
       const resealed = {
-        sealed_access_token: this.seal(id, userId, 'access_token', token.plaintext),
-        sealed_access_token_secret: this.seal(id, userId, 'access_token_secret', secret.plaintext),
+        sealed_access_token: this.seal(id, stored.user_id, 'access_token', token.plaintext),
+        sealed_access_token_secret: this.seal(id, stored.user_id, 'access_token_secret', secret.plaintext),
       };
       // Only if nobody replaced the tokens in the meantime.
       await this.update(workspace, (accounts) =>
