@@ -3,18 +3,12 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import fetch from 'node-fetch';
-import { TwitterClient, type TwitterResult, type TwitterTokens } from '../app/twitter/client.js';
+import { TwitterClient, type TwitterResult } from '../app/twitter/client.js';
 import { authorizationHeader } from '../app/twitter/oauth.js';
-import { TwitterSimulator } from './simulators/twitter.js';
+import { BUSINESS, clientAndSimulator, CONSUMER, refusal, TOKENS, type ClientOptions } from './support/twitter-client.js';
 
-const CONSUMER = { key: 'consumer-key-1', secret: 'consumer-secret-5ec12e7' };
-const BUSINESS = { id_str: '1212121212121', screen_name: 'MyBusiness', name: 'My Business' };
 const CUSTOMER = { id_str: '1234567890123456789', screen_name: 'Customer_19', name: 'A Customer' };
 const CLOSED = { id_str: '9007199254740993', screen_name: 'NoDMs', name: 'Closed DMs', can_dm: false };
-const TOKENS: TwitterTokens = {
-  access_token: '1212121212121-access-token-7a0c3',
-  access_token_secret: 'access-token-secret-9f1e4',
-};
 const SECRETS = [CONSUMER.secret, TOKENS.access_token, TOKENS.access_token_secret];
 
 const PARAMS = {
@@ -28,31 +22,10 @@ const PARAMS = {
   test: 'true',
 };
 
-async function setup(t: ExecutionContext, options: { feedbackLimit?: number; timeoutMs?: number; consumerSecret?: string } = {}) {
-  const sim = await TwitterSimulator.start({
-    consumers: { [CONSUMER.key]: CONSUMER.secret },
-    tokens: { [TOKENS.access_token]: { secret: TOKENS.access_token_secret, user: BUSINESS.id_str } },
-    users: [BUSINESS, CUSTOMER, CLOSED],
-    feedbackLimit: options.feedbackLimit,
-  });
-  t.teardown(() => sim.close());
-  const client = new TwitterClient({
-    apiUrl: sim.url,
-    consumerKey: CONSUMER.key,
-    consumerSecret: options.consumerSecret ?? CONSUMER.secret,
-    timeoutMs: options.timeoutMs,
-  });
-  return { sim, client };
+function setup(t: ExecutionContext, options: Omit<ClientOptions, 'users'> = {}) {
+  return clientAndSimulator(t, { ...options, users: [CUSTOMER, CLOSED] });
 }
 
-function refusal<T>(t: ExecutionContext, result: TwitterResult<T>): { status: number; codes: number[]; resetAt?: Date } {
-  if (result.ok || result.failure.kind !== 'refused') {
-    t.fail(`expected a refusal, got ${JSON.stringify(result)}`);
-    return { status: 0, codes: [] };
-  }
-  const { status, errors, resetAt } = result.failure;
-  return { status, codes: errors.map((e) => e.code), resetAt };
-}
 
 function failureKind<T>(result: TwitterResult<T>): string {
   return result.ok ? 'ok' : result.failure.kind;

@@ -2,32 +2,14 @@ import test, { type ExecutionContext } from 'ava';
 import fetch from 'node-fetch';
 import { TwitterClient, type RequestToken, type TwitterResult, type TwitterTokens } from '../app/twitter/client.js';
 import { authorizationHeader, percentEncode } from '../app/twitter/oauth.js';
-import { TwitterSimulator } from './simulators/twitter.js';
+import { BUSINESS, clientAndSimulator, CONSUMER, TOKENS, type ClientOptions } from './support/twitter-client.js';
 
-const CONSUMER = { key: 'consumer-key-1', secret: 'consumer-secret-5ec12e7' };
-const BUSINESS = { id_str: '1212121212121', screen_name: 'MyBusiness', name: 'My Business' };
 const OTHER_BUSINESS = { id_str: '3434343434343', screen_name: 'OtherShop', name: 'Other Shop' };
-const TOKENS: TwitterTokens = {
-  access_token: '1212121212121-access-token-7a0c3',
-  access_token_secret: 'access-token-secret-9f1e4',
-};
 /** With a query of its own, which Twitter must keep when it adds its parameters. */
 const CALLBACK = 'https://feedback.example/twitter/callback?state=s-1';
 
-async function setup(t: ExecutionContext, options: { consumerSecret?: string; timeoutMs?: number } = {}) {
-  const sim = await TwitterSimulator.start({
-    consumers: { [CONSUMER.key]: CONSUMER.secret },
-    tokens: { [TOKENS.access_token]: { secret: TOKENS.access_token_secret, user: BUSINESS.id_str } },
-    users: [BUSINESS, OTHER_BUSINESS],
-  });
-  t.teardown(() => sim.close());
-  const client = new TwitterClient({
-    apiUrl: sim.url,
-    consumerKey: CONSUMER.key,
-    consumerSecret: options.consumerSecret ?? CONSUMER.secret,
-    timeoutMs: options.timeoutMs,
-  });
-  return { sim, client };
+function setup(t: ExecutionContext, options: Omit<ClientOptions, 'users'> = {}) {
+  return clientAndSimulator(t, { ...options, users: [OTHER_BUSINESS] });
 }
 
 function refusal<T>(t: ExecutionContext, result: TwitterResult<T>): { status: number; codes: number[] } {
@@ -37,6 +19,7 @@ function refusal<T>(t: ExecutionContext, result: TwitterResult<T>): { status: nu
   }
   return { status: result.failure.status, codes: result.failure.errors.map((e) => e.code) };
 }
+
 
 function data<T>(t: ExecutionContext, result: TwitterResult<T>): T {
   if (!result.ok) {
