@@ -12,7 +12,7 @@ import { SettingsSource } from './services/settings.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, slackClientOptions } from './slack/app.js';
 import { publishHome } from './slack/home.js';
 import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/services.js';
@@ -70,7 +70,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const workspaceClient = async (teamId: string): Promise<WebClient> => {
     if (!installations) return app.client;
     const installation = await installations.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
-    return new WebClient(installation.bot?.token, { slackApiUrl: config.slack.apiUrl });
+    return new WebClient(installation.bot?.token, { ...slackClientOptions(config.slack.apiUrl), logger });
   };
   const connect = config.slack.publicUrl
     ? new TwitterConnect({

@@ -1,9 +1,21 @@
 import { App, type CustomRoute, type InstallationStore } from '@slack/bolt';
-import { installerOptions } from './installer.js';
 import type { Logger } from '@slack/logger';
+import type { WebClientOptions } from '@slack/web-api';
+import { installerOptions } from './installer.js';
 import type { SlackConfig } from '../config.js';
 import { registerListeners } from './listeners/index.js';
 import type { Services } from './services.js';
+import { slackFetch } from './transport.js';
+
+/** Every client of Slack's Web API the app makes: Bolt's, its installer's, and those for work outside a request. */
+export function slackClientOptions(apiUrl: string): WebClientOptions {
+  return {
+    slackApiUrl: apiUrl,
+    fetch: slackFetch,
+    // A trigger_id lives 3 seconds: long retry schedules only delay a certain failure.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1000 },
+  };
+}
 
 /**
  * The Bolt app: one workspace with a bot token, or any number through Slack's installer;
@@ -29,11 +41,7 @@ export function createSlackApp(
     logLevel: logger.getLevel(),
     // Start-up checks the bot token itself (see init) instead of failing later, unhandled.
     deferInitialization: true,
-    clientOptions: {
-      slackApiUrl: config.apiUrl,
-      // A trigger_id lives 3 seconds: long retry schedules only delay a certain failure.
-      retryConfig: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1000 },
-    },
+    clientOptions: slackClientOptions(config.apiUrl),
   });
   registerListeners(app, services);
   return app;

@@ -1,5 +1,5 @@
-import fetch from 'node-fetch';
 import type { SendResult } from '../services/feedback-relay.js';
+import { slackFetch } from './transport.js';
 import { noteBlock, outcomeBlocks, outcomeText } from './user-interface/outcome.js';
 
 export interface RespondOptions {
@@ -28,7 +28,7 @@ export function responder(slackApiUrl: string, timeoutMs = 5000) {
       return false;
     }
     if (!allowed.has(origin)) return false;
-    const answer = await fetch(responseUrl, {
+    const answer = await slackFetch(responseUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
