@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { RawDraft } from '../domain/feedback-request.js';
 import { fillMessage } from '../domain/workspace-settings.js';
-import type { BusinessAccount } from '../services/feedback-relay.js';
+import type { AccountSummary } from '../store/accounts.js';
 import { maySend } from '../services/permissions.js';
 import type { WorkspaceSettings } from '../services/settings.js';
 import { slackDirectory } from './directory.js';
@@ -20,7 +20,9 @@ export interface Opening {
   team_id: string;
   user_id: string;
   /** What the entry point knows, worked out with the workspace's settings and account at hand. */
-  prefill?: (settings: WorkspaceSettings, account: BusinessAccount) => Prefill;
+  prefill?: (settings: WorkspaceSettings, account: AccountSummary) => Prefill;
+  /** The workspace's settings, when the entry point read them already. */
+  settings?: WorkspaceSettings;
   context?: Omit<ModalContext, 'team_id' | 'business_name' | 'accounts'>;
 }
 
@@ -51,7 +53,7 @@ export async function agentName(client: WebClient, userId: string): Promise<stri
 export async function openFeedbackModal(services: Services, client: WebClient, opening: Opening): Promise<void> {
   const open = (view: Parameters<WebClient['views']['open']>[0]['view']) =>
     client.views.open({ trigger_id: opening.trigger_id, view });
-  const settings = await services.settings.forWorkspace(opening.team_id);
+  const settings = opening.settings ?? (await services.settings.forWorkspace(opening.team_id));
   if (!(await maySend(settings, opening.user_id, slackDirectory(client)))) {
     await open(messageView(NOT_ALLOWED.title, NOT_ALLOWED.text));
     return;
@@ -60,7 +62,8 @@ export async function openFeedbackModal(services: Services, client: WebClient, o
     services.accounts.list(opening.team_id),
     settings.message.includes('{agent}') ? agentName(client, opening.user_id) : undefined,
   ]);
-  const account = await services.accounts.forWorkspace(opening.team_id);
+  // The one a send without "Send as" goes out as; opening the form needs no tokens.
+  const [account] = accounts;
   if (!account) {
     await open(messageView(NO_ACCOUNT.title, NO_ACCOUNT.text));
     return;

@@ -146,10 +146,30 @@ async function rateAndSaturation(
   rows.push({ ...label, load: 'saturation', ...saturated, followUp: effects?.take() });
 }
 
-async function baseline(world: World, entry: TargetEntry, name: Row['target'], rows: Row[], output: Report['output']): Promise<void> {
-  const { target, url } = await Target.launch(entry, name, world.env, world.dataDir);
+/** `/feedback` typed by the agents, each views.open it causes heard as it reaches Slack. */
+function openingModals(world: World, opened: (view: SimulatedView) => void = () => undefined) {
+  const effects = new Effects('views.open reached Slack');
+  world.listen((call, arrived) => {
+    if (call.method !== 'views.open') return;
+    effects.arrived(String(call.args.trigger_id), arrived, call.response.ok === true);
+    const view = call.response.view as SimulatedView | undefined;
+    if (view) opened(view);
+  });
+  return { effects, next: commands(world, (triggerId) => effects.caused(triggerId)) };
+}
+
+async function baseline(
+  world: World,
+  entry: TargetEntry,
+  name: Row['target'],
+  rows: Row[],
+  output: Report['output'],
+  options: { env?: Record<string, string>; opensModals?: boolean } = {},
+): Promise<void> {
+  const { target, url } = await Target.launch(entry, name, { ...world.env, ...options.env }, world.dataDir);
   try {
-    await rateAndSaturation({ target, url }, rows, { target: name, workload: '/feedback' }, FEEDBACK_RATE, commands(world));
+    const { effects, next } = options.opensModals ? openingModals(world) : { effects: undefined, next: commands(world) };
+    await rateAndSaturation({ target, url }, rows, { target: name, workload: '/feedback' }, FEEDBACK_RATE, next, { effects });
   } finally {
     await target.stop();
     output[name] = { lines: target.lines, last: target.output() };
@@ -158,19 +178,13 @@ async function baseline(world: World, entry: TargetEntry, name: Row['target'], r
 
 /** `/feedback`: the ack, then the modal; returns the modals opened (and one per workspace to copy). */
 async function feedbackRuns(world: World, at: Endpoint, rows: Row[]) {
-  const opened = new Effects('views.open reached Slack');
   const viewIds: string[] = [];
   const modals = new Map<string, SimulatedView>();
-  world.listen((call, arrived) => {
-    if (call.method !== 'views.open') return;
-    opened.arrived(String(call.args.trigger_id), arrived, call.response.ok === true);
-    const view = call.response.view as SimulatedView | undefined;
-    if (!view) return;
+  const { effects, next } = openingModals(world, (view) => {
     viewIds.push(view.id);
     if (!modals.has(view.team_id)) modals.set(view.team_id, view);
   });
-  const next = commands(world, (triggerId) => opened.caused(triggerId));
-  await rateAndSaturation(at, rows, { target: 'app', workload: '/feedback ack' }, FEEDBACK_RATE, next, { effects: opened });
+  await rateAndSaturation(at, rows, { target: 'app', workload: '/feedback ack' }, FEEDBACK_RATE, next, { effects });
   return { viewIds, modals };
 }
 
@@ -290,6 +304,8 @@ function checks(rows: Row[], cold: number[], relayed: FollowUp, memory: Report['
     'app ÷ bare Bolt': saturated('app') / saturated('bare Bolt'),
     'app ÷ floor': saturated('app') / saturated('floor'),
     'bare Bolt ÷ floor': saturated('bare Bolt') / saturated('floor'),
+    // What a views.open costs any Bolt app, measured: the rest of the gap is the app's.
+    'app ÷ Bolt + views.open': saturated('app') / saturated('Bolt + views.open'),
   };
   const feedbackP99 = find('app', '/feedback', `${FEEDBACK_RATE}/s`)?.run.latency.p99 ?? NaN;
   const relayedPerSecond = relayed.perSecond ?? NaN;
@@ -342,6 +358,10 @@ async function main(): Promise<void> {
     const cold = await coldStarts(world);
     await baseline(world, 'floor', 'floor', rows, output);
     await baseline(world, 'bare-bolt', 'bare Bolt', rows, output);
+    await baseline(world, 'bolt-views-open', 'Bolt + views.open', rows, output, {
+      env: { BENCH_WORKSPACES: JSON.stringify(world.workspaces) },
+      opensModals: true,
+    });
 
     const { target, url } = await Target.launch('app-process', 'app', world.env, world.dataDir);
     let relayed: FollowUp;

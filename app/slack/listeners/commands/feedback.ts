@@ -47,6 +47,7 @@ export function feedbackCommand(services: Services) {
       team_id: body.team_id,
       user_id: body.user_id,
       prefill: () => ({ draft }),
+      settings,
       context: { channel_id: body.channel_id, response_url: body.response_url },
     });
   };
