@@ -140,6 +140,8 @@ eachBackend((backend, test) => {
   test('installing again replaces the installation, and deleting it leaves nothing', async (t) => {
     const { store, installations } = await openWith(await backend.single());
     await installations.storeInstallation(teamInstallation());
+    // Read first, so that what this instance keeps of it must give way to each change.
+    t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(teamInstallation()));
     const again = teamInstallation('T0TEAMONE1', { bot: 'xoxb-new', botRefresh: 'xoxe-new', user: 'xoxp-new', userRefresh: 'xoxe-user-new' });
     await installations.storeInstallation(again);
     t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(again));

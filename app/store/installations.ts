@@ -61,6 +61,14 @@ function withoutTokens<T extends { token?: string; refreshToken?: string }>({ to
 }
 
 /**
+ * Bolt asks for the installation on every request it authorizes; it changes only when a
+ * workspace installs or uninstalls. Read once, it is kept this long: here a change applies
+ * at once, and another instance sharing the store sees it within this time (a removed
+ * installation's token was revoked by Slack anyway).
+ */
+const KEPT_MS = 10_000;
+
+/**
  * The Slack installations of the app, one per workspace (or per organisation for an
  * organisation-wide install), for Bolt's installer and its authorize. Tokens are sealed
  * at rest, bound to the installation they belong to; the rest stays readable.
@@ -68,6 +76,9 @@ function withoutTokens<T extends { token?: string; refreshToken?: string }>({ to
 export class SlackInstallations implements InstallationStore {
   /** Per installation, so re-sealing never brings back one that was replaced or deleted meanwhile. */
   private readonly changes = new KeyedQueue();
+  private readonly kept = new Map<string, { installation: Installation; until: number }>();
+  /** Counts this process's changes, so that a read a change overtook is not kept. */
+  private changed = 0;
 
   constructor(
     private readonly records: Records,
@@ -85,7 +96,10 @@ export class SlackInstallations implements InstallationStore {
       ...(bot && { bot: withoutTokens(bot) }),
       sealed: this.seal(place, secretsOf(installation)),
     };
-    await this.changes.run(this.id(place), () => this.records.set(place.workspace, place.key, stored));
+    await this.changes.run(this.id(place), async () => {
+      await this.records.set(place.workspace, place.key, stored);
+      this.forget(place);
+    });
   }
 
   /**
@@ -94,6 +108,10 @@ export class SlackInstallations implements InstallationStore {
    */
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
     const place = placeOf(query);
+    const id = this.id(place);
+    const kept = this.kept.get(id);
+    if (kept && kept.until > Date.now()) return kept.installation;
+    const before = this.changed;
     const stored = await this.records.get<StoredInstallation>(place.workspace, place.key);
     if (!stored) throw new Error(`The app is not installed in ${place.name}`);
     const opened = this.open(place, stored);
@@ -108,12 +126,22 @@ export class SlackInstallations implements InstallationStore {
         }
       });
     }
-    return restore(place, stored, secrets);
+    const installation = restore(place, stored, secrets);
+    if (this.changed === before) this.kept.set(id, { installation, until: Date.now() + KEPT_MS });
+    return installation;
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
     const place = placeOf(query);
-    await this.changes.run(this.id(place), () => this.records.delete(place.workspace, place.key));
+    await this.changes.run(this.id(place), async () => {
+      await this.records.delete(place.workspace, place.key);
+      this.forget(place);
+    });
+  }
+
+  private forget(place: Place): void {
+    this.changed++;
+    this.kept.delete(this.id(place));
   }
 
   private id(place: Place): string {
