@@ -78,6 +78,43 @@ test('an abort, before or during the answer, rejects with the signal’s reason'
   t.is(reason?.name, 'TimeoutError');
 });
 
+test('a kept-alive connection the server drops as it is reused is replaced once; a new one that fails is not retried', async (t) => {
+  let connections = 0;
+  let requests = 0;
+  let dropFirst = false;
+  const server = createServer((req, res) => {
+    requests++;
+    const perSocket = ((req.socket as unknown as { served?: number }).served ??= 0) + 1;
+    (req.socket as unknown as { served?: number }).served = perSocket;
+    req.resume();
+    // As a server closing an idle connection does: the request on it is never answered.
+    if (perSocket === 2 || dropFirst) return req.socket.destroy();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/views.update`;
+  const post = () => slackFetch(url, { method: 'POST', body: 'view_id=V1' });
+
+  t.true((await post()).ok);
+  t.true((await post()).ok, 'sent again on a new connection');
+  t.is(requests, 3);
+  t.is(connections, 2);
+
+  // No connection is left to reuse: the next request goes on a new one, which fails.
+  dropFirst = true;
+  server.closeIdleConnections();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const before = requests;
+  const error = await t.throwsAsync(post());
+  t.is((error as NodeJS.ErrnoException).code, 'ECONNRESET');
+  t.is(requests - before, 1, 'a request that may have been read is not sent twice');
+});
+
 test('refuses what it cannot send, and reports a refused connection by its code', async (t) => {
   await t.throwsAsync(slackFetch('ftp://127.0.0.1/x'), { instanceOf: TypeError, message: /ftp:/ });
   await t.throwsAsync(slackFetch('http://127.0.0.1:1/x', { method: 'POST', body: new FormData() }), { instanceOf: TypeError });

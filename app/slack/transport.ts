@@ -13,9 +13,15 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
  * what those calls need and no more: one request, a body held in memory, no redirects.
  */
 
+/**
+ * An idle connection is closed after this, or a second before the server's own Keep-Alive
+ * timeout when it names one (Node's agent takes the shorter only when given a timeout), so
+ * that a request is rarely sent on a connection the server is closing.
+ */
+const IDLE_MS = 30_000;
 const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
+  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_MS }),
+  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_MS }),
 };
 
 class Headers implements Pick<FetchResponse['headers'], 'get' | 'entries'> {
@@ -69,24 +75,25 @@ function isRedirect(status: number): boolean {
  * send or a redirect under `redirect: 'error'`, and with the signal's reason once aborted;
  * a redirect is otherwise answered as it came (Slack's API has none to follow).
  */
-export const slackFetch: FetchFunction = (input, init: FetchRequestInit = {}) =>
-  new Promise<FetchResponse>((resolve, reject) => {
-    const url = typeof input === 'string' ? new URL(input) : input;
-    const agent = AGENTS[url.protocol as keyof typeof AGENTS];
-    if (!agent) return reject(new TypeError(`Only http and https URLs are fetched, not ${url.protocol}`));
-    const { body } = init;
-    // Multipart uploads are the one kind of body WebClient builds that is not text; the app makes none.
-    if (body !== undefined && typeof body !== 'string') return reject(new TypeError('Only a text body is sent'));
-    const { signal } = init;
-    if (signal?.aborted) return reject(signal.reason);
+export const slackFetch: FetchFunction = (input, init: FetchRequestInit = {}) => {
+  const url = typeof input === 'string' ? new URL(input) : input;
+  if (!(url.protocol in AGENTS)) return Promise.reject(new TypeError(`Only http and https URLs are fetched, not ${url.protocol}`));
+  // Multipart uploads are the one kind of body WebClient builds that is not text; the app makes none.
+  if (init.body !== undefined && typeof init.body !== 'string') return Promise.reject(new TypeError('Only a text body is sent'));
+  if (init.signal?.aborted) return Promise.reject(init.signal.reason);
+  return send(url, { ...init, body: init.body }, false);
+};
+
+function send(url: URL, init: FetchRequestInit & { body?: string }, again: boolean): Promise<FetchResponse> {
+  return new Promise<FetchResponse>((resolve, reject) => {
+    const { body, signal } = init;
     // An abort ends the request, or the answer while it arrives: either way fetch rejects with the signal's reason.
     const fail = (error: Error) => reject(signal?.aborted ? signal.reason : error);
-
     const headers: Record<string, string | number> = { ...init.headers };
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
     const request = (url.protocol === 'https:' ? https : http).request(
       url,
-      { method: init.method ?? 'GET', headers, agent, signal },
+      { method: init.method ?? 'GET', headers, agent: AGENTS[url.protocol as keyof typeof AGENTS], signal },
       (response) => {
         const status = response.statusCode ?? 0;
         if (init.redirect === 'error' && isRedirect(status)) {
@@ -101,6 +108,15 @@ export const slackFetch: FetchFunction = (input, init: FetchRequestInit = {}) =>
         );
       },
     );
-    request.on('error', fail);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed just as it was reused: the request was
+      // never read, so it goes again, once, on a new connection (as Node's documentation advises).
+      if (!again && request.reusedSocket && error.code === 'ECONNRESET' && !signal?.aborted) {
+        send(url, init, true).then(resolve, reject);
+        return;
+      }
+      fail(error);
+    });
     request.end(body);
   });
+}
