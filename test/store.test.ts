@@ -343,6 +343,19 @@ eachBackend((backend, test) => {
     await store.close();
   });
 
+  test('accounts: changes made at once through two stores on one database are all kept', async (t) => {
+    const url = await backend.shared();
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    const ids = ['1', '2', '3', '4', '5', '6', '7', '8'];
+    await Promise.all(ids.map((id, i) => (i % 2 ? a : b).accounts.add(T1, account(id))));
+    await Promise.all([a.accounts.remove(T1, '1'), b.accounts.needsReconnect(T1, '2', true), a.accounts.add(T1, account('9')), b.accounts.remove(T1, '3')]);
+    const listed = await b.accounts.list(T1);
+    t.deepEqual(listed.map((x) => x.user_id).sort(), ['2', '4', '5', '6', '7', '8', '9']);
+    t.true(listed.find((x) => x.user_id === '2')!.needs_reconnect);
+    t.deepEqual(await backend.kept(url, 'claims'), [], 'every lock is given back');
+    await Promise.all([a.close(), b.close()]);
+  });
+
   test('accounts: bad input is refused without repeating a token', async (t) => {
     const store = await open(await backend.single());
     await t.throwsAsync(store.accounts.add(T1, { ...account(), user_id: 'jack' }), { message: /user id/ });

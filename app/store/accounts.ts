@@ -1,5 +1,6 @@
 import { isUserId } from '../domain/feedback-request.js';
 import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
+import type { Lock } from './lock.js';
 import { KeyedQueue } from './queue.js';
 import type { Records } from './store.js';
 
@@ -102,6 +103,8 @@ export class AccountsRepository {
   constructor(
     private readonly records: Records,
     private readonly keys: SealKeys,
+    /** Across instances, as the queue is within this one. */
+    private readonly lock: Lock,
   ) {}
 
   /** Adds the account, or replaces the one with the same user id (which clears needs_reconnect). */
@@ -180,13 +183,16 @@ export class AccountsRepository {
 
   /** `change` answers undefined when there is nothing to change; the answer tells whether anything was. */
   private update(workspace: Workspace, change: (accounts: StoredAccount[]) => StoredAccount[] | undefined): Promise<boolean> {
-    return this.changes.run(workspaceId(workspace), async () => {
-      const next = change(await this.read(workspace));
-      if (next === undefined) return false;
-      if (next.length === 0) await this.records.delete(workspace, KEY);
-      else await this.records.set<AccountsDocument>(workspace, KEY, { accounts: next });
-      return true;
-    });
+    const id = workspaceId(workspace);
+    return this.changes.run(id, () =>
+      this.lock(`accounts:${id}`, async () => {
+        const next = change(await this.read(workspace));
+        if (next === undefined) return false;
+        if (next.length === 0) await this.records.delete(workspace, KEY);
+        else await this.records.set<AccountsDocument>(workspace, KEY, { accounts: next });
+        return true;
+      }),
+    );
   }
 
   /** Binds the sealed value to its workspace, account and field. */

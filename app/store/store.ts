@@ -2,6 +2,7 @@ import type Keyv from 'keyv';
 import { ConfigError, type StoreConfig } from '../config.js';
 import { AccountsRepository, workspaceId, type Workspace } from './accounts.js';
 import type { AtomicOperations, Backend } from './backend.js';
+import { claimLock } from './lock.js';
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
 import { openSqlite } from './sqlite.js';
@@ -84,10 +85,11 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const backend = await backendFor(config.storeUrl)(config.storeUrl);
   let closing: Promise<void> | undefined;
   return {
-    accounts: new AccountsRepository(records(backend.keyv, 'accounts'), {
-      current: config.encryptionKey,
-      previous: config.previousEncryptionKey,
-    }),
+    accounts: new AccountsRepository(
+      records(backend.keyv, 'accounts'),
+      { current: config.encryptionKey, previous: config.previousEncryptionKey },
+      claimLock(backend),
+    ),
     records: (namespace) => records(backend.keyv, namespace),
     async claim(key, ttlMs) {
       if (!key) throw new Error('A claim key must not be empty');
