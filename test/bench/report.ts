@@ -2,7 +2,7 @@ import type { FollowUp, Run } from './load.js';
 import type { ProfileSummary } from './profile.js';
 
 export interface Row {
-  target: 'floor' | 'bare Bolt' | 'Bolt + views.open' | 'app';
+  target: 'floor' | 'bare Bolt' | 'Bolt + views.open' | 'Bolt + relay calls' | 'app';
   workload: string;
   /** "200/s", or "saturation". */
   load: string;
@@ -64,7 +64,10 @@ export interface Report {
     store: string;
   };
   rows: Row[];
+  /** Of /feedback throughput at saturation. */
   ratios: Record<string, number>;
+  /** Of submissions relayed a second, the app's over the relay baseline's. */
+  relayRatios: Record<string, number>;
   coldStartMs: { samples: number[]; median: number };
   memory: {
     submissions: number;
@@ -148,6 +151,12 @@ export function render(report: Report): string {
     'Ratios of /feedback throughput at saturation: ' +
       Object.entries(report.ratios)
         .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+        .join(', '),
+  );
+  lines.push(
+    'Submissions relayed a second, app ÷ Bolt + relay calls: ' +
+      Object.entries(report.relayRatios)
+        .map(([name, value]) => `${value.toFixed(2)} ${name}`)
         .join(', '),
   );
   lines.push(`Cold start (spawn to listening): ${report.coldStartMs.samples.map((s) => `${Math.round(s)} ms`).join(', ')}`);

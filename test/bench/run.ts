@@ -146,6 +146,11 @@ async function rateAndSaturation(
   rows.push({ ...label, load: 'saturation', ...saturated, followUp: effects?.take() });
 }
 
+/** The bench's workspaces, for a baseline that knows their tokens without a store. */
+function workspacesEnv(world: World): Record<string, string> {
+  return { BENCH_WORKSPACES: JSON.stringify(world.workspaces) };
+}
+
 /** `/feedback` typed by the agents, each views.open it causes heard as it reaches Slack. */
 function openingModals(world: World, opened: (view: SimulatedView) => void = () => undefined) {
   const effects = new Effects('views.open reached Slack');
@@ -164,11 +169,12 @@ async function baseline(
   name: Row['target'],
   rows: Row[],
   output: Report['output'],
-  options: { env?: Record<string, string>; opensModals?: boolean } = {},
+  /** `opened`: the target opens modals, each heard as it reaches Slack. */
+  options: { env?: Record<string, string>; opened?: (view: SimulatedView) => void } = {},
 ): Promise<void> {
   const { target, url } = await Target.launch(entry, name, { ...world.env, ...options.env }, world.dataDir);
   try {
-    const { effects, next } = options.opensModals ? openingModals(world) : { effects: undefined, next: commands(world) };
+    const { effects, next } = options.opened ? openingModals(world, options.opened) : { effects: undefined, next: commands(world) };
     await rateAndSaturation({ target, url }, rows, { target: name, workload: '/feedback' }, FEEDBACK_RATE, next, { effects });
   } finally {
     await target.stop();
@@ -204,53 +210,95 @@ async function switchRuns(world: World, at: Endpoint, rows: Row[], viewIds: stri
   });
 }
 
+/** Submissions relayed by one target, each heard as its outcome reaches Slack. */
+class Relaying {
+  readonly shown = new Effects('relayed, outcome shown');
+  readonly submissions: Submissions;
+  readonly next = () => this.submissions.next();
+
+  /** `modals`: one the target opened in each workspace, to copy. */
+  constructor(
+    private readonly world: World,
+    private readonly at: Endpoint,
+    private readonly rows: Row[],
+    modals: Map<string, SimulatedView>,
+  ) {
+    world.listen((call, arrived) => {
+      if (call.method === 'views.update' && (call.args.view as { callback_id?: string }).callback_id === 'feedback_outcome') {
+        this.shown.arrived(String(call.args.view_id), arrived, call.response.ok === true);
+      }
+    });
+    this.submissions = new Submissions(world, modals, (formId) => this.shown.caused(formId));
+  }
+
+  /** Opens the forms the first `total` submissions need. */
+  async prepare(total: number): Promise<void> {
+    const missing = this.submissions.missing(total);
+    if (missing > 0) note(`opening ${missing.toLocaleString('en-US')} forms to submit`);
+    await this.submissions.prepare(total);
+  }
+
+  /** A warm-up at saturation, then a run at the target rate; returns the warm-up's rate and the run's follow-up. */
+  async warmupAndRate(): Promise<{ warmupPerSecond: number; atRate: FollowUp }> {
+    const warmupCount = SUBMISSION_RATE * settings.warmupSeconds;
+    await this.prepare(warmupCount + SUBMISSION_RATE * settings.seconds);
+    const warmup = await load({
+      url: this.at.url,
+      connections: settings.connections,
+      seconds: settings.warmupSeconds,
+      amount: warmupCount,
+      next: this.next,
+    });
+    await this.shown.settle();
+    this.shown.take();
+    const atRate = await this.run(`${SUBMISSION_RATE}/s`, {
+      connections: rateConnections(SUBMISSION_RATE),
+      rate: SUBMISSION_RATE,
+      seconds: settings.seconds,
+    });
+    return { warmupPerSecond: warmup.perSecond, atRate };
+  }
+
+  /** One measured run; counts as relayed what Twitter created meanwhile, once the run's outcomes are in. */
+  async run(offered: string, options: Omit<LoadOptions, 'url' | 'pid' | 'next'>): Promise<FollowUp> {
+    const createdBefore = this.world.feedbackCreated();
+    const measurement = await measure(this.at, 'submissions', { ...options, next: this.next });
+    await this.shown.settle();
+    const created = this.world.feedbackCreated() - createdBefore;
+    const followUp = { ...this.shown.take(), perSecond: created / measurement.run.seconds, missing: measurement.run.sent - created };
+    this.rows.push({ target: this.at.target.name as Row['target'], workload: 'submission ack', load: offered, ...measurement, followUp });
+    return followUp;
+  }
+}
+
+/** The relay baseline: the same submissions at the target rate and at saturation, through Bolt alone. */
+async function relayBaseline(world: World, rows: Row[], output: Report['output'], modals: Map<string, SimulatedView>): Promise<void> {
+  const name = 'Bolt + relay calls';
+  const { target, url } = await Target.launch('bolt-relay', name, { ...world.env, ...workspacesEnv(world) }, world.dataDir);
+  try {
+    const relaying = new Relaying(world, { target, url }, rows, modals);
+    await relaying.warmupAndRate();
+    await relaying.prepare(relaying.submissions.sent + SUBMISSION_RATE * settings.seconds * 2);
+    await relaying.run('saturation', { connections: settings.connections, seconds: settings.seconds, amount: SUBMISSION_RATE * settings.seconds * 2 });
+  } finally {
+    await target.stop();
+    output[name] = { lines: target.lines, last: target.output() };
+  }
+}
+
 /**
  * Valid submissions relayed to Twitter: at the target rate, then at saturation for the
  * long run the app's memory is watched over. That run is sized from the rate the app
  * showed, and ends by count or by time.
  */
 async function submissionRuns(world: World, at: Endpoint, rows: Row[], modals: Map<string, SimulatedView>) {
-  const shown = new Effects('relayed, outcome shown');
-  world.listen((call, arrived) => {
-    if (call.method === 'views.update' && (call.args.view as { callback_id?: string }).callback_id === 'feedback_outcome') {
-      shown.arrived(String(call.args.view_id), arrived, call.response.ok === true);
-    }
-  });
-  const submissions = new Submissions(world, modals, (formId) => shown.caused(formId));
-  const next = () => submissions.next();
-  const prepare = async (total: number) => {
-    const missing = submissions.missing(total);
-    if (missing > 0) note(`opening ${missing.toLocaleString('en-US')} forms to submit`);
-    await submissions.prepare(total);
-  };
-  /** Counts as relayed what Twitter created since `createdBefore`, once the run's outcomes are in. */
-  const relayed = async (measurement: Measurement, offered: string, createdBefore: number) => {
-    await shown.settle();
-    const created = world.feedbackCreated() - createdBefore;
-    const followUp = { ...shown.take(), perSecond: created / measurement.run.seconds, missing: measurement.run.sent - created };
-    rows.push({ target: 'app', workload: 'submission ack', load: offered, ...measurement, followUp });
-    return followUp;
-  };
+  const relaying = new Relaying(world, at, rows, modals);
+  const { submissions } = relaying;
+  const { warmupPerSecond, atRate } = await relaying.warmupAndRate();
 
-  const warmupCount = SUBMISSION_RATE * settings.warmupSeconds;
-  await prepare(warmupCount + SUBMISSION_RATE * settings.seconds);
-  const warmup = await load({ url: at.url, connections: settings.connections, seconds: settings.warmupSeconds, amount: warmupCount, next });
-  await shown.settle();
-  shown.take();
-
-  let createdBefore = world.feedbackCreated();
-  const fixed = await measure(at, 'submissions', {
-    connections: rateConnections(SUBMISSION_RATE),
-    rate: SUBMISSION_RATE,
-    seconds: settings.seconds,
-    next,
-  });
-  const atRate = await relayed(fixed, `${SUBMISSION_RATE}/s`, createdBefore);
-
-  const expected = Math.max(warmup.perSecond, atRate.perSecond ?? 0) * settings.submissionSeconds * FORMS_HEADROOM;
+  const expected = Math.max(warmupPerSecond, atRate.perSecond ?? 0) * settings.submissionSeconds * FORMS_HEADROOM;
   const count = Math.min(settings.submissions, Math.ceil(expected));
-  await prepare(submissions.sent + count);
-  createdBefore = world.feedbackCreated();
+  await relaying.prepare(submissions.sent + count);
   const first = submissions.sent;
   const samples: MemorySample[] = [];
   const sampling = setInterval(async () => {
@@ -259,9 +307,8 @@ async function submissionRuns(world: World, at: Endpoint, rows: Row[], modals: M
     const { heapUsed } = await at.target.memory();
     if (rss !== undefined) samples.push({ submitted, rssBytes: rss, heapUsedBytes: heapUsed });
   }, MEMORY_SAMPLE_MS);
-  const long = await measure(at, 'submissions', { connections: settings.connections, seconds: settings.submissionSeconds, amount: count, next });
+  await relaying.run('saturation, long', { connections: settings.connections, seconds: settings.submissionSeconds, amount: count });
   clearInterval(sampling);
-  await relayed(long, 'saturation, long', createdBefore);
   const reached = submissions.sent - first;
   const window = ([from, to]: number[]): MemoryWindow => {
     const within = samples.filter((s) => s.submitted >= from * reached && s.submitted <= to * reached);
@@ -307,6 +354,12 @@ function checks(rows: Row[], cold: number[], relayed: FollowUp, memory: Report['
     // What a views.open costs any Bolt app, measured: the rest of the gap is the app's.
     'app ÷ Bolt + views.open': saturated('app') / saturated('Bolt + views.open'),
   };
+  const relayedAt = (target: Row['target'], load: string) => find(target, 'submission', load)?.followUp?.perSecond ?? NaN;
+  // What the calls of a relayed submission cost any Bolt app, measured: the rest of the gap is the app's.
+  const relayRatios = {
+    [`at ${SUBMISSION_RATE}/s offered`]: relayedAt('app', `${SUBMISSION_RATE}/s`) / relayedAt('Bolt + relay calls', `${SUBMISSION_RATE}/s`),
+    'at saturation': relayedAt('app', 'saturation, long') / relayedAt('Bolt + relay calls', 'saturation'),
+  };
   const feedbackP99 = find('app', '/feedback', `${FEEDBACK_RATE}/s`)?.run.latency.p99 ?? NaN;
   const relayedPerSecond = relayed.perSecond ?? NaN;
   const coldMedian = median(cold);
@@ -346,7 +399,7 @@ function checks(rows: Row[], cold: number[], relayed: FollowUp, memory: Report['
       pass: complete ? memory.growthBytes <= TARGETS.growthBytes : undefined,
     },
   ];
-  return { ratios, coldStartMs: { samples: cold, median: coldMedian }, checks: list };
+  return { ratios, relayRatios, coldStartMs: { samples: cold, median: coldMedian }, checks: list };
 }
 
 async function main(): Promise<void> {
@@ -358,10 +411,14 @@ async function main(): Promise<void> {
     const cold = await coldStarts(world);
     await baseline(world, 'floor', 'floor', rows, output);
     await baseline(world, 'bare-bolt', 'bare Bolt', rows, output);
+    const baselineModals = new Map<string, SimulatedView>();
     await baseline(world, 'bolt-views-open', 'Bolt + views.open', rows, output, {
-      env: { BENCH_WORKSPACES: JSON.stringify(world.workspaces) },
-      opensModals: true,
+      env: workspacesEnv(world),
+      opened: (view) => {
+        if (!baselineModals.has(view.team_id)) baselineModals.set(view.team_id, view);
+      },
     });
+    await relayBaseline(world, rows, output, baselineModals);
 
     const { target, url } = await Target.launch('app-process', 'app', world.env, world.dataDir);
     let relayed: FollowUp;
