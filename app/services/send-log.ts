@@ -28,6 +28,14 @@ const RECENT_PER_AGENT = 20;
 const PENDING = 'pending-sends';
 
 /**
+ * An agent's sends, as a set each instance adds to in one step (a list read and written
+ * whole would lose one of two sends begun at once); its members sort by when they began.
+ */
+function agentSends(teamId: string, agentId: string): string {
+  return `agent-sends:${teamId}:${agentId}`;
+}
+
+/**
  * Every send is written down, durably, before Twitter is called and settled after. What
  * is still pending after a crash is found again (`pending`) and never silently lost.
  */
@@ -60,10 +68,12 @@ export class SendLog {
       reservation,
       ...(responseUrl ? { response_url: responseUrl } : {}),
     };
+    // The record first: a pending mark without its record is taken for a leftover and removed.
     await this.records.set({ teamId }, `send-${record.id}`, record);
-    await this.marks.mark(PENDING, `${teamId}/${record.id}`);
-    const index = (await this.records.get<string[]>({ teamId }, `agent-${agentId}`)) ?? [];
-    await this.records.set({ teamId }, `agent-${agentId}`, [record.id, ...index].slice(0, RECENT_PER_AGENT));
+    await Promise.all([
+      this.marks.mark(PENDING, `${teamId}/${record.id}`),
+      this.marks.mark(agentSends(teamId, agentId), `${at}/${record.id}`),
+    ]);
     return record;
   }
 
@@ -85,7 +95,12 @@ export class SendLog {
   }
 
   async recent(teamId: string, agentId: string, limit = 10): Promise<SendRecord[]> {
-    const ids = ((await this.records.get<string[]>({ teamId }, `agent-${agentId}`)) ?? []).slice(0, limit);
+    const set = agentSends(teamId, agentId);
+    const newestFirst = (await this.marks.members(set)).sort().reverse();
+    // Only the newest are ever shown: older ones leave the set as they are passed over.
+    const kept = newestFirst.slice(0, RECENT_PER_AGENT);
+    await Promise.all(newestFirst.slice(RECENT_PER_AGENT).map((member) => this.marks.unmark(set, member)));
+    const ids = kept.slice(0, limit).map((member) => member.slice(member.lastIndexOf('/') + 1));
     const found = await Promise.all(ids.map((id) => this.get(teamId, id)));
     return found.filter((r): r is SendRecord => r !== undefined);
   }
