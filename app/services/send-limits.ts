@@ -66,28 +66,46 @@ export class SendLimits {
     const recipient = { id: userId(attempt.recipientId, 'customer'), handle: attempt.recipientHandle };
     const now = (attempt.now ?? new Date()).getTime();
 
-    const pausedUntil = await this.pauses.get<number>(workspace, accountId);
-    if (pausedUntil !== undefined && pausedUntil > now) return { ok: false, refusal: pausedRefusal(new Date(pausedUntil)) };
-
     const id = randomUUID();
     const account = `send:account:${workspaceId(workspace)}:${accountId}`;
-    const counted = await this.store.reserve(account, this.accountLimit, DAY_MS, now, id);
-    if (!counted.ok) return { ok: false, refusal: accountDailyRefusal(this.accountLimit, new Date(counted.oldestAt + DAY_MS)) };
-    if (isAllowlisted(settings.allowlist, recipient)) return { ok: true, reservation: { id, keys: [account] } };
-
     const windowMs = recipientWindowMs(settings);
-    const customer = `send:recipient:${workspaceId(workspace)}:${accountId}:${recipient.id}`;
-    let held: Reserved;
-    try {
-      held = await this.store.reserve(customer, 1, windowMs, now, id);
-    } catch (error) {
-      await this.store.release(account, id);
-      throw error;
+    const customer = isAllowlisted(settings.allowlist, recipient)
+      ? undefined
+      : `send:recipient:${workspaceId(workspace)}:${accountId}:${recipient.id}`;
+    // All at once, as the agent waits for them: a place taken here is given back below
+    // whenever another check refuses, so a refused request holds nothing.
+    const [paused, counted, held] = await Promise.allSettled([
+      this.pauses.get<number>(workspace, accountId),
+      this.store.reserve(account, this.accountLimit, DAY_MS, now, id),
+      customer === undefined ? Promise.resolve<Reserved>({ ok: true }) : this.store.reserve(customer, 1, windowMs, now, id),
+    ]);
+    const taken = [
+      ...(counted.status === 'fulfilled' && counted.value.ok ? [account] : []),
+      ...(customer !== undefined && held.status === 'fulfilled' && held.value.ok ? [customer] : []),
+    ];
+    const giveBack = () => this.release({ id, keys: taken });
+
+    const failed = [paused, counted, held].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await giveBack();
+      throw failed.reason;
     }
-    if (held.ok) return { ok: true, reservation: { id, keys: [account, customer] } };
-    // Refused requests must not use up the account's day.
-    await this.store.release(account, id);
-    return { ok: false, refusal: recipientRefusal(recipient, new Date(held.oldestAt), windowMs) };
+    const pausedUntil = (paused as PromiseFulfilledResult<number | undefined>).value;
+    const accountPlace = (counted as PromiseFulfilledResult<Reserved>).value;
+    const customerPlace = (held as PromiseFulfilledResult<Reserved>).value;
+    if (pausedUntil !== undefined && pausedUntil > now) {
+      await giveBack();
+      return { ok: false, refusal: pausedRefusal(new Date(pausedUntil)) };
+    }
+    if (!accountPlace.ok) {
+      await giveBack();
+      return { ok: false, refusal: accountDailyRefusal(this.accountLimit, new Date(accountPlace.oldestAt + DAY_MS)) };
+    }
+    if (!customerPlace.ok) {
+      await giveBack();
+      return { ok: false, refusal: recipientRefusal(recipient, new Date(customerPlace.oldestAt), windowMs) };
+    }
+    return { ok: true, reservation: { id, keys: taken } };
   }
 
   async release(reservation: Reservation): Promise<void> {

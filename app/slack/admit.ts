@@ -43,11 +43,14 @@ const SUBMISSION_MEMORY_MS = 24 * 60 * 60 * 1000;
  */
 export async function admit(services: Services, directory: Directory, submission: Submission): Promise<Admission> {
   const { teamId, userId } = submission;
+  // Read side by side, as the agent waits; the account only counts once the rest passed.
+  const reading = services.accounts.forWorkspace(teamId, submission.accountId);
+  reading.catch(() => undefined);
   const settings = await services.settings.forWorkspace(teamId);
   if (!(await maySend(settings, userId, directory))) return { kind: 'forbidden' };
   const checked = checkDraft(submission.raw);
   if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
-  const account = await services.accounts.forWorkspace(teamId, submission.accountId);
+  const account = await reading;
   if (!account) return { kind: 'no_account' };
   const prepared = await services.relay.prepare(account, checked.value);
   if (!prepared.ok) return { kind: 'invalid', errors: prepared.errors };

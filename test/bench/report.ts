@@ -2,7 +2,7 @@ import type { FollowUp, Run } from './load.js';
 import type { ProfileSummary } from './profile.js';
 
 export interface Row {
-  target: 'floor' | 'bare Bolt' | 'Bolt + views.open' | 'Bolt + relay calls' | 'app';
+  target: 'floor' | 'bare Bolt' | 'Bolt + views.open' | 'Bolt + relay calls' | 'app' | 'app on Redis';
   workload: string;
   /** "200/s", or "saturation". */
   load: string;
@@ -154,9 +154,9 @@ export function render(report: Report): string {
         .join(', '),
   );
   lines.push(
-    'Submissions relayed a second, app ÷ Bolt + relay calls: ' +
+    'Submissions relayed a second, ÷ Bolt + relay calls: ' +
       Object.entries(report.relayRatios)
-        .map(([name, value]) => `${value.toFixed(2)} ${name}`)
+        .map(([name, value]) => `${name} ${value.toFixed(2)}`)
         .join(', '),
   );
   lines.push(`Cold start (spawn to listening): ${report.coldStartMs.samples.map((s) => `${Math.round(s)} ms`).join(', ')}`);

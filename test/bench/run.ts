@@ -5,6 +5,7 @@ import type { SimulatedView } from '../simulators/slack.js';
 import { repoRoot } from '../support/paths.js';
 import { Effects, load, type FollowUp, type LoadOptions, type Run, type Signed } from './load.js';
 import { resident } from './procfs.js';
+import { benchRedis } from './redis.js';
 import { summarize, type ProfileSummary } from './profile.js';
 import { megabytes, render, type Check, type MemorySample, type MemoryWindow, type Report, type Row, type Settings } from './report.js';
 import { Target, type TargetEntry } from './target.js';
@@ -24,6 +25,8 @@ import { CUSTOMERS_PER_ACCOUNT, TWITTER_DELAY_MS, World } from './world.js';
  *   BENCH_PROFILE=1            profiles every target at saturation, summarised after the table
  *   BENCH_OUT                  where the JSON goes (test/bench/results.json)
  *   TMPDIR                     where the app's SQLite file goes: /dev/shm takes the disk out
+ *   BENCH_REDIS_URL            an empty Redis database to measure the app on as well; without it the
+ *                              bench starts the machine's redis-server, if it has one
  */
 
 function positive(name: string, fallback: number): number {
@@ -190,7 +193,7 @@ async function feedbackRuns(world: World, at: Endpoint, rows: Row[]) {
     viewIds.push(view.id);
     if (!modals.has(view.team_id)) modals.set(view.team_id, view);
   });
-  await rateAndSaturation(at, rows, { target: 'app', workload: '/feedback ack' }, FEEDBACK_RATE, next, { effects });
+  await rateAndSaturation(at, rows, { target: at.target.name as Row['target'], workload: '/feedback ack' }, FEEDBACK_RATE, next, { effects });
   return { viewIds, modals };
 }
 
@@ -204,7 +207,7 @@ async function switchRuns(world: World, at: Endpoint, rows: Row[], viewIds: stri
   });
   note(`preparing ${viewIds.length.toLocaleString('en-US')} type switches`);
   const supply = typeSwitches(world, viewIds, (viewId) => updated.caused(viewId));
-  await rateAndSaturation(at, rows, { target: 'app', workload: 'type switch ack' }, FEEDBACK_RATE, () => supply.next(), {
+  await rateAndSaturation(at, rows, { target: at.target.name as Row['target'], workload: 'type switch ack' }, FEEDBACK_RATE, () => supply.next(), {
     effects: updated,
     supply,
   });
@@ -259,6 +262,13 @@ class Relaying {
     return { warmupPerSecond: warmup.perSecond, atRate };
   }
 
+  /** A run at saturation as long as the others, with forms for twice the target rate. */
+  async saturation(): Promise<FollowUp> {
+    const amount = SUBMISSION_RATE * settings.seconds * 2;
+    await this.prepare(this.submissions.sent + amount);
+    return this.run('saturation', { connections: settings.connections, seconds: settings.seconds, amount });
+  }
+
   /** One measured run; counts as relayed what Twitter created meanwhile, once the run's outcomes are in. */
   async run(offered: string, options: Omit<LoadOptions, 'url' | 'pid' | 'next'>): Promise<FollowUp> {
     const createdBefore = this.world.feedbackCreated();
@@ -278,8 +288,7 @@ async function relayBaseline(world: World, rows: Row[], output: Report['output']
   try {
     const relaying = new Relaying(world, { target, url }, rows, modals);
     await relaying.warmupAndRate();
-    await relaying.prepare(relaying.submissions.sent + SUBMISSION_RATE * settings.seconds * 2);
-    await relaying.run('saturation', { connections: settings.connections, seconds: settings.seconds, amount: SUBMISSION_RATE * settings.seconds * 2 });
+    await relaying.saturation();
   } finally {
     await target.stop();
     output[name] = { lines: target.lines, last: target.output() };
@@ -287,14 +296,18 @@ async function relayBaseline(world: World, rows: Row[], output: Report['output']
 }
 
 /**
- * Valid submissions relayed to Twitter: at the target rate, then at saturation for the
- * long run the app's memory is watched over. That run is sized from the rate the app
- * showed, and ends by count or by time.
+ * Valid submissions relayed to Twitter: at the target rate, then at saturation; `long`
+ * makes that the long run the app's memory is watched over, sized from the rate the app
+ * showed and ending by count or by time.
  */
-async function submissionRuns(world: World, at: Endpoint, rows: Row[], modals: Map<string, SimulatedView>) {
+async function submissionRuns(world: World, at: Endpoint, rows: Row[], modals: Map<string, SimulatedView>, long: boolean) {
   const relaying = new Relaying(world, at, rows, modals);
   const { submissions } = relaying;
   const { warmupPerSecond, atRate } = await relaying.warmupAndRate();
+  if (!long) {
+    await relaying.saturation();
+    return { relayed: atRate };
+  }
 
   const expected = Math.max(warmupPerSecond, atRate.perSecond ?? 0) * settings.submissionSeconds * FORMS_HEADROOM;
   const count = Math.min(settings.submissions, Math.ceil(expected));
@@ -343,46 +356,61 @@ async function coldStarts(world: World): Promise<number[]> {
   return samples;
 }
 
-function checks(rows: Row[], cold: number[], relayed: FollowUp, memory: Report['memory']) {
+/** The app as measured on one store. */
+interface AppResult {
+  name: Row['target'];
+  store: string;
+  relayed: FollowUp;
+}
+
+function checks(rows: Row[], cold: number[], apps: AppResult[], memory: Report['memory']) {
   const find = (target: Row['target'], workload: string, load: string) =>
     rows.find((r) => r.target === target && r.workload.startsWith(workload) && r.load === load);
   const saturated = (target: Row['target']) => find(target, '/feedback', 'saturation')?.run.perSecond ?? NaN;
-  const ratios = {
-    'app ÷ bare Bolt': saturated('app') / saturated('bare Bolt'),
-    'app ÷ floor': saturated('app') / saturated('floor'),
-    'bare Bolt ÷ floor': saturated('bare Bolt') / saturated('floor'),
+  const ratios: Record<string, number> = { 'bare Bolt ÷ floor': saturated('bare Bolt') / saturated('floor') };
+  for (const { name } of apps) {
+    ratios[`${name} ÷ bare Bolt`] = saturated(name) / saturated('bare Bolt');
     // What a views.open costs any Bolt app, measured: the rest of the gap is the app's.
-    'app ÷ Bolt + views.open': saturated('app') / saturated('Bolt + views.open'),
-  };
+    ratios[`${name} ÷ Bolt + views.open`] = saturated(name) / saturated('Bolt + views.open');
+  }
   const relayedAt = (target: Row['target'], load: string) => find(target, 'submission', load)?.followUp?.perSecond ?? NaN;
   // What the calls of a relayed submission cost any Bolt app, measured: the rest of the gap is the app's.
-  const relayRatios = {
-    [`at ${SUBMISSION_RATE}/s offered`]: relayedAt('app', `${SUBMISSION_RATE}/s`) / relayedAt('Bolt + relay calls', `${SUBMISSION_RATE}/s`),
-    'at saturation': relayedAt('app', 'saturation, long') / relayedAt('Bolt + relay calls', 'saturation'),
-  };
-  const feedbackP99 = find('app', '/feedback', `${FEEDBACK_RATE}/s`)?.run.latency.p99 ?? NaN;
-  const relayedPerSecond = relayed.perSecond ?? NaN;
+  const relayRatios: Record<string, number> = {};
+  for (const { name } of apps) {
+    relayRatios[`${name} at ${SUBMISSION_RATE}/s offered`] =
+      relayedAt(name, `${SUBMISSION_RATE}/s`) / relayedAt('Bolt + relay calls', `${SUBMISSION_RATE}/s`);
+    relayRatios[`${name} at saturation`] =
+      (find(name, 'submission', 'saturation, long') ?? find(name, 'submission', 'saturation'))!.followUp!.perSecond! /
+      relayedAt('Bolt + relay calls', 'saturation');
+  }
   const coldMedian = median(cold);
   const complete = memory.submissions >= settings.submissions;
-  const list: Check[] = [
-    {
-      name: `/feedback ack p99 at ${FEEDBACK_RATE}/s`,
-      value: `${feedbackP99.toFixed(1)} ms`,
-      target: `≤ ${TARGETS.feedbackP99Ms} ms`,
-      pass: feedbackP99 <= TARGETS.feedbackP99Ms,
-    },
-    {
-      name: '/feedback at saturation, app ÷ bare Bolt',
-      value: ratios['app ÷ bare Bolt'].toFixed(2),
-      target: `≥ ${TARGETS.boltShare.toFixed(2)}`,
-      pass: ratios['app ÷ bare Bolt'] >= TARGETS.boltShare,
-    },
-    {
-      name: `submissions relayed at ${SUBMISSION_RATE}/s offered (Twitter ${TWITTER_DELAY_MS} ms)`,
-      value: `${Math.round(relayedPerSecond)}/s, p99 ${relayed.latency.p99.toFixed(0)} ms`,
-      target: `≥ ${TARGETS.relayedPerSecond}/s, p99 ≤ ${TARGETS.relayP99Ms} ms`,
-      pass: relayedPerSecond >= TARGETS.relayedPerSecond && relayed.latency.p99 <= TARGETS.relayP99Ms,
-    },
+  const list: Check[] = apps.flatMap(({ name, store, relayed }) => {
+    const feedbackP99 = find(name, '/feedback', `${FEEDBACK_RATE}/s`)?.run.latency.p99 ?? NaN;
+    const share = ratios[`${name} ÷ bare Bolt`];
+    const relayedPerSecond = relayed.perSecond ?? NaN;
+    return [
+      {
+        name: `/feedback ack p99 at ${FEEDBACK_RATE}/s, ${store}`,
+        value: `${feedbackP99.toFixed(1)} ms`,
+        target: `≤ ${TARGETS.feedbackP99Ms} ms`,
+        pass: feedbackP99 <= TARGETS.feedbackP99Ms,
+      },
+      {
+        name: `/feedback at saturation, app ÷ bare Bolt, ${store}`,
+        value: share.toFixed(2),
+        target: `≥ ${TARGETS.boltShare.toFixed(2)}`,
+        pass: share >= TARGETS.boltShare,
+      },
+      {
+        name: `relayed at ${SUBMISSION_RATE}/s offered (Twitter ${TWITTER_DELAY_MS} ms), ${store}`,
+        value: `${Math.round(relayedPerSecond)}/s, p99 ${relayed.latency.p99.toFixed(0)} ms`,
+        target: `≥ ${TARGETS.relayedPerSecond}/s, p99 ≤ ${TARGETS.relayP99Ms} ms`,
+        pass: relayedPerSecond >= TARGETS.relayedPerSecond && relayed.latency.p99 <= TARGETS.relayP99Ms,
+      },
+    ];
+  });
+  list.push(
     {
       name: `cold start, median of ${settings.coldStarts}`,
       value: `${Math.round(coldMedian)} ms`,
@@ -390,7 +418,7 @@ function checks(rows: Row[], cold: number[], relayed: FollowUp, memory: Report['
       pass: coldMedian <= TARGETS.coldStartMs,
     },
     {
-      name: `RSS growth over ${settings.submissions.toLocaleString('en-US')} submissions`,
+      name: `RSS growth over ${settings.submissions.toLocaleString('en-US')} submissions, ${apps[0].store}`,
       value: complete
         ? megabytes(memory.growthBytes)
         : `${megabytes(memory.growthBytes)}, but over ${memory.submissions.toLocaleString('en-US')} in ${settings.submissionSeconds} s`,
@@ -398,13 +426,28 @@ function checks(rows: Row[], cold: number[], relayed: FollowUp, memory: Report['
       // Growth over fewer submissions says nothing about the target.
       pass: complete ? memory.growthBytes <= TARGETS.growthBytes : undefined,
     },
-  ];
+  );
   return { ratios, relayRatios, coldStartMs: { samples: cold, median: coldMedian }, checks: list };
+}
+
+/** The app's workloads, on the store `env` names; `long`: the long run its memory is watched over. */
+async function appRuns(world: World, name: Row['target'], env: Record<string, string>, rows: Row[], output: Report['output'], long: boolean) {
+  const { target, url } = await Target.launch('app-process', name, env, world.dataDir);
+  try {
+    const at = { target, url };
+    const { viewIds, modals } = await feedbackRuns(world, at, rows);
+    await switchRuns(world, at, rows, viewIds);
+    return await submissionRuns(world, at, rows, modals, long);
+  } finally {
+    await target.stop();
+    output[name] = { lines: target.lines, last: target.output() };
+  }
 }
 
 async function main(): Promise<void> {
   const submissions = SUBMISSION_RATE * (settings.warmupSeconds + settings.seconds) + settings.submissions;
   const world = await World.create(Math.ceil(submissions / CUSTOMERS_PER_ACCOUNT));
+  const redis = await benchRedis();
   const rows: Row[] = [];
   const output: Report['output'] = {};
   try {
@@ -420,18 +463,19 @@ async function main(): Promise<void> {
     });
     await relayBaseline(world, rows, output, baselineModals);
 
-    const { target, url } = await Target.launch('app-process', 'app', world.env, world.dataDir);
-    let relayed: FollowUp;
-    let memory: Report['memory'];
-    try {
-      const at = { target, url };
-      const { viewIds, modals } = await feedbackRuns(world, at, rows);
-      await switchRuns(world, at, rows, viewIds);
-      ({ relayed, memory } = await submissionRuns(world, at, rows, modals));
-    } finally {
-      await target.stop();
-      output.app = { lines: target.lines, last: target.output() };
+    const sqlite = `SQLite ${storage(world.dataDir)}`;
+    const onSqlite = await appRuns(world, 'app', world.env, rows, output, true);
+    const apps: AppResult[] = [{ name: 'app', store: 'SQLite', relayed: onSqlite.relayed }];
+    const stores = [sqlite];
+    if (redis) {
+      note(`app on Redis: ${redis.source}`);
+      const onRedis = await appRuns(world, 'app on Redis', await world.on(redis.url), rows, output, false);
+      apps.push({ name: 'app on Redis', store: 'Redis', relayed: onRedis.relayed });
+      stores.push(`Redis from ${redis.source}`);
+    } else {
+      note('no redis-server on this machine and no BENCH_REDIS_URL: the app is measured on SQLite only');
     }
+    const memory = onSqlite.memory!;
 
     const cpus = os.cpus();
     const report: Report = {
@@ -448,19 +492,19 @@ async function main(): Promise<void> {
         budgetPerConnection: BUDGET_PER_CONNECTION,
         twitterDelayMs: TWITTER_DELAY_MS,
         workspaces: world.workspaces.length,
-        store: storage(world.dataDir),
+        store: stores.join('; '),
       },
       rows,
       memory,
       output,
-      ...checks(rows, cold, relayed, memory),
+      ...checks(rows, cold, apps, memory),
     };
     console.log(render(report));
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nFigures written to ${path.relative(process.cwd(), out) || out}`);
   } finally {
-    await world.close();
+    await Promise.all([world.close(), redis?.stop()]);
   }
 }
 

@@ -138,8 +138,15 @@ export class World {
       DEFAULT_PRIVACY_URL: PRIVACY_URL,
     };
     const world = new World(slack, twitter, workspaces, customers, dataDir, env);
-    await world.install();
+    await world.install(env);
     return world;
+  }
+
+  /** The environment of an app on the store at `storeUrl`, which gets every installation and account first. */
+  async on(storeUrl: string): Promise<Record<string, string>> {
+    const env = { ...this.env, STORE_URL: storeUrl };
+    await this.install(env);
+    return env;
   }
 
   /** Hears every views.open and views.update as it reaches Slack; one listener at a time. */
@@ -200,8 +207,8 @@ export class World {
   }
 
   /** Every workspace's installation and Twitter account, as installing and connecting leave them. */
-  private async install(): Promise<void> {
-    const config = loadConfig(this.env);
+  private async install(env: Record<string, string>): Promise<void> {
+    const config = loadConfig(env);
     const store = await openStore(config.store);
     const installations = new SlackInstallations(store.records('installations'), { current: config.store.encryptionKey });
     try {
