@@ -1,18 +1,34 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux counts CPU time in USER_HZ ticks, which are 100 a second on every architecture Node supports. */
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user and system) a process has used so far; undefined without Linux's /proc. */
-export function cpuSeconds(pid: number): number | undefined {
+function stat(pid: number | string): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name, in parentheses, may hold spaces: fields are counted after it.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds (user and system) a process and its child processes (instances it started,
+ * say) have used so far; undefined without Linux's /proc.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  const own = stat(pid);
+  if (!own) return undefined;
+  const used = (fields: string[]) => (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  let total = used(own);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = stat(entry);
+    // Field 4 of /proc/<pid>/stat, the parent's pid, is the second after the name.
+    if (fields && Number(fields[1]) === pid) total += used(fields);
+  }
+  return total;
 }
 
 export interface Resident {

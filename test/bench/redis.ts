@@ -7,9 +7,8 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export interface BenchRedis {
-  url: string;
-  /** Where it came from, for the report. */
-  source: string;
+  /** An empty database of it for each configuration measured on it. */
+  url(database: number): string;
   stop(): Promise<void>;
 }
 
@@ -38,14 +37,11 @@ function answersPing(port: number): Promise<boolean> {
 }
 
 /**
- * The Redis the app is also measured on: BENCH_REDIS_URL's (an empty database the bench
- * may fill), or else a server of its own from the machine's redis-server, on a free
- * loopback port, persisting as the README recommends (append-only file, synced every
- * second) into a directory removed afterwards. Undefined where there is neither.
+ * The Redis the app is also measured on: a server of the bench's own from the machine's
+ * redis-server, on a free loopback port, persisting as the README recommends (append-only
+ * file, synced every second) into a directory removed afterwards. Undefined without one.
  */
 export async function benchRedis(): Promise<BenchRedis | undefined> {
-  const given = process.env.BENCH_REDIS_URL;
-  if (given) return { url: given, source: 'BENCH_REDIS_URL', stop: async () => undefined };
   if (spawnSync('redis-server', ['--version']).error) return undefined;
 
   const port = await freePort();
@@ -70,5 +66,5 @@ export async function benchRedis(): Promise<BenchRedis | undefined> {
     }
     await delay(50);
   }
-  return { url: `redis://127.0.0.1:${port}/0`, source: `redis-server on loopback (its own, append-only file synced every second)`, stop };
+  return { url: (database) => `redis://127.0.0.1:${port}/${database}`, stop };
 }

@@ -2,7 +2,7 @@ import type { FollowUp, Run } from './load.js';
 import type { ProfileSummary } from './profile.js';
 
 export interface Row {
-  target: 'floor' | 'bare Bolt' | 'Bolt + views.open' | 'Bolt + relay calls' | 'app' | 'app on Redis';
+  target: string;
   workload: string;
   /** "200/s", or "saturation". */
   load: string;

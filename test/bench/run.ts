@@ -25,8 +25,9 @@ import { CUSTOMERS_PER_ACCOUNT, TWITTER_DELAY_MS, World } from './world.js';
  *   BENCH_PROFILE=1            profiles every target at saturation, summarised after the table
  *   BENCH_OUT                  where the JSON goes (test/bench/results.json)
  *   TMPDIR                     where the app's SQLite file goes: /dev/shm takes the disk out
- *   BENCH_REDIS_URL            an empty Redis database to measure the app on as well; without it the
- *                              bench starts the machine's redis-server, if it has one
+ *
+ * With the machine's redis-server, the app is measured on Redis as well: one instance, and
+ * as many instances as the machine has cores behind one port (Node's cluster).
  */
 
 function positive(name: string, fallback: number): number {
@@ -51,6 +52,8 @@ const settings: Settings = {
 const out = process.env.BENCH_OUT || path.join(repoRoot, 'test', 'bench', 'results.json');
 
 const FEEDBACK_RATE = 200;
+/** Instances behind one port in the bench's scaled-out configuration: as many as the machine has cores. */
+const INSTANCES = Math.max(2, os.cpus().length);
 const SUBMISSION_RATE = 500;
 /**
  * autocannon offers a rate as an equal budget per connection and second, and a connection
@@ -113,7 +116,8 @@ async function measure({ target, url }: Endpoint, workload: string, options: Omi
   const offered = options.rate === undefined ? `saturation (${options.connections} connections)` : `${options.rate}/s`;
   note(`${target.name}: ${workload} at ${offered}, up to ${options.seconds} s`);
   const go = () => load({ ...options, url, pid: target.pid });
-  if (!profiles || options.rate !== undefined) return { run: await go() };
+  // One process's profile says little of several.
+  if (!profiles || options.rate !== undefined || !target.profilable) return { run: await go() };
   const file = path.join(profiles, `${target.name}-${workload}`.replace(/\W+/g, '-') + '.cpuprofile');
   const run = await target.profile(file, go);
   return { run, profile: summarize(file) };
@@ -431,8 +435,16 @@ function checks(rows: Row[], cold: number[], apps: AppResult[], memory: Report['
 }
 
 /** The app's workloads, on the store `env` names; `long`: the long run its memory is watched over. */
-async function appRuns(world: World, name: Row['target'], env: Record<string, string>, rows: Row[], output: Report['output'], long: boolean) {
-  const { target, url } = await Target.launch('app-process', name, env, world.dataDir);
+async function appRuns(
+  world: World,
+  entry: 'app-process' | 'app-instances',
+  name: Row['target'],
+  env: Record<string, string>,
+  rows: Row[],
+  output: Report['output'],
+  long: boolean,
+) {
+  const { target, url } = await Target.launch(entry, name, { ...env, BENCH_INSTANCES: String(INSTANCES) }, world.dataDir);
   try {
     const at = { target, url };
     const { viewIds, modals } = await feedbackRuns(world, at, rows);
@@ -463,17 +475,17 @@ async function main(): Promise<void> {
     });
     await relayBaseline(world, rows, output, baselineModals);
 
-    const sqlite = `SQLite ${storage(world.dataDir)}`;
-    const onSqlite = await appRuns(world, 'app', world.env, rows, output, true);
+    const onSqlite = await appRuns(world, 'app-process', 'app', world.env, rows, output, true);
     const apps: AppResult[] = [{ name: 'app', store: 'SQLite', relayed: onSqlite.relayed }];
-    const stores = [sqlite];
+    const stores = [`SQLite ${storage(world.dataDir)}`];
     if (redis) {
-      note(`app on Redis: ${redis.source}`);
-      const onRedis = await appRuns(world, 'app on Redis', await world.on(redis.url), rows, output, false);
+      const onRedis = await appRuns(world, 'app-process', 'app on Redis', await world.on(redis.url(0)), rows, output, false);
       apps.push({ name: 'app on Redis', store: 'Redis', relayed: onRedis.relayed });
-      stores.push(`Redis from ${redis.source}`);
+      const twice = await appRuns(world, 'app-instances', `app ×${INSTANCES} on Redis`, await world.on(redis.url(1)), rows, output, false);
+      apps.push({ name: `app ×${INSTANCES} on Redis`, store: `${INSTANCES} instances on Redis`, relayed: twice.relayed });
+      stores.push("Redis: the bench's own redis-server on loopback, append-only file synced every second");
     } else {
-      note('no redis-server on this machine and no BENCH_REDIS_URL: the app is measured on SQLite only');
+      note('no redis-server on this machine: the app is measured on SQLite only');
     }
     const memory = onSqlite.memory!;
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { BenchMessage, TargetMessage } from './child.js';
 
-export type TargetEntry = 'floor' | 'bare-bolt' | 'bolt-views-open' | 'bolt-relay' | 'app-process';
+export type TargetEntry = 'floor' | 'bare-bolt' | 'bolt-views-open' | 'bolt-relay' | 'app-process' | 'app-instances';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -19,6 +19,8 @@ export class Target {
   private constructor(
     private readonly child: ChildProcess,
     readonly name: string,
+    /** One process that does all the work: its CPU profile tells where the time goes. */
+    readonly profilable: boolean,
   ) {
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');
@@ -47,7 +49,7 @@ export class Target {
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    const target = new Target(child, name);
+    const target = new Target(child, name, entry !== 'app-instances');
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(target.failure(`did not listen within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       const ready = (message: TargetMessage) => {
