@@ -34,4 +34,16 @@ eachBackend((backend, test) => {
     t.deepEqual(await logs[0].recent('T0GLOBEX01', 'U0AGENT001'), [], 'another workspace sees none of them');
     await Promise.all([a.close(), b.close()]);
   });
+
+  test('send log: a send settled by a process that stopped before taking its pending mark away is not pending', async (t) => {
+    const store = await openTestStore({ storeUrl: await backend.shared(), encryptionKey: KEY });
+    const log = new SendLog(store.records('sends'), store, () => new Date('2026-11-21T09:00:00.000Z'));
+    const interrupted = await log.begin('T0ACME0001', 'U0AGENT001', '1212121212121', prepared(1), { id: 'r1', keys: [] });
+    const settled = await log.begin('T0ACME0001', 'U0AGENT001', '1212121212121', prepared(2), { id: 'r2', keys: [] });
+    // As settle leaves it when the process stops between its two steps.
+    await store.records('sends').set({ teamId: 'T0ACME0001' }, `send-${settled.id}`, { ...settled, status: 'sent' });
+    t.deepEqual((await log.pending(0)).map((r) => r.id), [interrupted.id]);
+    t.deepEqual(await store.members('pending-sends'), [`T0ACME0001/${interrupted.id}`]);
+    await store.close();
+  });
 });

@@ -112,8 +112,10 @@ export class SendLog {
       (await this.marks.members(PENDING)).map(async (member) => {
         const [teamId, id] = member.split('/');
         const record = await this.get(teamId, id);
-        if (!record) await this.marks.unmark(PENDING, member);
-        return record;
+        // Gone, or settled by a process that stopped before it took the mark away.
+        if (record?.status === 'pending') return record;
+        await this.marks.unmark(PENDING, member);
+        return undefined;
       }),
     );
     return found.filter((r): r is SendRecord => r !== undefined && Date.parse(r.created_at) <= cutoff);
