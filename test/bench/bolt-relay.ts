@@ -1,10 +1,7 @@
-import { App } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { AddressInfo } from 'node:net';
 import fetch from 'node-fetch';
 import { authorizationHeader, formEncode } from '../../app/twitter/oauth.js';
-import { serve } from './child.js';
-import type { BenchWorkspace } from './world.js';
+import { baselineApp, serveBaseline, workspaces } from './bolt-baseline.js';
 
 /**
  * Bolt and the calls a relayed submission makes, with none of the app around them: the
@@ -14,9 +11,6 @@ import type { BenchWorkspace } from './world.js';
  * Nothing is checked, stored, reserved or written down. What this costs is Bolt's,
  * the libraries' and Node's; what the app costs beyond it is the app's.
  */
-const workspaces = new Map(
-  (JSON.parse(process.env.BENCH_WORKSPACES ?? '[]') as BenchWorkspace[]).map((w) => [w.teamId, w]),
-);
 const twitterUrl = `${process.env.TWITTER_API_URL}/1.1/feedback/create.json`;
 const consumer = { consumerKey: process.env.TWITTER_CONSUMER_KEY ?? '', consumerSecret: process.env.TWITTER_CONSUMER_SECRET ?? '' };
 const PARAMETERS = ['type', 'question_variant_id', 'to_user_id', 'message', 'privacy_url', 'external_id', 'display_name'];
@@ -44,15 +38,7 @@ function parameters(values: Values): Record<string, string> {
   return form;
 }
 
-const app = new App({
-  authorize: async ({ teamId }) => {
-    const w = workspaces.get(teamId ?? '');
-    if (!w) throw new Error(`not a bench workspace: ${teamId}`);
-    return { botToken: w.botToken, botId: w.botId, botUserId: w.botUserId, teamId };
-  },
-  signingSecret: process.env.SLACK_SIGNING_SECRET ?? '',
-  clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
-});
+const app = baselineApp();
 app.view('feedback', async ({ ack, body, client }) => {
   await ack({ response_action: 'update', view: SENDING });
   const { tokens } = workspaces.get(body.team?.id ?? '')!;
@@ -83,7 +69,4 @@ app.view('feedback', async ({ ack, body, client }) => {
   ]);
 });
 
-const server = await app.start({ port: 0, host: '127.0.0.1' });
-serve((server.address() as AddressInfo).port, async () => {
-  await app.stop();
-});
+await serveBaseline(app);

@@ -1,12 +1,9 @@
-import { App } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { AddressInfo } from 'node:net';
 import { SETTINGS_DEFAULTS } from '../../app/domain/workspace-settings.js';
 import { withDefaults } from '../../app/slack/open-modal.js';
 import { DEFAULT_MESSAGE } from '../../app/slack/user-interface/notices.js';
 import { feedbackModal, formFrom } from '../../app/slack/user-interface/feedback-modal.js';
-import { serve } from './child.js';
-import type { BenchWorkspace } from './world.js';
+import { baselineApp, serveBaseline, workspaces } from './bolt-baseline.js';
 
 /**
  * Bolt and a views.open, with none of the app around them: `/feedback` is acknowledged,
@@ -14,9 +11,6 @@ import type { BenchWorkspace } from './world.js';
  * Bolt's own client as any Bolt app gets it. What this costs is Bolt's, @slack/web-api's
  * and Node's; what the app costs beyond it is the app's.
  */
-const workspaces = new Map(
-  (JSON.parse(process.env.BENCH_WORKSPACES ?? '[]') as BenchWorkspace[]).map((w) => [w.teamId, w]),
-);
 const settings = { ...SETTINGS_DEFAULTS, message: DEFAULT_MESSAGE, privacy_url: process.env.DEFAULT_PRIVACY_URL };
 const modals = new Map<string, ModalView>();
 
@@ -30,22 +24,10 @@ function modalFor(teamId: string): ModalView {
   return modal;
 }
 
-const app = new App({
-  // Each workspace's bot token, from memory: nothing is read or decrypted.
-  authorize: async ({ teamId }) => {
-    const w = workspaces.get(teamId ?? '');
-    if (!w) throw new Error(`not a bench workspace: ${teamId}`);
-    return { botToken: w.botToken, botId: w.botId, botUserId: w.botUserId, teamId };
-  },
-  signingSecret: process.env.SLACK_SIGNING_SECRET ?? '',
-  clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
-});
+const app = baselineApp();
 app.command('/feedback', async ({ ack, body, client }) => {
   await ack();
   await client.views.open({ trigger_id: body.trigger_id, view: modalFor(body.team_id) });
 });
 
-const server = await app.start({ port: 0, host: '127.0.0.1' });
-serve((server.address() as AddressInfo).port, async () => {
-  await app.stop();
-});
+await serveBaseline(app);
