@@ -72,40 +72,29 @@ export class SendLimits {
     const customer = isAllowlisted(settings.allowlist, recipient)
       ? undefined
       : `send:recipient:${workspaceId(workspace)}:${accountId}:${recipient.id}`;
-    // All at once, as the agent waits for them: a place taken here is given back below
-    // whenever another check refuses, so a refused request holds nothing.
-    const [paused, counted, held] = await Promise.allSettled([
-      this.pauses.get<number>(workspace, accountId),
-      this.store.reserve(account, this.accountLimit, DAY_MS, now, id),
-      customer === undefined ? Promise.resolve<Reserved>({ ok: true }) : this.store.reserve(customer, 1, windowMs, now, id),
+    // All at once, as the agent waits for them: whatever place was taken is given back
+    // when anything failed or refused, so a refused request holds nothing.
+    let failure: { error: unknown } | undefined;
+    const settled = <T>(work: Promise<T>) =>
+      work.catch((error: unknown) => {
+        failure ??= { error };
+        return undefined;
+      });
+    const [pausedUntil, accountPlace, customerPlace] = await Promise.all([
+      settled(this.pauses.get<number>(workspace, accountId)),
+      settled(this.store.reserve(account, this.accountLimit, DAY_MS, now, id)),
+      customer === undefined ? ({ ok: true } as Reserved) : settled(this.store.reserve(customer, 1, windowMs, now, id)),
     ]);
-    const taken = [
-      ...(counted.status === 'fulfilled' && counted.value.ok ? [account] : []),
-      ...(customer !== undefined && held.status === 'fulfilled' && held.value.ok ? [customer] : []),
-    ];
-    const giveBack = () => this.release({ id, keys: taken });
+    const taken = [...(accountPlace?.ok ? [account] : []), ...(customer !== undefined && customerPlace?.ok ? [customer] : [])];
 
-    const failed = [paused, counted, held].find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
-      await giveBack();
-      throw failed.reason;
-    }
-    const pausedUntil = (paused as PromiseFulfilledResult<number | undefined>).value;
-    const accountPlace = (counted as PromiseFulfilledResult<Reserved>).value;
-    const customerPlace = (held as PromiseFulfilledResult<Reserved>).value;
-    if (pausedUntil !== undefined && pausedUntil > now) {
-      await giveBack();
-      return { ok: false, refusal: pausedRefusal(new Date(pausedUntil)) };
-    }
-    if (!accountPlace.ok) {
-      await giveBack();
-      return { ok: false, refusal: accountDailyRefusal(this.accountLimit, new Date(accountPlace.oldestAt + DAY_MS)) };
-    }
-    if (!customerPlace.ok) {
-      await giveBack();
-      return { ok: false, refusal: recipientRefusal(recipient, new Date(customerPlace.oldestAt), windowMs) };
-    }
-    return { ok: true, reservation: { id, keys: taken } };
+    let refusal: Refusal | undefined;
+    if (pausedUntil !== undefined && pausedUntil > now) refusal = pausedRefusal(new Date(pausedUntil));
+    else if (accountPlace && !accountPlace.ok) refusal = accountDailyRefusal(this.accountLimit, new Date(accountPlace.oldestAt + DAY_MS));
+    else if (customerPlace && !customerPlace.ok) refusal = recipientRefusal(recipient, new Date(customerPlace.oldestAt), windowMs);
+    const reservation = { id, keys: taken };
+    if (failure || refusal) await this.release(reservation);
+    if (failure) throw failure.error;
+    return refusal ? { ok: false, refusal } : { ok: true, reservation };
   }
 
   async release(reservation: Reservation): Promise<void> {
