@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { checkDraft, formParams, parseRecipient, toRequest, type RawDraft } from '../app/domain/feedback-request.js';
 import { FEEDBACK_TYPES, questionText, variantsOf, PLACEHOLDER } from '../app/domain/variants.js';
 import { variantOption } from '../app/slack/user-interface/feedback-modal.js';
-import { reference } from './support/paths.js';
+import { fixture } from './support/paths.js';
 
 const valid: RawDraft = {
   type: 'csat',
@@ -19,7 +19,7 @@ function errorsOf(change: RawDraft): Record<string, string> {
 }
 
 test('the catalog is the published one, loaded whole', (t) => {
-  const published = JSON.parse(readFileSync(reference('feedback-variants.json'), 'utf8'));
+  const published = JSON.parse(readFileSync(fixture('feedback-variants.json'), 'utf8'));
   t.is(PLACEHOLDER, published.placeholder);
   t.deepEqual(variantsOf('nps'), published.nps);
   t.deepEqual(variantsOf('csat'), published.csat);

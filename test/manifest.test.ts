@@ -1,26 +1,14 @@
 import test from 'ava';
 import _Ajv from 'ajv';
 import _addFormats from 'ajv-formats';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { fixture, repoRoot as root } from './support/paths.js';
 
 // Both packages are CommonJS: under NodeNext their default export is the `default` field.
 const Ajv = _Ajv.default;
 const addFormats = _addFormats.default;
-
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('no package.json above the test file');
-    dir = parent;
-  }
-  return dir;
-}
-
-const root = repositoryRoot();
 
 interface Manifest {
   features: {
@@ -36,7 +24,7 @@ interface Manifest {
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as Manifest;
 
 test('manifest.yml is a valid Slack app manifest', (t) => {
-  const schema = JSON.parse(readFileSync(join(root, '../shared/reference/slack-manifest.schema.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(fixture('slack-manifest.schema.json'), 'utf8'));
   // The schema's union types trip Ajv's type strictness; its two extra keywords are kept:
   // `regex` is Slack's own spelling of `pattern`, `_note` is a comment.
   const ajv = new Ajv({ allErrors: true, strictTypes: false });

@@ -10,7 +10,7 @@ import {
   verifySignature,
   type ArrivedRequest,
 } from './simulators/oauth1.js';
-import { reference } from './support/paths.js';
+import { fixture } from './support/paths.js';
 
 interface Vector {
   method: string;
@@ -28,7 +28,7 @@ interface Vector {
   expected_signature: string;
 }
 
-const vector: Vector = JSON.parse(readFileSync(reference('oauth1-known-answer.json'), 'utf8'));
+const vector: Vector = JSON.parse(readFileSync(fixture('oauth1-known-answer.json'), 'utf8'));
 const url = new URL(vector.url);
 
 const arrived: ArrivedRequest = {

@@ -1,10 +1,18 @@
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Tests run from dist/test/…; the repository root is found from there. */
-export const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+/** The repository root: the nearest folder above with a package.json, wherever the tests were compiled to. */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
-/** The shared Twitter and Slack references, checked out beside the repository. */
-export function reference(name: string): string {
-  return path.resolve(repoRoot, '..', 'shared', 'reference', name);
+export const repoRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+/** A copy of a Twitter or Slack reference, kept in the repository (test/fixtures/README.md says where each comes from). */
+export function fixture(name: string): string {
+  return path.join(repoRoot, 'test', 'fixtures', name);
 }
