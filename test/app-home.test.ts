@@ -99,6 +99,46 @@ test('settings are checked field by field, saved, and take effect at once', asyn
   t.is(initial('message').initial_value, `Hi, ${DEFAULTS.userName} here about ticket_5555. How did we do?`, '{agent} and {ticket} filled in');
 });
 
+test('where an admin has chosen no survey, CSAT is the default in the form, the settings and App Home', async (t) => {
+  const harness = h(t);
+  const store = await openStore(harness.config.store);
+  await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { display_name: 'Acme Care' });
+  await store.close();
+
+  const { view } = await harness.command('@jack');
+  const element = (v: SimulatedView, id: string) => (v.blocks.find((b) => b.block_id === id) as Block).element;
+  t.is(element(view, 'type').initial_option.value, 'csat');
+  t.is(element(view, 'question_variant_id').initial_option.value, '0');
+  t.is((view.blocks.find((b) => b.block_id === 'preview') as Block).text.text, questionText('csat', 0, 'Acme Care'));
+
+  const home = await harness.home(ADMIN);
+  t.regex(text(home), /Default survey\*\\nCSAT, question 0/);
+  const since = harness.slack.calls.length;
+  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }));
+  const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
+  t.is(element(form, 'type').initial_option.value, 'csat');
+  t.is(element(form, 'question_variant_id').initial_value, '0');
+});
+
+test('an admin may make any of NPS questions 0–9 the default; 10 is refused on its field', async (t) => {
+  const harness = h(t);
+  const home = await harness.home(ADMIN);
+  const since = harness.slack.calls.length;
+  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }));
+  const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
+  t.is((form.blocks.find((b) => b.block_id === 'question_variant_id') as Block).hint.text, 'NPS 0–9, CSAT 0–37: as listed in the feedback form.');
+
+  const refused = await harness.post(viewSubmissionBody(form, { userId: ADMIN, values: { type: 'nps', question_variant_id: '10' } }));
+  t.deepEqual(Object.keys((refused.json as Block).errors), ['question_variant_id']);
+  const saved = await harness.post(viewSubmissionBody(form, { userId: ADMIN, values: { type: 'nps', question_variant_id: '9' } }));
+  t.is(saved.text, '');
+  const { view } = await harness.command();
+  const initial = (id: string) => (view.blocks.find((b) => b.block_id === id) as Block).element;
+  t.is(initial('type').initial_option.value, 'nps');
+  t.is(initial('question_variant_id').initial_option.value, '9');
+  t.is((view.blocks.find((b) => b.block_id === 'preview') as Block).text.text, `How likely are you to recommend your experience with ${BUSINESS.name} to a friend?`);
+});
+
 test('a non-admin cannot open or save the settings', async (t) => {
   const harness = h(t);
   const adminHome = await harness.home(ADMIN);

@@ -2,6 +2,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { checkDraft, formParams, parseRecipient, toRequest, type RawDraft } from '../app/domain/feedback-request.js';
 import { FEEDBACK_TYPES, questionText, variantsOf, PLACEHOLDER } from '../app/domain/variants.js';
+import { checkSettings, SETTINGS_DEFAULTS } from '../app/domain/workspace-settings.js';
 import { variantOption } from '../app/slack/user-interface/feedback-modal.js';
 import { fixture } from './support/paths.js';
 
@@ -18,13 +19,22 @@ function errorsOf(change: RawDraft): Record<string, string> {
   return checked.ok ? {} : (checked.errors as Record<string, string>);
 }
 
-test('the catalog is the published one, loaded whole', (t) => {
-  const published = JSON.parse(readFileSync(fixture('feedback-variants.json'), 'utf8'));
-  t.is(PLACEHOLDER, published.placeholder);
-  t.deepEqual(variantsOf('nps'), published.nps);
-  t.deepEqual(variantsOf('csat'), published.csat);
-  t.is(variantsOf('nps').length, 6);
-  t.is(variantsOf('csat').length, 38);
+test('the catalog is Twitter’s reference table, loaded whole: NPS 0–9, CSAT 0–37', (t) => {
+  const reference = JSON.parse(readFileSync(fixture('feedback-variants.json'), 'utf8'));
+  t.is(PLACEHOLDER, reference.placeholder);
+  t.deepEqual(variantsOf('nps'), reference.nps);
+  t.deepEqual(variantsOf('csat'), reference.csat);
+  t.deepEqual(variantsOf('nps').map((v) => v.id), Array.from({ length: 10 }, (_, i) => i));
+  t.deepEqual(variantsOf('csat').map((v) => v.id), Array.from({ length: 38 }, (_, i) => i));
+});
+
+test('an NPS question asks about recommending, never a CSAT question’s words', (t) => {
+  const csat = new Set(variantsOf('csat').map((v) => v.text));
+  for (const v of variantsOf('nps')) {
+    t.false(csat.has(v.text), `NPS ${v.id}`);
+    t.true(v.text.includes(PLACEHOLDER), `NPS ${v.id} names the business`);
+  }
+  t.is(questionText('nps', 0, 'Acme'), 'How likely are you to recommend Acme to a friend?');
 });
 
 test('the question fills in the display name everywhere it appears', (t) => {
@@ -35,12 +45,14 @@ test('the question fills in the display name everywhere it appears', (t) => {
       t.is(text, v.text.split(PLACEHOLDER).join('Acme'));
     }
   }
-  t.throws(() => questionText('nps', 6, 'Acme'), { instanceOf: RangeError });
+  t.throws(() => questionText('nps', 10, 'Acme'), { instanceOf: RangeError });
+  t.throws(() => questionText('csat', 38, 'Acme'), { instanceOf: RangeError });
 });
 
 test('variant labels fit Slack’s 75 characters for every variant and display name up to 20', (t) => {
   const names = ['', 'A', 'W'.repeat(20), '😀'.repeat(20), 'مرحبا بكم في متجرنا', 'x'.repeat(19) + '👍🏽'];
   for (const type of FEEDBACK_TYPES) {
+    t.true(variantsOf(type).length <= 100, `a static select holds at most 100 options; ${type} has ${variantsOf(type).length}`);
     for (const v of variantsOf(type)) {
       for (const name of names) {
         const option = variantOption(type, v.id, name);
@@ -51,6 +63,11 @@ test('variant labels fit Slack’s 75 characters for every variant and display n
       }
     }
   }
+  // The longest NPS question is cut, not dropped: its start still tells the questions apart.
+  const longest = variantOption('nps', 9, 'W'.repeat(20)).text.text;
+  t.is(longest.length, 75);
+  t.true(longest.startsWith('9 · How likely are you to recommend your experience with WWW'));
+  t.true(longest.endsWith('…'));
 });
 
 test('a complete draft passes and keeps the API names and string ids', (t) => {
@@ -90,14 +107,24 @@ test('type is required and case-sensitive', (t) => {
 });
 
 test('question_variant_id must exist for the chosen type', (t) => {
-  t.deepEqual(errorsOf({ type: 'nps', question_variant_id: '5' }), {});
-  t.regex(errorsOf({ type: 'nps', question_variant_id: '6' }).question_variant_id, /0 to 5/);
+  t.deepEqual(errorsOf({ type: 'nps', question_variant_id: '9' }), {});
+  t.regex(errorsOf({ type: 'nps', question_variant_id: '10' }).question_variant_id, /NPS questions are numbered 0 to 9/);
   t.deepEqual(errorsOf({ type: 'csat', question_variant_id: '37' }), {});
   t.regex(errorsOf({ type: 'csat', question_variant_id: '38' }).question_variant_id, /0 to 37/);
   t.truthy(errorsOf({ question_variant_id: '-1' }).question_variant_id);
   t.truthy(errorsOf({ question_variant_id: '1.5' }).question_variant_id);
   t.truthy(errorsOf({ question_variant_id: 'abc' }).question_variant_id);
   t.deepEqual(errorsOf({ question_variant_id: undefined }), {}, 'defaults to 0');
+});
+
+test('settings default to CSAT question 0, and take any NPS question from 0 to 9 as the default', (t) => {
+  t.like(SETTINGS_DEFAULTS, { type: 'csat', question_variant_id: 0 });
+  const unchosen = checkSettings({ message: 'Hi' });
+  t.like(unchosen.ok && unchosen.value, { type: 'csat', question_variant_id: 0 });
+  const nine = checkSettings({ message: 'Hi', type: 'nps', question_variant_id: '9' });
+  t.like(nine.ok && nine.value, { type: 'nps', question_variant_id: 9 });
+  const ten = checkSettings({ message: 'Hi', type: 'nps', question_variant_id: '10' });
+  t.deepEqual(Object.keys(ten.ok ? {} : ten.errors), ['question_variant_id']);
 });
 
 test('to_user_id takes a numeric id or an @handle', (t) => {

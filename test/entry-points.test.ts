@@ -146,6 +146,25 @@ test('/feedback csat 12345 ticket 5555 opens the modal prefilled', async (t) => 
   t.is(initial(view, 'privacy_url'), PRIVACY_URL);
 });
 
+test('/feedback nps q9 with a message confirms NPS question 9 and sends it', async (t) => {
+  const harness = h(t);
+  const responseUrl = harness.slack.responseUrl();
+  const response = await harness.post(slashCommandBody({ text: 'nps @jack q9 Thanks for reaching out!', responseUrl }));
+  const answer = response.json as Block;
+  t.regex(JSON.stringify(answer.blocks), new RegExp(`Question 9: How likely are you to recommend your experience with ${BUSINESS.name} to a friend\\?`));
+  await harness.post(messageButtonBody({ blocks: answer.blocks, actionId: 'confirm_send', responseUrl }));
+  const [created] = await harness.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
+  t.like(created.form, { type: 'nps', question_variant_id: '9' });
+  await harness.slack.waitForCall('response_url', (c) => c.url === responseUrl && JSON.stringify(c.args).includes('feedback id'));
+  t.like(harness.twitter.feedback, [{ type: 'nps', question_variant_id: '9' }], 'Twitter took it');
+});
+
+test('/feedback without a type opens the form on CSAT, and a question number picks a CSAT question', async (t) => {
+  const { view } = await h(t).command('@jack q20');
+  t.is(initial(view, 'type'), 'csat');
+  t.is(initial(view, 'question_variant_id'), '20');
+});
+
 async function confirmation(harness: Harness) {
   const responseUrl = harness.slack.responseUrl();
   const response = await harness.post(

@@ -73,8 +73,8 @@ test('switching the type offers exactly that type’s questions and keeps what w
   const { view } = await h.command();
   const typed = { to_user_id: '@jack', message: 'Hello there', external_id: 'case 77' };
   const nps = await h.change(view, 'type', 'nps', typed);
-  t.deepEqual(variantValues(nps), ['0', '1', '2', '3', '4', '5']);
-  t.is(preview(nps), questionText('nps', 0, BUSINESS.name));
+  t.deepEqual(variantValues(nps), Array.from({ length: 10 }, (_, i) => String(i)));
+  t.is(preview(nps), `How likely are you to recommend ${BUSINESS.name} to a friend?`);
   t.is(block(nps, 'to_user_id').element.initial_value, '@jack');
   t.is(block(nps, 'message').element.initial_value, 'Hello there');
   t.is(block(nps, 'external_id').element.initial_value, 'case 77');
@@ -154,6 +154,28 @@ test('a valid submission is relayed once, signed, with exactly the right paramet
   t.is(told.args.response_type, 'ephemeral');
   t.true(allText(told.args).includes(feedback.id));
   t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
+});
+
+test('every NPS question offered asks about recommending, and the last one, 9, is previewed and sent', async (t) => {
+  const h = harness(t);
+  const { view } = await h.command();
+  const nps = await h.change(view, 'type', 'nps');
+  const labels: string[] = block(nps, 'question_variant_id').element.options.map((o: Block) => o.text.text);
+  t.is(labels.length, 10);
+  for (const label of labels) t.regex(label, /^\d · (How likely|Would you)/, label);
+  t.false(labels.some((label) => /satisf|rate/i.test(label)), 'no CSAT wording in the NPS list');
+
+  const ninth = await h.change(nps, 'question_variant_id', '9');
+  const named = await h.change(ninth, 'display_name', 'Acme', { question_variant_id: '9' });
+  t.is(preview(named), 'How likely are you to recommend your experience with Acme to a friend?');
+  const response = await h.submit(named, { ...complete, question_variant_id: '9' });
+  t.is((response.json as Block).response_action, 'update');
+  const [created] = await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
+  t.like(created.form, { type: 'nps', question_variant_id: '9', display_name: 'Acme' });
+  const shown = await outcome(h, view.id);
+  t.like(h.twitter.feedback, [{ type: 'nps', question_variant_id: '9' }], 'Twitter took it');
+  t.true(shown.includes(h.twitter.feedback[0].id));
+  t.true(shown.includes('How likely are you to recommend your experience with Acme to a friend?'));
 });
 
 test('a 64-bit recipient id reaches Twitter digit for digit', async (t) => {

@@ -86,7 +86,7 @@ test('feedback/create holds every parameter to Twitter\'s rules', async (t) => {
     [{ ...PARAMS, privacy_url: 'mybusiness.example/privacy' }, 400, 44],
     [{ ...PARAMS, privacy_url: 'ftp://mybusiness.example/privacy' }, 400, 44],
     [{ ...PARAMS, external_id: 'x'.repeat(257) }, 400, 44],
-    [{ ...PARAMS, question_variant_id: '6' }, 400, 44],
+    [{ ...PARAMS, question_variant_id: '10' }, 400, 44],
     [{ ...PARAMS, type: 'csat', question_variant_id: '38' }, 400, 44],
     [{ ...PARAMS, question_variant_id: '1.5' }, 400, 44],
     [{ ...PARAMS, display_name: 'x'.repeat(21) }, 400, 44],

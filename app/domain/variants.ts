@@ -14,8 +14,10 @@ interface Catalog {
   csat: Variant[];
 }
 
-// The texts are Twitter's published tables; they are read as data so that nobody
-// retypes (and mistypes) a question a customer will read.
+// The texts are Twitter's official question variants; they are read as data so that
+// nobody retypes (and mistypes) a question a customer will read. The NPS ones are the
+// 0–10 "how likely to recommend" questions a customer really reads, not the published
+// NPS table, which repeats the CSAT wording.
 const catalog: Catalog = JSON.parse(
   readFileSync(new URL('./feedback-variants.json', import.meta.url), 'utf8'),
 );

@@ -84,8 +84,8 @@ interface Reply {
 
 const TIMESTAMP_TOLERANCE_S = 300;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Question variants are numbered from 0: NPS 0–5, CSAT 0–37. */
-const VARIANT_COUNT = { nps: 6, csat: 38 } as const;
+/** Question variants are numbered from 0: NPS 0–9, CSAT 0–37. */
+const VARIANT_COUNT = { nps: 10, csat: 38 } as const;
 const MAX = { message: 10_000, external_id: 256, display_name: 20 } as const;
 
 function error(status: number, code: number, message: string, headers?: Record<string, string>): Reply {

@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { variantsOf } from '../../domain/variants.js';
 import type { RawSettings, WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { textInput, type TextInputOptions } from './inputs.js';
 
@@ -52,7 +53,7 @@ export function settingsModal(settings: WorkspaceSettings): ModalView {
       text('question_variant_id', 'Default question number', String(settings.question_variant_id), {
         optional: false,
         max: 2,
-        hint: 'NPS 0–5, CSAT 0–37: as listed in the feedback form.',
+        hint: `NPS 0–${variantsOf('nps').length - 1}, CSAT 0–${variantsOf('csat').length - 1}: as listed in the feedback form.`,
       }),
       text('message', 'Default Direct Message', settings.message, {
         optional: false,
