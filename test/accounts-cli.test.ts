@@ -7,12 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closedPort } from './support/temporary.js';
 
 const CLI = fileURLToPath(new URL('../app/cli/accounts.js', import.meta.url));
 const TOKEN = '42-CliAccessTokenValue';
 const SECRET = 'CliAccessTokenSecretValue';
 
 const root = mkdtempSync(join(tmpdir(), 'feedback-cli-'));
+// Where no Twitter answers: commands that must not call it fail loudly if they try.
+const NO_TWITTER = `http://127.0.0.1:${await closedPort()}`;
 let dirs = 0;
 test.after.always(() => rmSync(root, { recursive: true, force: true }));
 
@@ -32,7 +35,7 @@ function setup(extra: Record<string, string> = {}) {
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     TWITTER_CONSUMER_KEY: 'consumer-key',
     TWITTER_CONSUMER_SECRET: 'consumer-secret',
-    TWITTER_API_URL: 'http://127.0.0.1:9',
+    TWITTER_API_URL: NO_TWITTER,
     ...extra,
   };
   mkdirSync(cwd, { recursive: true });
@@ -161,7 +164,7 @@ test('tokens Twitter refuses are not added', async (t) => {
 });
 
 test('Twitter out of reach: add fails and points to adding without checking', async (t) => {
-  const { run } = setup({ TWITTER_API_URL: 'http://127.0.0.1:9' });
+  const { run } = setup({ TWITTER_API_URL: `http://127.0.0.1:${await closedPort()}` });
   const result = await run('add', '--team', 'T1', '--token', TOKEN, '--secret', SECRET);
   t.is(result.code, 1);
   t.regex(result.stderr, /--user-id/);

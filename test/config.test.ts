@@ -54,7 +54,7 @@ test('the error names settings, never their values', (t) => {
 });
 
 test('an app-level token switches to Socket Mode; a trailing slash on Twitter is dropped', (t) => {
-  const config = loadConfig({ ...complete, SLACK_APP_TOKEN: 'xapp-test', TWITTER_API_URL: 'http://127.0.0.1:9/' });
+  const config = loadConfig({ ...complete, SLACK_APP_TOKEN: 'xapp-test', TWITTER_API_URL: 'https://twitter-api.example/' });
   t.is(config.slack.appToken, 'xapp-test');
-  t.is(config.twitter.apiUrl, 'http://127.0.0.1:9');
+  t.is(config.twitter.apiUrl, 'https://twitter-api.example');
 });

@@ -1,7 +1,4 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { loadConfig } from '../app/config.js';
 import { ACCOUNT_DAILY_LIMIT, DAY_MS } from '../app/domain/limits.js';
 import { workspaceId } from '../app/store/accounts.js';
@@ -10,12 +7,13 @@ import { startAppProcess, type AppProcess } from './support/app-process.js';
 import { appEnv, BUSINESS, BUSINESS_TOKENS, CUSTOMERS, SECRETS, startSimulators } from './support/harness.js';
 import { postToApp, slashCommandBody, viewSubmissionBody, type AppResponse } from './support/slack-requests.js';
 import { eachBackend, openTestStore } from './support/stores.js';
+import { temporaryDir } from './support/temporary.js';
 
 type Block = Record<string, any>;
 
 eachBackend((backend, test) => {
   test('two app instances on one store: simultaneous submissions to one customer send once, and the daily quota counts across both', async (t) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'feedback-instances-'));
+    const dir = temporaryDir(t, 'feedback-instances-');
     const { slack, twitter } = await startSimulators();
     const env = appEnv(slack, twitter, await backend.shared());
     const store = await openTestStore(loadConfig(env).store);
@@ -52,7 +50,6 @@ eachBackend((backend, test) => {
       }
       await store.close();
       await Promise.all([slack.close(), twitter.close()]);
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,8 +1,6 @@
 import test from 'ava';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../app/config.js';
 import { SendLog } from '../app/services/send-log.js';
@@ -12,9 +10,10 @@ import { appEnv, BUSINESS, BUSINESS_TOKENS, connectAccount, CUSTOMERS, SECRETS, 
 import { postToApp, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 import type { SimulatedView } from './simulators/slack.js';
 import { startAppProcess } from './support/app-process.js';
+import { temporaryDir } from './support/temporary.js';
 
 test('a send cut off by a crash is settled as unknown on restart, the agent is told, and nothing is re-sent', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'feedback-restart-'));
+  const dir = temporaryDir(t, 'feedback-restart-');
   const { slack, twitter } = await startSimulators();
   const env = { ...appEnv(slack, twitter, `sqlite://${path.join(dir, 'feedback.sqlite')}`), PENDING_GRACE_SECONDS: '0' };
   const config = loadConfig(env);
@@ -53,6 +52,5 @@ test('a send cut off by a crash is settled as unknown on restart, the agent is t
   } finally {
     running?.kill('SIGKILL');
     await Promise.all([slack.close(), twitter.close()]);
-    rmSync(dir, { recursive: true, force: true });
   }
 });

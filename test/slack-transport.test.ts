@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { slackFetch } from '../app/slack/transport.js';
+import { closedPort } from './support/temporary.js';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -118,7 +119,7 @@ test('a kept-alive connection the server drops as it is reused is replaced once;
 test('refuses what it cannot send, and reports a refused connection by its code', async (t) => {
   await t.throwsAsync(slackFetch('ftp://127.0.0.1/x'), { instanceOf: TypeError, message: /ftp:/ });
   await t.throwsAsync(slackFetch('http://127.0.0.1:1/x', { method: 'POST', body: new FormData() }), { instanceOf: TypeError });
-  const error = await t.throwsAsync(slackFetch('http://127.0.0.1:1/x'));
+  const error = await t.throwsAsync(slackFetch(`http://127.0.0.1:${await closedPort()}/x`));
   t.is((error as NodeJS.ErrnoException).code, 'ECONNREFUSED');
 });
 

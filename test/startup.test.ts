@@ -1,17 +1,16 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './support/paths.js';
 import { Harness, SECRETS } from './support/harness.js';
+import { temporaryDir } from './support/temporary.js';
 import { DEFAULTS, SlackSimulator } from './simulators/slack.js';
 
 /** Runs the compiled entry point as `npm start` does, with only the given environment. */
-async function start(env: Record<string, string>, until: RegExp | 'exit') {
+async function start(t: ExecutionContext, env: Record<string, string>, until: RegExp | 'exit') {
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist/app/index.js')], {
-    cwd: mkdtempSync(path.join(tmpdir(), 'feedback-start-')),
+    cwd: temporaryDir(t, 'feedback-start-'),
     env: { PATH: process.env.PATH ?? '', ...env },
   });
   let output = '';
@@ -31,7 +30,7 @@ async function start(env: Record<string, string>, until: RegExp | 'exit') {
 }
 
 test('a missing setting stops start-up with a message naming it', async (t) => {
-  const { code, output } = await start({ SLACK_SIGNING_SECRET: SECRETS.signingSecret }, 'exit');
+  const { code, output } = await start(t, { SLACK_SIGNING_SECRET: SECRETS.signingSecret }, 'exit');
   t.is(code, 1);
   for (const name of ['SLACK_BOT_TOKEN', 'TWITTER_CONSUMER_KEY', 'TWITTER_CONSUMER_SECRET', 'ENCRYPTION_KEY']) {
     t.true(output.includes(name), name);
@@ -54,7 +53,7 @@ function settings(slackApiUrl: string): Record<string, string> {
 test('with its settings the app checks its token, listens over HTTP and stops cleanly on SIGTERM', async (t) => {
   const slack = await SlackSimulator.start();
   try {
-    const { code, output } = await start(settings(slack.apiUrl), /listening on port \d+/);
+    const { code, output } = await start(t, settings(slack.apiUrl), /listening on port \d+/);
     t.regex(output, /listening on port \d+ \(POST \/slack\/events\)/);
     t.is(code, 0);
     t.is(slack.callsTo('auth.test').length, 1);
@@ -67,7 +66,7 @@ test('with its settings the app checks its token, listens over HTTP and stops cl
 test('a bot token Slack refuses stops start-up with a message naming it', async (t) => {
   const slack = await SlackSimulator.start();
   try {
-    const { code, output } = await start({ ...settings(slack.apiUrl), SLACK_BOT_TOKEN: 'xoxb-unknown' }, 'exit');
+    const { code, output } = await start(t, { ...settings(slack.apiUrl), SLACK_BOT_TOKEN: 'xoxb-unknown' }, 'exit');
     t.is(code, 1);
     t.regex(output, /SLACK_BOT_TOKEN could not be checked.*invalid_auth/);
     t.false(output.includes('xoxb-unknown'));

@@ -1,10 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import fetch from 'node-fetch';
 import { TwitterClient, type TwitterResult } from '../app/twitter/client.js';
 import { authorizationHeader } from '../app/twitter/oauth.js';
+import { closedPort } from './support/temporary.js';
 import { BUSINESS, clientAndSimulator, CONSUMER, refusal, TOKENS, type ClientOptions } from './support/twitter-client.js';
 
 const CUSTOMER = { id_str: '1234567890123456789', screen_name: 'Customer_19', name: 'A Customer' };
@@ -124,11 +122,7 @@ test('the 24-hour limit is a 429 with code 88 and the time it resets', async (t)
 });
 
 test('a closed port is unreachable', async (t) => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  const client = new TwitterClient({ apiUrl: `http://127.0.0.1:${port}`, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
+  const client = new TwitterClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
   const result = await client.createFeedback(TOKENS, PARAMS);
   t.is(failureKind(result), 'unreachable');
 });

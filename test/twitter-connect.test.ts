@@ -9,6 +9,7 @@ import type { AccountSummary, Workspace } from '../app/store/accounts.js';
 import { openStore } from '../app/store/store.js';
 import { TwitterClient, type RequestToken } from '../app/twitter/client.js';
 import { TwitterSimulator } from './simulators/twitter.js';
+import { closedPort } from './support/temporary.js';
 
 /** Where the app says it lives; the test's browser resolves it to the app on loopback. */
 const PUBLIC_URL = 'https://feedback.example';
@@ -284,7 +285,7 @@ test('when Twitter will not start the sign-in, the page says why and the same li
 });
 
 test('a Twitter that cannot be reached is named as such', async (t) => {
-  const unreachable = new TwitterClient({ apiUrl: 'http://127.0.0.1:1', consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
+  const unreachable = new TwitterClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
   const { connect, browse } = await setup(t, { twitter: unreachable });
   const page = await browse(await connect.createLink(ACME_WORKSPACE, ADMIN));
   t.is(page.status, 502);

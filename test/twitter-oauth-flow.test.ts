@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import fetch from 'node-fetch';
 import { TwitterClient, type RequestToken, type TwitterResult, type TwitterTokens } from '../app/twitter/client.js';
 import { authorizationHeader, percentEncode } from '../app/twitter/oauth.js';
+import { closedPort } from './support/temporary.js';
 import { BUSINESS, clientAndSimulator, CONSUMER, TOKENS, type ClientOptions } from './support/twitter-client.js';
 
 const OTHER_BUSINESS = { id_str: '3434343434343', screen_name: 'OtherShop', name: 'Other Shop' };
@@ -202,7 +203,7 @@ test('an answer that is not the expected form, or an unconfirmed callback, is no
 test('no failure of the flow reveals a secret, a token or the Authorization header', async (t) => {
   const { sim, client } = await setup(t, { timeoutMs: 200 });
   const { request, verifier } = await authorized(t, client);
-  const closed = new TwitterClient({ apiUrl: 'http://127.0.0.1:1', consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
+  const closed = new TwitterClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
   const badConsumer = new TwitterClient({ apiUrl: sim.url, consumerKey: CONSUMER.key, consumerSecret: `${CONSUMER.secret}x` });
   const results: Array<TwitterResult<unknown>> = [
     await closed.requestToken(CALLBACK),
