@@ -12,7 +12,10 @@ import { CONNECT_LIFETIME_MS, TwitterConnect, type TwitterConnectOptions } from 
 import type { AccountSummary, Workspace } from '../app/store/accounts.js';
 import { openStore } from '../app/store/store.js';
 import { TwitterClient, type RequestToken } from '../app/twitter/client.js';
+import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { TwitterSimulator } from './simulators/twitter.js';
+import { Harness, OTHER_BUSINESS } from './support/harness.js';
+import { blockActionsBody } from './support/slack-requests.js';
 
 /** Where the app says it lives; the test's browser resolves it to the app on loopback. */
 const PUBLIC_URL = 'https://feedback.example';
@@ -81,6 +84,59 @@ interface Browser {
   readonly cookies: Map<string, string>;
 }
 
+/** A new browser, on the app at `appUrl` standing in for PUBLIC_URL; it adds every answer of the app to `visits`. */
+function browserFor(t: ExecutionContext, appUrl: string, visits: Visit[]): Browser {
+  const cookies = new Map<string, string>();
+  const request = async (url: string, init: { method?: string; body?: URLSearchParams } = {}): Promise<Visit> => {
+    const ours = url.startsWith(`${PUBLIC_URL}/`);
+    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(ours ? appUrl + url.slice(PUBLIC_URL.length) : url, {
+      redirect: 'manual',
+      method: init.method ?? 'GET',
+      ...(init.body && { body: init.body }),
+      headers: ours && cookie ? { cookie } : {},
+    });
+    const text = await response.text();
+    const visit: Visit = {
+      status: response.status,
+      location: response.headers.get('location'),
+      headers: Object.fromEntries(response.headers),
+      setCookie: response.headers.raw()['set-cookie'] ?? [],
+      text,
+      words: words(text),
+    };
+    if (ours) {
+      visits.push(visit);
+      t.like(visit.headers, { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, url);
+      for (const set of visit.setCookie) {
+        const [pair, ...attributes] = set.split(';').map((part) => part.trim());
+        const [name, value] = pair.split('=');
+        if (attributes.includes('Max-Age=0')) cookies.delete(name);
+        else cookies.set(name, value);
+      }
+    }
+    return visit;
+  };
+  const browser: Browser = {
+    cookies,
+    browse: (url) => request(url),
+    post: (url, form) => request(url, { method: 'POST', body: new URLSearchParams(form) }),
+    async confirm(page) {
+      const form = formOf(page);
+      if (!form) throw new Error(`the page has no form: ${page.words}`);
+      return browser.post(form.action, { csrf: form.csrf });
+    },
+    async authorize(link) {
+      const started = await browser.browse(link);
+      t.is(started.status, 302, started.text);
+      const back = await browser.browse(started.location ?? '');
+      t.is(back.status, 302, back.text);
+      return back.location ?? '';
+    },
+  };
+  return browser;
+}
+
 async function setup(t: ExecutionContext, options: Partial<TwitterConnectOptions> = {}) {
   const sim = await TwitterSimulator.start({ consumers: { [CONSUMER.key]: CONSUMER.secret }, tokens: {}, users: [ACME, SHOP] });
   const dir = mkdtempSync(join(tmpdir(), 'feedback-connect-'));
@@ -121,57 +177,7 @@ async function setup(t: ExecutionContext, options: Partial<TwitterConnectOptions
   });
 
   const visits: Visit[] = [];
-  const newBrowser = (): Browser => {
-    const cookies = new Map<string, string>();
-    const request = async (url: string, init: { method?: string; body?: URLSearchParams } = {}): Promise<Visit> => {
-      const ours = url.startsWith(`${PUBLIC_URL}/`);
-      const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-      const response = await fetch(ours ? appUrl + url.slice(PUBLIC_URL.length) : url, {
-        redirect: 'manual',
-        method: init.method ?? 'GET',
-        ...(init.body && { body: init.body }),
-        headers: ours && cookie ? { cookie } : {},
-      });
-      const text = await response.text();
-      const visit: Visit = {
-        status: response.status,
-        location: response.headers.get('location'),
-        headers: Object.fromEntries(response.headers),
-        setCookie: response.headers.raw()['set-cookie'] ?? [],
-        text,
-        words: words(text),
-      };
-      if (ours) {
-        visits.push(visit);
-        t.like(visit.headers, { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, url);
-        for (const set of visit.setCookie) {
-          const [pair, ...attributes] = set.split(';').map((part) => part.trim());
-          const [name, value] = pair.split('=');
-          if (attributes.includes('Max-Age=0')) cookies.delete(name);
-          else cookies.set(name, value);
-        }
-      }
-      return visit;
-    };
-    const browser: Browser = {
-      cookies,
-      browse: (url) => request(url),
-      post: (url, form) => request(url, { method: 'POST', body: new URLSearchParams(form) }),
-      async confirm(page) {
-        const form = formOf(page);
-        if (!form) throw new Error(`the page has no form: ${page.words}`);
-        return browser.post(form.action, { csrf: form.csrf });
-      },
-      async authorize(link) {
-        const started = await browser.browse(link);
-        t.is(started.status, 302, started.text);
-        const back = await browser.browse(started.location ?? '');
-        t.is(back.status, 302, back.text);
-        return back.location ?? '';
-      },
-    };
-    return browser;
-  };
+  const newBrowser = () => browserFor(t, appUrl, visits);
   const admin = newBrowser();
   /** The admin's whole way, in one browser: resolves with the page after confirming. */
   const connectAll = async (link: string): Promise<Visit> => {
@@ -605,4 +611,43 @@ test('no answer of the app shows a secret, a verifier, a token, a link or a cook
     const shown = JSON.stringify({ ...visit, location: null, setCookie: null, headers: { ...visit.headers, location: null, 'set-cookie': null } });
     for (const secret of secrets) t.false(shown.includes(secret), shown);
   }
+});
+
+test('through the running app: Connect in App Home, Twitter, then the confirmation in the same browser', async (t) => {
+  const harness = await Harness.start({ env: { PUBLIC_URL }, tokens: 'none' });
+  t.teardown(() => harness.close());
+  harness.slack.addUser({ id: ADMIN, teamId: DEFAULTS.teamId, isAdmin: true, realName: 'Ada Admin' });
+  harness.twitter.authorizeAs(OTHER_BUSINESS.id_str);
+  const home = await harness.home(ADMIN);
+  const since = harness.slack.calls.length;
+  await harness.post(
+    blockActionsBody(home, { blockId: 'connect', actionId: 'home_connect', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }),
+  );
+  const modal = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
+  const link = (modal.blocks.find((b) => b.block_id === 'connect_link') as { elements: Array<{ url: string }> }).elements[0].url;
+
+  const appUrl = harness.url.replace(/\/slack\/events$/, '');
+  const visits: Visit[] = [];
+  const [admin, stranger] = [browserFor(t, appUrl, visits), browserFor(t, appUrl, visits)];
+  const back = await admin.authorize(link);
+  t.is((await stranger.browse(back)).status, 403);
+  const asked = await admin.browse(back);
+  t.is(asked.status, 200);
+  // The workspace's name as auth.test gives it, and its team id.
+  t.true(
+    asked.words.includes(
+      `Twitter account: @${OTHER_BUSINESS.screen_name} (${OTHER_BUSINESS.name})\nSlack workspace: ${DEFAULTS.teamDomain} (${DEFAULTS.teamId})\n`,
+    ),
+    asked.words,
+  );
+  t.is(harness.slack.callsTo('views.publish').length, 1, 'nothing connected yet');
+
+  const published = harness.slack.calls.length;
+  const done = await admin.confirm(asked);
+  t.is(done.status, 200, done.words);
+  t.true(done.setCookie.every((c) => /HttpOnly; Secure; SameSite=Lax$/.test(c)));
+  const republished = await harness.slack.waitForCall('views.publish', (c) => c.seq >= published && c.args.user_id === ADMIN);
+  t.true(JSON.stringify((republished.args.view as SimulatedView).blocks).includes(`@${OTHER_BUSINESS.screen_name}`));
+  t.is((await admin.confirm(asked)).status, 404);
+  t.is(harness.slack.callsTo('views.publish').length, 2);
 });
