@@ -18,7 +18,7 @@ import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/services.js';
 import { responder } from './slack/respond.js';
 import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
-import { openStore } from './store/store.js';
+import { openStore, SWEEP_EVERY_MS } from './store/store.js';
 import { forgetWorkspace, SlackInstallations } from './store/installations.js';
 import { withoutSecrets } from './secret-free-logger.js';
 import { TwitterClient } from './twitter/client.js';
@@ -75,6 +75,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const connect = config.slack.publicUrl
     ? new TwitterConnect({
         store,
+        keys: { current: config.store.encryptionKey, previous: config.store.previousEncryptionKey },
         twitter,
         publicUrl: config.slack.publicUrl,
         // The admin comes back to an App Home that already lists the account.
@@ -116,7 +117,9 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
           },
         }
       : {}),
-    ...(connect ? { connectLink: (teamId: string, userId: string) => connect.createLink({ teamId }, userId) } : {}),
+    ...(connect
+      ? { connectLink: (teamId: string, userId: string, name?: string) => connect.createLink({ teamId }, userId, name) }
+      : {}),
   };
   const app = createSlackApp(config.slack, services, logger, {
     customRoutes: [healthRoute(() => store.ping()), ...(connect ? connectRoutes(connect, logger) : [])],
@@ -138,11 +141,17 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   await settlePending();
   const timer = setInterval(settlePending, RECONCILE_EVERY_MS);
   timer.unref();
+  const sweeping = setInterval(
+    () => finishing(store.sweep()).catch((error: Error) => logger.warn(`Could not delete expired records: ${error.message}`)),
+    SWEEP_EVERY_MS,
+  );
+  sweeping.unref();
   return {
     port: address?.port,
     /** Stops taking requests, lets sends under way finish and report, then closes the store. */
     async stop() {
       clearInterval(timer);
+      clearInterval(sweeping);
       await app.stop();
       await Promise.allSettled(unfinished);
       await store.close();

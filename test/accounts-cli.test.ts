@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUSINESS, BUSINESS_TOKENS, CUSTOMERS, Harness, SECRETS } from './support/harness.js';
+import { eventBody, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 import { closedPort } from './support/temporary.js';
 
 const CLI = fileURLToPath(new URL('../app/cli/accounts.js', import.meta.url));
@@ -112,7 +114,48 @@ test('tokens are read from the environment when the flags are left out', async (
   t.is(added.code, 0, added.stderr);
   t.regex(added.stdout, /T1 \(organisation E1\)/);
   t.regex((await run('list', '--team', 'T1', '--enterprise', 'E1')).stdout, /@bizco/);
-  t.regex((await run('list', '--team', 'T1')).stdout, /no Twitter accounts/);
+  // The team id alone names the workspace, as the app names it.
+  t.regex((await run('list', '--team', 'T1')).stdout, /@bizco/);
+});
+
+test('an account added with --enterprise is the one the app sends as in that workspace, and goes at uninstall', async (t) => {
+  const harness = await Harness.start({ multiWorkspace: true });
+  t.teardown(() => harness.close());
+  const GRID = { teamId: 'T0GRIDTM01', enterpriseId: 'E0GRID0001', botUserId: 'U0GRIDBOT1' };
+  await harness.install(GRID.teamId, GRID.botUserId);
+  const { run } = setup({ STORE_URL: harness.config.store.storeUrl, ENCRYPTION_KEY: SECRETS.encryptionKey });
+  const added = await run(
+    'add', '--team', GRID.teamId, '--enterprise', GRID.enterpriseId, '--user-id', BUSINESS.id_str, '--screen-name', BUSINESS.screen_name,
+    '--name', BUSINESS.name, '--token', BUSINESS_TOKENS.access_token, '--secret', BUSINESS_TOKENS.access_token_secret,
+  );
+  t.is(added.code, 0, added.stderr);
+  t.regex(added.stdout, /T0GRIDTM01 \(organisation E0GRID0001\)/);
+
+  // As Slack names a Grid workspace: by its team and its organisation.
+  const fromGrid = (body: URLSearchParams) => {
+    body.set('enterprise_id', GRID.enterpriseId);
+    return body;
+  };
+  const { view } = await harness.open(
+    (triggerId) => fromGrid(slashCommandBody({ teamId: GRID.teamId, triggerId, responseUrl: harness.slack.responseUrl({ teamId: GRID.teamId }) })),
+    GRID.teamId,
+  );
+  t.is(view.callback_id, 'feedback', JSON.stringify(view.blocks));
+  await harness.post(viewSubmissionBody(harness.slack.view(view.id)!, { teamId: GRID.teamId, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+  const [created] = await harness.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
+  t.is(created.oauth.oauth_token, BUSINESS_TOKENS.access_token);
+
+  const uninstall = JSON.parse(eventBody({ type: 'app_uninstalled' }, GRID.teamId));
+  uninstall.enterprise_id = GRID.enterpriseId;
+  uninstall.authorizations[0].enterprise_id = GRID.enterpriseId;
+  t.is((await harness.post(JSON.stringify(uninstall), { headers: { 'content-type': 'application/json' } })).status, 200);
+  // The event is acknowledged before it is handled.
+  let listed = '';
+  for (let tries = 0; tries < 50 && !/no Twitter accounts/.test(listed); tries++) {
+    listed = (await run('list', '--team', GRID.teamId, '--enterprise', GRID.enterpriseId)).stdout;
+  }
+  t.regex(listed, /T0GRIDTM01 \(organisation E0GRID0001\) has no Twitter accounts/);
+  t.regex((await run('list', '--team', GRID.teamId)).stdout, /no Twitter accounts/);
 });
 
 test('without tokens, add says where to give them', async (t) => {

@@ -1,3 +1,4 @@
+import KeyvSqlite from '@keyv/sqlite';
 import test, { type ExecutionContext } from 'ava';
 import { openStore } from '../app/store/store.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
@@ -41,14 +42,55 @@ async function sendAs(harness: Harness, userId: string, values: Record<string, s
   return { view, response };
 }
 
-test('an admin’s App Home lists the accounts, the settings and a fresh single-use Connect link', async (t) => {
-  const view = await h(t).home(ADMIN);
+/** The keys of the records kept for connecting Twitter accounts. */
+async function connectRecords(harness: Harness): Promise<string[]> {
+  const raw = new KeyvSqlite(harness.config.store.storeUrl);
+  try {
+    const rows: Array<{ key: string }> = await raw.query("SELECT key FROM keyv WHERE key LIKE 'twitter-connect:%'");
+    return rows.map((row) => row.key);
+  } finally {
+    await raw.disconnect();
+  }
+}
+
+test('an admin’s App Home lists the accounts and the settings; opening it makes no connect link', async (t) => {
+  const harness = h(t);
+  const view = await harness.home(ADMIN);
   t.true(text(view).includes(`@${BUSINESS.screen_name}`));
   t.true(blockIds(view).includes('settings'));
   const connect = button(view, 'home_connect');
-  t.regex(connect?.url ?? '', new RegExp(`^${PUBLIC_URL}/twitter/connect\\?link=[A-Za-z0-9_-]{40,}$`));
-  const again = await h(t).home(ADMIN);
-  t.not(button(again, 'home_connect')?.url, connect?.url, 'each opening makes a new link');
+  t.is(connect?.text.text, 'Connect Twitter account');
+  t.is(connect?.url, undefined);
+  await harness.home(ADMIN);
+  t.deepEqual(await connectRecords(harness), []);
+});
+
+test('Connect makes a single-use link when clicked, for an admin only, and shows it in a modal', async (t) => {
+  const harness = h(t);
+  const home = await harness.home(ADMIN);
+  const click = async (userId: string) => {
+    const since = harness.slack.calls.length;
+    const triggerId = harness.slack.issueTriggerId();
+    await harness.post(blockActionsBody(home, { blockId: 'connect', actionId: 'home_connect', userId, triggerId }));
+    const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
+    t.true(opened.response.ok, JSON.stringify(opened.response));
+    return opened.response.view as SimulatedView;
+  };
+  const modal = await click(ADMIN);
+  const link = button(modal, 'connect_link')?.url ?? '';
+  t.regex(link, new RegExp(`^${PUBLIC_URL}/twitter/connect\\?link=[A-Za-z0-9_-]{43}$`));
+  t.regex(text(modal), /only then is the account connected/);
+  t.is((await connectRecords(harness)).length, 1);
+  t.not(button(await click(ADMIN), 'connect_link')?.url, link, 'each click makes a new link');
+
+  // The click on the link itself is only acknowledged.
+  const acked = await harness.post(blockActionsBody(modal, { blockId: 'connect_link', actionId: 'connect_link', userId: ADMIN }));
+  t.is(acked.status, 200);
+
+  const refused = await click(OTHER_AGENT);
+  t.is(button(refused, 'connect_link'), undefined);
+  t.regex(text(refused), /Only workspace admins/);
+  t.is((await connectRecords(harness)).length, 2);
 });
 
 test('an agent’s App Home shows their own requests, never scores, and nothing of the admins’', async (t) => {

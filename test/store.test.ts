@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { ConfigError } from '../app/config.js';
-import { UnreadableTokensError, workspaceId, type Workspace } from '../app/store/accounts.js';
+import { UnreadableTokensError, workspaceId, workspaceOf, type Workspace } from '../app/store/accounts.js';
 import { reason } from '../app/store/backend.js';
 import type { Store } from '../app/store/store.js';
 import { eachBackend, openTestStore } from './support/stores.js';
@@ -236,6 +236,28 @@ eachBackend((backend, test) => {
     t.deepEqual(await backend.kept(url, 'claims'), ['lasting']);
   });
 
+  test('sweep: expired records, claims and reservations are deleted from the database, the rest kept', async (t) => {
+    const url = await backend.shared();
+    const store = await open(url);
+    const notes = store.records('notes');
+    await notes.set(T1, 'brief', 'gone soon', 30);
+    await notes.set(T1, 'lasting', 'kept', 60_000);
+    await notes.set(T1, 'forever', 'kept');
+    t.true(await store.claim('brief', 30));
+    t.true(await store.claim('lasting', 60_000));
+    const now = Date.now();
+    t.true((await store.reserve('brief', 5, 30, now, 'r1')).ok);
+    t.true((await store.reserve('lasting', 5, 60_000, now, 'r2')).ok);
+    await delay(80);
+    await store.sweep();
+    t.deepEqual(await backend.kept(url, 'records'), ['notes:T1:forever', 'notes:T1:lasting']);
+    t.deepEqual(await backend.kept(url, 'claims'), ['lasting']);
+    t.deepEqual(await backend.kept(url, 'reservations'), ['lasting']);
+    t.is(await notes.get(T1, 'lasting'), 'kept');
+    t.is(await notes.get(T1, 'forever'), 'kept');
+    await store.close();
+  });
+
   test('claim: a claim holds across reopening and across stores', async (t) => {
     const url = await backend.shared();
     const a = await open(url);
@@ -252,13 +274,12 @@ eachBackend((backend, test) => {
     await notes.set(T1, 'k', 'one');
     t.is(await notes.get(T1, 'k'), 'one');
     t.is(await notes.get(T2, 'k'), undefined);
-    t.is(await notes.get({ teamId: 'T1', enterpriseId: 'E1' }, 'k'), undefined);
     t.is(await store.records('other').get(T1, 'k'), undefined);
     t.false(await notes.delete(T2, 'k'));
     t.is(await notes.get(T1, 'k'), 'one');
 
     const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,6}$/);
-    const workspace = fc.record({ teamId: id, enterpriseId: fc.option(id, { nil: undefined }) });
+    const workspace = fc.record({ teamId: id });
     let round = 0;
     await fc.assert(
       fc.asyncProperty(workspace, workspace, fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), async (w1, w2, k1, k2) => {
@@ -273,13 +294,12 @@ eachBackend((backend, test) => {
 
   test('workspace ids that could reach into other keys are refused', async (t) => {
     const store = await open(await backend.single());
-    for (const bad of [{ teamId: '' }, { teamId: 'T1:x' }, { teamId: 'E1/T1' }, { teamId: 'T1', enterpriseId: 'E:1' }]) {
+    for (const bad of [{ teamId: '' }, { teamId: 'T1:x' }, { teamId: 'E1/T1' }]) {
       await t.throwsAsync(store.records('notes').get(bad, 'k'), undefined, JSON.stringify(bad));
       await t.throwsAsync(store.accounts.list(bad), undefined, JSON.stringify(bad));
     }
     t.throws(() => store.records('Bad:Namespace'));
-    t.is(workspaceId({ teamId: 'T1', enterpriseId: 'E1' }), 'E1/T1');
-    t.is(workspaceId({ teamId: 'T1', enterpriseId: '' }), 'T1');
+    t.throws(() => workspaceOf({ teamId: undefined, enterpriseId: 'E1' }));
     await store.close();
   });
 

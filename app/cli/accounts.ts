@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadAccountsConfig, type StoreConfig, type TwitterConfig } from '../config.js';
 import { isUserId } from '../domain/feedback-request.js';
 import { explain } from '../domain/outcome.js';
-import type { AccountSummary, AccountTokens, Workspace } from '../store/accounts.js';
+import { workspaceOf, type AccountSummary, type AccountTokens, type Workspace } from '../store/accounts.js';
 import { openStore, type Store } from '../store/store.js';
 import { TwitterClient } from '../twitter/client.js';
 
@@ -24,8 +24,8 @@ Commands:
           The accounts, without their tokens, and whether one must be added again.
   remove  --team T123 --user-id ID
 
-  Every command takes --enterprise E123 as well, for a workspace of an Enterprise Grid
-  organisation: Slack names such a workspace by both ids.
+  A workspace of an Enterprise Grid organisation is named by its own team id too; every
+  command takes --enterprise E123 as well, which is only shown beside it.
 
 Settings (environment or .env): STORE_URL, ENCRYPTION_KEY, ENCRYPTION_KEY_PREVIOUS,
 TWITTER_CONSUMER_KEY, TWITTER_CONSUMER_SECRET, TWITTER_API_URL.
@@ -52,13 +52,18 @@ const SCREEN_NAME = /^[A-Za-z0-9_]{1,15}$/;
 /** Wrong arguments or settings: exit 2 with the usage hint. */
 class UsageError extends Error {}
 
-function workspaceOf(values: Values): Workspace {
+/** Where the app itself finds the workspace's accounts. */
+function workspaceNamed(values: Values): Workspace {
   if (!values.team) throw new UsageError('--team is required: the Slack team id (T…) of the workspace');
-  return { teamId: values.team, ...(values.enterprise && { enterpriseId: values.enterprise }) };
+  try {
+    return workspaceOf({ teamId: values.team, enterpriseId: values.enterprise });
+  } catch (error) {
+    throw new UsageError(`--team: ${(error as Error).message}`);
+  }
 }
 
-function label(workspace: Workspace): string {
-  return workspace.enterpriseId ? `${workspace.teamId} (organisation ${workspace.enterpriseId})` : workspace.teamId;
+function label(workspace: Workspace, values: Values): string {
+  return values.enterprise ? `${workspace.teamId} (organisation ${printable(values.enterprise)})` : workspace.teamId;
 }
 
 /** Names come from Twitter: a control character in one must not drive the terminal. */
@@ -118,7 +123,7 @@ async function verifiedIdentity(config: TwitterConfig, tokens: AccountTokens): P
 }
 
 async function add(values: Values): Promise<void> {
-  const workspace = workspaceOf(values);
+  const workspace = workspaceNamed(values);
   const offline = offlineIdentity(values);
   const config = loadAccountsConfig(process.env, { checksWithTwitter: !offline });
   const access_token = values.token ?? config.twitter.accessToken;
@@ -135,7 +140,7 @@ async function add(values: Values): Promise<void> {
   );
   const checked = offline ? 'not checked with Twitter' : 'checked with Twitter';
   console.log(
-    `Added @${printable(added.screen_name)} (${printable(added.name)}, user id ${added.user_id}) to workspace ${label(workspace)}; tokens ${checked}.`,
+    `Added @${printable(added.screen_name)} (${printable(added.name)}, user id ${added.user_id}) to workspace ${label(workspace, values)}; tokens ${checked}.`,
   );
 }
 
@@ -145,10 +150,10 @@ function table(rows: string[][]): string {
 }
 
 async function list(values: Values): Promise<void> {
-  const workspace = workspaceOf(values);
+  const workspace = workspaceNamed(values);
   const accounts = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) => store.accounts.list(workspace));
   if (accounts.length === 0) {
-    console.log(`Workspace ${label(workspace)} has no Twitter accounts.`);
+    console.log(`Workspace ${label(workspace, values)} has no Twitter accounts.`);
     return;
   }
   const rows = accounts.map((a) => [
@@ -163,12 +168,12 @@ async function list(values: Values): Promise<void> {
 }
 
 async function remove(values: Values): Promise<void> {
-  const workspace = workspaceOf(values);
+  const workspace = workspaceNamed(values);
   const userId = values['user-id'];
   if (!userId || !isUserId(userId)) throw new UsageError('--user-id is required: the numeric Twitter user id shown by list');
   const removed = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) => store.accounts.remove(workspace, userId));
-  if (!removed) throw new Error(`Workspace ${label(workspace)} has no Twitter account with user id ${userId}.`);
-  console.log(`Removed user id ${userId} from workspace ${label(workspace)}.`);
+  if (!removed) throw new Error(`Workspace ${label(workspace, values)} has no Twitter account with user id ${userId}.`);
+  console.log(`Removed user id ${userId} from workspace ${label(workspace, values)}.`);
 }
 
 const COMMANDS = new Map<string, (values: Values) => Promise<void>>([

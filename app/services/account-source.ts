@@ -1,15 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUserId } from '../domain/feedback-request.js';
 import { explain } from '../domain/outcome.js';
-import type { AccountSummary } from '../store/accounts.js';
+import { workspaceOf, type AccountSummary, type Workspace } from '../store/accounts.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
 import type { BusinessAccount } from './feedback-relay.js';
 
 export interface StoredAccounts {
-  list(workspace: { teamId: string }): Promise<AccountSummary[]>;
-  get(workspace: { teamId: string }, userId?: string): Promise<BusinessAccount | undefined>;
-  needsReconnect(workspace: { teamId: string }, userId: string, flag: boolean): Promise<boolean>;
-  remove(workspace: { teamId: string }, userId: string): Promise<boolean>;
+  list(workspace: Workspace): Promise<AccountSummary[]>;
+  get(workspace: Workspace, userId?: string): Promise<BusinessAccount | undefined>;
+  needsReconnect(workspace: Workspace, userId: string, flag: boolean): Promise<boolean>;
+  remove(workspace: Workspace, userId: string): Promise<boolean>;
 }
 
 /** How long a command may wait for the environment account's name before going on. */
@@ -46,7 +46,7 @@ export class AccountSource {
 
   /** The connected accounts, without tokens; the environment's when none is stored. */
   async list(teamId: string): Promise<AccountSummary[]> {
-    const stored = await this.stored.list({ teamId });
+    const stored = await this.stored.list(workspaceOf({ teamId }));
     if (stored.length) return stored;
     const env = await this.fromEnvironment();
     return env ? [{ user_id: env.user_id, screen_name: env.screen_name, name: env.name, added_at: '', needs_reconnect: false }] : [];
@@ -57,20 +57,20 @@ export class AccountSource {
    * chose one business must not send as a different one), else the workspace's first.
    */
   async forWorkspace(teamId: string, userId?: string): Promise<BusinessAccount | undefined> {
-    const stored = await this.stored.get({ teamId }, userId);
+    const stored = await this.stored.get(workspaceOf({ teamId }), userId);
     if (stored) return stored;
-    if (userId !== undefined && (await this.stored.list({ teamId })).length) return undefined;
+    if (userId !== undefined && (await this.stored.list(workspaceOf({ teamId }))).length) return undefined;
     const env = await this.fromEnvironment();
     return userId === undefined || env?.user_id === userId ? env : undefined;
   }
 
   /** Twitter refused the account's tokens: admins see it must be connected again. */
   async needsReconnect(teamId: string, userId: string): Promise<void> {
-    await this.stored.needsReconnect({ teamId }, userId, true);
+    await this.stored.needsReconnect(workspaceOf({ teamId }), userId, true);
   }
 
   async disconnect(teamId: string, userId: string): Promise<boolean> {
-    return this.stored.remove({ teamId }, userId);
+    return this.stored.remove(workspaceOf({ teamId }), userId);
   }
 
   private async fromEnvironment(): Promise<BusinessAccount | undefined> {

@@ -20,7 +20,7 @@ export async function publishHome(services: Services, client: WebClient, teamId:
         recent,
         settings,
         accounts: await services.accounts.list(teamId),
-        connectUrl: await services.connectLink?.(teamId, userId),
+        mayConnect: services.connectLink !== undefined,
       })
     : homeView({ isAdmin: false, maySend: sender, recent });
   await client.views.publish({ user_id: userId, view });

@@ -31,8 +31,11 @@ export interface Services {
     save(teamId: string, pending: PendingConfirmation): Promise<string>;
     load(teamId: string, id: string): Promise<PendingConfirmation | undefined>;
   };
-  /** A single-use link that starts connecting a Twitter account; absent without PUBLIC_URL. */
-  connectLink?(teamId: string, userId: string): Promise<string>;
+  /**
+   * A single-use link that starts connecting a Twitter account to the workspace, for the
+   * admin who asked; absent without PUBLIC_URL. `workspaceName` is shown on the pages.
+   */
+  connectLink?(teamId: string, userId: string, workspaceName?: string): Promise<string>;
   /** Multi-workspace mode only: what an uninstall or a token revocation deletes. */
   installations?: {
     forget(key: InstallationKey): Promise<void>;

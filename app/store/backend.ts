@@ -38,6 +38,7 @@ export interface AtomicOperations {
  * keys and ids not empty, times to live and windows positive, limits whole and at least 1.
  */
 export interface Backend extends AtomicOperations {
+  sweep: Sweep;
   /**
    * Without a key prefix, as the store files every key itself; with throwOnErrors, or a
    * failing database would read as "no such record".
@@ -45,21 +46,13 @@ export interface Backend extends AtomicOperations {
   keyv: Keyv;
 }
 
-// Expired claims are only taken over one key at a time, and reservations out of their
-// window are only skipped; where the database does not drop them itself, they are swept
-// this often.
-const SWEEP_EVERY_MS = 60 * 60 * 1000;
-
-/** Runs `sweep` on the first call, then again once SWEEP_EVERY_MS have passed; `sweep` gets the time it runs at. */
-export function sweeper(sweep: (now: number) => Promise<void>): () => Promise<void> {
-  let due = 0;
-  return async () => {
-    const now = Date.now();
-    if (now < due) return;
-    due = now + SWEEP_EVERY_MS;
-    await sweep(now);
-  };
-}
+/**
+ * Deletes what expired by `now` (epoch milliseconds): claims and reservations, which are
+ * otherwise only taken over or skipped one key at a time, and records set with a time to
+ * live, which Keyv only hides once expired. Keyv keeps a record's expiry in its JSON value,
+ * as `expires`; Redis drops expired keys itself, so its sweep has nothing to do.
+ */
+export type Sweep = (now: number) => Promise<void>;
 
 // A health check waits no longer: a database that cannot be reached can keep a query
 // waiting for as long as its client keeps reconnecting.

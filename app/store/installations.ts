@@ -1,4 +1,5 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
+import { workspaceOf } from './accounts.js';
 import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
 import { KeyedQueue } from './queue.js';
 import type { Records, Store, Workspace } from './store.js';
@@ -204,7 +205,7 @@ export async function forgetWorkspace(
 ): Promise<void> {
   await installations.deleteInstallation(key);
   if (!key.teamId) return;
-  const workspace: Workspace = { teamId: key.teamId };
+  const workspace = workspaceOf(key);
   for (const account of await store.accounts.list(workspace)) await store.accounts.remove(workspace, account.user_id);
   await store.records('settings').delete(workspace, 'settings');
 }

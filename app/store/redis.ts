@@ -57,6 +57,8 @@ export async function openRedis(url: string): Promise<Backend> {
 
   return {
     keyv,
+    // @keyv/redis sets each record's time to live on its key (PX), as claim and reserve do.
+    sweep: async () => undefined,
     async claim(key, ttlMs) {
       const set = await client.set(CLAIM + key, '1', { condition: 'NX', expiration: { type: 'PX', value: Math.ceil(ttlMs) } });
       return set === 'OK';

@@ -22,7 +22,15 @@ export interface Store extends AtomicOperations {
   readonly accounts: AccountsRepository;
   /** `namespace` keeps one repository's keys apart from another's: lower-case letters, digits and '-'. */
   records(namespace: string): Records;
+  /**
+   * Deletes the records, claims and reservations whose time to live has passed: expired
+   * ones are never read, but stay on disk until swept. Opening the store sweeps once;
+   * a long-running process sweeps every SWEEP_EVERY_MS.
+   */
+  sweep(): Promise<void>;
 }
+
+export const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 // Each scheme with its own atomic claim and reservation: SQLite a write lock held from a
 // statement's first step, Redis a script that runs alone, PostgreSQL an advisory lock per key.
@@ -96,6 +104,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       return backend.claim(key, positive(ttlMs));
     },
     unclaim: (key) => backend.unclaim(key),
+    sweep: () => backend.sweep(Date.now()),
     async reserve(key, limit, windowMs, now, id) {
       if (!key || !id) throw new Error('A reservation needs a key and an id');
       if (!Number.isFinite(now)) throw new RangeError(`Not a time: ${now}`);

@@ -19,8 +19,8 @@ export interface TestBackend {
   shared(): Promise<string>;
   /** Everything kept for the store at `url`, as text: what someone reading the database would see. */
   dump(url: string): Promise<string>;
-  /** The keys of the claims, or of the reservations, still kept for the store at `url`, sorted. */
-  kept(url: string, what: 'claims' | 'reservations'): Promise<string[]>;
+  /** The keys of the records, the claims or the reservations still kept for the store at `url`, sorted. */
+  kept(url: string, what: 'records' | 'claims' | 'reservations'): Promise<string[]>;
   /** Removes every store it made. */
   cleanUp(): Promise<void>;
 }
@@ -53,7 +53,7 @@ function sqlite(): TestBackend {
     async kept(url, what) {
       const raw = new KeyvSqlite(url);
       try {
-        const rows: Array<{ key: string }> = await raw.query(`SELECT DISTINCT key FROM ${what}`);
+        const rows: Array<{ key: string }> = await raw.query(`SELECT DISTINCT key FROM ${TABLES[what]}`);
         return rows.map((row) => row.key).sort();
       } finally {
         await raw.disconnect();
@@ -65,7 +65,10 @@ function sqlite(): TestBackend {
   };
 }
 
-// What the Redis store names its claims and reservations by.
+/** Where the SQL stores keep each. */
+const TABLES = { records: 'keyv', claims: 'claims', reservations: 'reservations' };
+
+// What the Redis store names its claims and reservations by; records begin with their namespace, a lower-case letter.
 const REDIS_PREFIXES = { claims: '_claim:', reservations: '_reserved-at:' };
 // Every store of a run gets a database of its own: the server needs many (redis-server --databases 1024).
 const REDIS_DATABASES_NEEDED = 256;
@@ -121,8 +124,10 @@ function redis(base: string): TestBackend {
       }),
     kept: (url, what) =>
       using(url, async (client) => {
+        const keys = await client.keys('*');
+        if (what === 'records') return keys.filter((key) => /^[a-z]/.test(key)).sort();
         const prefix = REDIS_PREFIXES[what];
-        return (await client.keys(`${prefix}*`)).map((key) => key.slice(prefix.length)).sort();
+        return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)).sort();
       }),
     async cleanUp() {
       for (const url of made) await using(url, (client) => client.flushDb());
@@ -158,7 +163,7 @@ function postgres(base: string): TestBackend {
       return dumped.flat().join('\n');
     },
     async kept(url, what) {
-      return (await rows(url, (schema) => `SELECT DISTINCT key AS text FROM ${schema}.${what}`)).sort();
+      return (await rows(url, (schema) => `SELECT DISTINCT key AS text FROM ${schema}.${TABLES[what]}`)).sort();
     },
     async cleanUp() {
       for (const schema of schemas.values()) await admin?.query(`DROP SCHEMA ${schema} CASCADE`);

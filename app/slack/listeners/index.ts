@@ -7,11 +7,12 @@ import { confirmationSend } from './actions/confirmation-send.js';
 import { resend } from './actions/resend.js';
 import { RESEND } from '../user-interface/outcome.js';
 import { CONFIRM_EDIT, CONFIRM_SEND } from '../user-interface/confirmation.js';
-import { HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../user-interface/home.js';
+import { CONNECT_LINK, HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../user-interface/home.js';
 import { SETTINGS_MODAL } from '../user-interface/settings-modal.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { appUninstalled } from './events/app-uninstalled.js';
 import { tokensRevoked } from './events/tokens-revoked.js';
+import { homeConnect } from './actions/home-connect.js';
 import { homeDisconnect } from './actions/home-disconnect.js';
 import { homeEditSettings } from './actions/home-edit-settings.js';
 import { settingsSubmitted } from './views/settings-submitted.js';
@@ -36,8 +37,9 @@ export function registerListeners(app: App, services: Services): void {
     app.event('app_uninstalled', appUninstalled(services.installations.forget));
     app.event('tokens_revoked', tokensRevoked(services.installations));
   }
-  // The connect button is a link: Slack still reports the click, which only needs an ack.
-  app.action<BlockButtonAction>(HOME_CONNECT, async ({ ack }) => ack());
+  app.action<BlockButtonAction>(HOME_CONNECT, homeConnect(services));
+  // The modal's button is a link: Slack still reports the click, which only needs an ack.
+  app.action<BlockButtonAction>(CONNECT_LINK, async ({ ack }) => ack());
   app.action<BlockButtonAction>(HOME_DISCONNECT, homeDisconnect(services));
   app.action<BlockButtonAction>(HOME_EDIT_SETTINGS, homeEditSettings(services));
   app.view({ type: 'view_submission', callback_id: SETTINGS_MODAL }, settingsSubmitted(services));

@@ -1,4 +1,4 @@
-import type { HomeView, KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
 import type { AccountSummary } from '../../store/accounts.js';
 import type { SendRecord } from '../../services/send-log.js';
@@ -6,6 +6,8 @@ import { escapeMrkdwn, truncate } from './text.js';
 
 export const HOME_DISCONNECT = 'home_disconnect';
 export const HOME_CONNECT = 'home_connect';
+/** The link button in the modal that Connect opens. */
+export const CONNECT_LINK = 'connect_link';
 export const HOME_EDIT_SETTINGS = 'home_edit_settings';
 
 export interface HomeModel {
@@ -14,8 +16,8 @@ export interface HomeModel {
   recent: SendRecord[];
   /** Admins only. */
   accounts?: AccountSummary[];
-  /** A fresh single-use link; absent where connecting from Slack is not set up. */
-  connectUrl?: string;
+  /** Connecting from Slack is set up (PUBLIC_URL): the Connect button makes a link when clicked. */
+  mayConnect?: boolean;
   settings?: WorkspaceSettings;
 }
 
@@ -50,7 +52,7 @@ function recentBlocks(recent: SendRecord[]): KnownBlock[] {
   ];
 }
 
-function accountBlocks(accounts: AccountSummary[], connectUrl: string | undefined): KnownBlock[] {
+function accountBlocks(accounts: AccountSummary[], mayConnect: boolean): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'divider' },
     { type: 'header', block_id: 'accounts_header', text: { type: 'plain_text', text: 'Twitter accounts' } },
@@ -81,13 +83,11 @@ function accountBlocks(accounts: AccountSummary[], connectUrl: string | undefine
         : {}),
     });
   }
-  if (connectUrl) {
+  if (mayConnect) {
     blocks.push({
       type: 'actions',
       block_id: 'connect',
-      elements: [
-        { type: 'button', action_id: HOME_CONNECT, style: 'primary', text: { type: 'plain_text', text: 'Connect Twitter account' }, url: connectUrl },
-      ],
+      elements: [{ type: 'button', action_id: HOME_CONNECT, style: 'primary', text: { type: 'plain_text', text: 'Connect Twitter account' } }],
     });
   }
   return blocks;
@@ -133,8 +133,40 @@ export function homeView(model: HomeModel): HomeView {
       { type: 'header', block_id: 'title', text: { type: 'plain_text', text: 'Twitter feedback' } },
       section('intro', intro),
       ...recentBlocks(model.recent),
-      ...(model.isAdmin && model.accounts ? accountBlocks(model.accounts, model.connectUrl) : []),
+      ...(model.isAdmin && model.accounts ? accountBlocks(model.accounts, model.mayConnect === true) : []),
       ...(model.isAdmin && model.settings ? settingsBlocks(model.settings) : []),
+    ],
+  };
+}
+
+/** What Connect opens: the single-use link, made at the click, and what will follow it. */
+export function connectModal(url: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: 'connect_twitter',
+    title: { type: 'plain_text', text: 'Connect Twitter' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [
+      section(
+        'connect_steps',
+        'Open the link, sign in on Twitter as the business account and authorize the app. Back on the app’s page, ' +
+          'check the account and this workspace, and confirm: only then is the account connected.',
+      ),
+      {
+        type: 'actions',
+        block_id: 'connect_link',
+        elements: [{ type: 'button', action_id: CONNECT_LINK, style: 'primary', text: { type: 'plain_text', text: 'Open the link' }, url }],
+      },
+      {
+        type: 'context',
+        block_id: 'connect_note',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'The link works once, for 10 minutes: finish in the browser it opens in, and keep it to yourself. For a new one, click *Connect Twitter account* again.',
+          },
+        ],
+      },
     ],
   };
 }
