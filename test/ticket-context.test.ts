@@ -1,7 +1,10 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { LIMITS, length, parseRecipient } from '../app/domain/feedback-request.js';
+import { parseCommand } from '../app/domain/command-args.js';
 import { ticketContext, type TicketMessage } from '../app/domain/ticket-context.js';
+import { compileTicketPattern } from '../app/domain/ticket-pattern.js';
+import { ticketPatternProblem } from '../app/domain/workspace-settings.js';
 
 const THREAD = { team_id: 'T0ACME', channel_id: 'C0SUPPORT', ts: '1712345678.000100' };
 const OWN = ['AcmeSupport'];
@@ -357,7 +360,57 @@ test("an admin's pattern is tried before the default forms, after metadata", (t)
 test("a broken admin pattern is reported and the default forms still work", (t) => {
   const found = read({ text: 'ticket 5555' }, { ticketPattern: 'INC(' });
   t.is(found.external_id, 'ticket_5555');
-  t.regex(found.hints.external_id ?? '', /pattern is not a valid/);
+  t.regex(found.hints.external_id ?? '', /ticket pattern cannot be used: Not a valid regular expression/);
+  // Saved before patterns ran on RE2: JavaScript took it, RE2 does not.
+  const lookbehind = read({ text: 'ticket 5555' }, { ticketPattern: '(?<=INC)(\\d+)' });
+  t.is(lookbehind.external_id, 'ticket_5555');
+  t.regex(lookbehind.hints.external_id ?? '', /ticket pattern cannot be used: Lookbehind/);
+});
+
+test("an admin's pattern runs without backtracking: one that is exponential in JavaScript reads 40,000 characters", (t) => {
+  const text = `${'a'.repeat(40_000)}!`;
+  t.is(read({ text }, { ticketPattern: '(a+)+$' }).sources.external_id, 'thread');
+  t.is(parseCommand(text, { ticketPattern: '(a+)+$' }).kind, 'usage');
+  t.is(read({ text: `${'a'.repeat(40_000)} INC-7` }, { ticketPattern: '(?:a+)+\\s+INC-(\\d+)' }).external_id, '7');
+});
+
+test("an admin's pattern reads the first 50,000 characters of a message, and says so when it found nothing", (t) => {
+  const filler = 'lorem ipsum '.repeat(5000);
+  const late = read({ text: `${filler} INC-42 ticket 5555` }, { ticketPattern: 'INC-(\\d+)' });
+  t.is(late.external_id, 'ticket_5555');
+  t.regex(late.hints.external_id ?? '', /pattern read only the first 50,000 characters/);
+  const early = read({ text: `INC-42 ${filler}` }, { ticketPattern: 'INC-(\\d+)' });
+  t.is(early.external_id, '42');
+  t.is(early.hints.external_id, undefined);
+  t.is(read({ text: `${filler} ticket 5555` }).hints.external_id, undefined, 'no pattern, no word about one');
+});
+
+test("in a command, an admin's pattern reads 1,000 characters from where a word starts", (t) => {
+  const ticket = (text: string) => {
+    const args = parseCommand(text, { ticketPattern: '(INC-\\d+)x*' });
+    return args.kind === 'prefill' ? args.draft.external_id : args.kind;
+  };
+  t.is(ticket(`@jack INC-7${'x'.repeat(900)} Thanks!`), 'INC-7');
+  t.is(ticket(`@jack INC-7${'x'.repeat(1200)} Thanks!`), undefined, 'a match cut short by the window is no word');
+});
+
+test("an admin's pattern is compiled once per source, and the cache of compiled patterns is bounded", (t) => {
+  const first = compileTicketPattern('FIRST-(\\d+)');
+  t.true(first.ok);
+  t.is(compileTicketPattern('FIRST-(\\d+)'), first);
+  for (let i = 0; i < 1000; i++) compileTicketPattern(`P${i}-(\\d+)`);
+  t.not(compileTicketPattern('FIRST-(\\d+)'), first, 'pushed out by a thousand others');
+});
+
+test('ticketPatternProblem explains what RE2 refuses and the length limit', (t) => {
+  t.regex(ticketPatternProblem('(?<!x)(\\d+)') ?? '', /^Lookbehind .* not supported: patterns run without backtracking/);
+  t.regex(ticketPatternProblem('(\\d+)(?=x)') ?? '', /^Lookahead/);
+  t.regex(ticketPatternProblem('(?<t>\\d)\\k<t>') ?? '', /^Backreferences/);
+  t.is(ticketPatternProblem(`(${'x'.repeat(199)})`), 'At most 200 characters.');
+  t.is(ticketPatternProblem(`(${'x'.repeat(198)})`), undefined);
+  t.is(ticketPatternProblem('INC-\\d+'), 'Add a capture group around the ticket id, e.g. INC-(\\d+).');
+  t.is(ticketPatternProblem('(?<ticket>INC-\\d+)'), undefined);
+  t.regex(ticketPatternProblem('(\\pL{1000})') ?? '', /^The pattern is too large once compiled/);
 });
 
 const RECIPIENTS: Array<[string, string | undefined]> = [

@@ -1,4 +1,5 @@
 import { LIMITS, isUserId, length } from './feedback-request.js';
+import { clip, compileTicketPattern, TICKET_PATTERN_LIMITS } from './ticket-pattern.js';
 
 /**
  * What a ticket thread says about a feedback request: which ticket it belongs to and
@@ -85,6 +86,8 @@ interface Form<S> {
   anywhere: RegExp;
   at: RegExp;
   read: (match: RegExpExecArray) => Candidate<S> | undefined;
+  /** How far it reads: in a message, and from where a command's word starts. */
+  reach?: { message: number; word: number };
 }
 
 function form<S>(
@@ -222,19 +225,26 @@ function fitExternalId(value: string | undefined): string | undefined {
 }
 
 /** The admin's pattern: one more ticket form, tried before the usual ones. */
-function ownForm(source: string | undefined): Form<TicketSource> | 'invalid' | undefined {
+function ownForm(source: string | undefined): Form<TicketSource> | { problem: string } | undefined {
   if (!source?.trim()) return undefined;
-  try {
-    return form(source, from('pattern', (m) => fitExternalId(m.groups?.ticket ?? m[1] ?? m[0])));
-  } catch {
-    return 'invalid';
-  }
+  const compiled = compileTicketPattern(source);
+  if (!compiled.ok) return { problem: compiled.problem };
+  return {
+    ...compiled.value,
+    inText: true,
+    read: from('pattern', (m) => fitExternalId(m.groups?.ticket ?? m[1] ?? m[0])),
+    reach: TICKET_PATTERN_LIMITS,
+  };
 }
+
+const withOwn = (own: ReturnType<typeof ownForm>) => (own && 'read' in own ? [own, ...TICKET_FORMS] : TICKET_FORMS);
 
 function firstAt<S>(forms: Form<S>[], text: string, at: number): Found | undefined {
   for (const f of forms) {
-    f.at.lastIndex = at;
-    const m = f.at.exec(text);
+    // A form with a reach sees a window that starts at the word, so its work per word is bounded.
+    const [seen, start] = f.reach ? [clip(text.slice(at), f.reach.word), 0] : [text, at];
+    f.at.lastIndex = start;
+    const m = f.at.exec(seen);
     const found = m && m[0] !== '' ? f.read(m) : undefined;
     if (m && found) return { value: found.value, end: at + m[0].length };
   }
@@ -243,8 +253,7 @@ function firstAt<S>(forms: Form<S>[], text: string, at: number): Found | undefin
 
 /** The ticket reference that starts exactly at `at`, as a command reads its words. */
 export function ticketAt(text: string, at: number, ticketPattern?: string): Found | undefined {
-  const own = ownForm(ticketPattern);
-  return firstAt(typeof own === 'object' ? [own, ...TICKET_FORMS] : TICKET_FORMS, text, at);
+  return firstAt(withOwn(ownForm(ticketPattern)), text, at);
 }
 
 /** The customer named exactly at `at`: `@handle`, a numeric id or a Twitter link. */
@@ -352,10 +361,20 @@ function decide<S>(levels: Iterable<Candidate<S>[]>): Decision<S> {
   return undefined;
 }
 
+/** Every match of a global RegExp, on the compiled form itself: nothing is compiled again. */
+function* matches(re: RegExp, text: string): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0] === '') re.lastIndex++;
+    yield m;
+  }
+}
+
 function* levels<S>(forms: Form<S>[], text: string, keep: (value: string) => boolean): Generator<Candidate<S>[]> {
   for (const f of forms) {
     if (!f.inText) continue;
-    yield [...text.matchAll(f.anywhere)].flatMap((m) => {
+    const seen = f.reach ? clip(text, f.reach.message) : text;
+    yield [...matches(f.anywhere, seen)].flatMap((m) => {
       const found = f.read(m);
       return found && keep(found.value) ? [found] : [];
     });
@@ -426,14 +445,19 @@ export function ticketContext(message: TicketMessage, options: ContextOptions = 
   const text = messageText(message);
 
   const own = ownForm(options.ticketPattern);
-  const ticketForms = typeof own === 'object' ? [own, ...TICKET_FORMS] : TICKET_FORMS;
   const ticket = decide(
     (function* () {
       yield metadataTicket(payload);
-      yield* levels(ticketForms, text, () => true);
+      yield* levels(withOwn(own), text, () => true);
     })(),
   );
-  const notes = own === 'invalid' ? ["The admin's ticket pattern is not a valid regular expression."] : [];
+  const notes: string[] = [];
+  const source = ticket && 'found' in ticket ? ticket.found.source : undefined;
+  if (own && 'problem' in own) notes.push(`The admin's ticket pattern cannot be used: ${own.problem}`);
+  else if (own && text.length > TICKET_PATTERN_LIMITS.message && source !== 'metadata' && source !== 'pattern') {
+    const reach = TICKET_PATTERN_LIMITS.message.toLocaleString('en-US');
+    notes.push(`The admin's ticket pattern read only the first ${reach} characters of this message.`);
+  }
   const thread = threadReference(message);
   if (ticket && 'found' in ticket) {
     result.external_id = ticket.found.value;

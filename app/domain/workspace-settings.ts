@@ -1,5 +1,6 @@
 import { isHttpUrl, length, LIMITS, parseRecipient, type FieldErrors } from './feedback-request.js';
 import { DEFAULT_RECIPIENT_DAYS, MIN_RECIPIENT_DAYS } from './limits.js';
+import { compileTicketPattern, groupCount } from './ticket-pattern.js';
 import { findVariant, isFeedbackType, type FeedbackType } from './variants.js';
 
 /** Who may send feedback requests: everyone, or the listed people and user groups (and admins). */
@@ -61,16 +62,11 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** A pattern an admin typed must compile and say which part is the ticket. */
+/** A pattern an admin typed must compile, within its limits, and say which part is the ticket. */
 export function ticketPatternProblem(pattern: string): string | undefined {
-  let compiled: RegExp;
-  try {
-    compiled = new RegExp(pattern, 'i');
-  } catch (error) {
-    return `Not a valid regular expression: ${(error as Error).message}`;
-  }
-  const groups = new RegExp(`${compiled.source}|`).exec('')!.length - 1;
-  if (groups < 1 && !/\(\?<ticket>/.test(pattern)) return 'Add a capture group around the ticket id, e.g. INC-(\\d+).';
+  const compiled = compileTicketPattern(pattern);
+  if (!compiled.ok) return compiled.problem;
+  if (groupCount(pattern) < 1) return 'Add a capture group around the ticket id, e.g. INC-(\\d+).';
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckedDraft } from '../../domain/feedback-request.js';
 import { questionText } from '../../domain/variants.js';
-import { escapeMrkdwn, truncate } from './text.js';
+import { escapeMrkdwn, truncateMrkdwn } from './text.js';
 
 export const CONFIRM_SEND = 'confirm_send';
 export const CONFIRM_EDIT = 'confirm_edit';
@@ -17,16 +17,16 @@ export function confirmationMessage(draft: CheckedDraft, businessName: string, c
     `Send this *${draft.type.toUpperCase()}* feedback request to *${escapeMrkdwn(recipientLabel(draft))}*` +
     `${draft.test ? ' (test)' : ''}${draft.external_id ? ` for ${escapeMrkdwn(draft.external_id)}` : ''}?`;
   const blocks: KnownBlock[] = [
-    { type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: summary } },
+    { type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: truncateMrkdwn(summary, 3000) } },
     {
       type: 'section',
       block_id: 'message',
-      text: { type: 'mrkdwn', text: `*Direct Message:* ${escapeMrkdwn(truncate(draft.message, 2900))}` },
+      text: { type: 'mrkdwn', text: truncateMrkdwn(`*Direct Message:* ${escapeMrkdwn(draft.message)}`, 3000) },
     },
     {
       type: 'context',
       block_id: 'question',
-      elements: [{ type: 'mrkdwn', text: `Question ${draft.question_variant_id}: ${escapeMrkdwn(question)}` }],
+      elements: [{ type: 'mrkdwn', text: truncateMrkdwn(`Question ${draft.question_variant_id}: ${escapeMrkdwn(question)}`, 3000) }],
     },
     {
       type: 'actions',
@@ -37,5 +37,5 @@ export function confirmationMessage(draft: CheckedDraft, businessName: string, c
       ],
     },
   ];
-  return { text: `Send a ${draft.type.toUpperCase()} feedback request to ${recipientLabel(draft)}?`, blocks };
+  return { text: `Send a ${draft.type.toUpperCase()} feedback request to ${escapeMrkdwn(recipientLabel(draft))}?`, blocks };
 }

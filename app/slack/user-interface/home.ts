@@ -2,7 +2,7 @@ import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
 import type { AccountSummary } from '../../store/accounts.js';
 import type { SendRecord } from '../../services/send-log.js';
-import { escapeMrkdwn, truncate } from './text.js';
+import { escapeMrkdwn, truncateMrkdwn } from './text.js';
 
 export const HOME_DISCONNECT = 'home_disconnect';
 export const HOME_CONNECT = 'home_connect';
@@ -32,7 +32,7 @@ const STATUS: Record<SendRecord['status'], string> = {
 };
 
 function section(blockId: string, text: string): KnownBlock {
-  return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncate(text, 3000) } };
+  return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncateMrkdwn(text, 3000) } };
 }
 
 function when(iso: string): string {
@@ -63,7 +63,7 @@ function accountBlocks(accounts: AccountSummary[], mayConnect: boolean): KnownBl
     blocks.push({
       type: 'section',
       block_id: `account_${account.user_id}`,
-      text: { type: 'mrkdwn', text: truncate(`*@${escapeMrkdwn(account.screen_name)}* (${escapeMrkdwn(account.name)})${warning}`, 3000) },
+      text: { type: 'mrkdwn', text: truncateMrkdwn(`*@${escapeMrkdwn(account.screen_name)}* (${escapeMrkdwn(account.name)})${warning}`, 3000) },
       ...(account.added_at
         ? {
             accessory: {
@@ -74,7 +74,7 @@ function accountBlocks(accounts: AccountSummary[], mayConnect: boolean): KnownBl
               value: account.user_id,
               confirm: {
                 title: { type: 'plain_text', text: 'Disconnect this account?' },
-                text: { type: 'mrkdwn', text: truncate(`Agents can no longer send as @${escapeMrkdwn(account.screen_name)}.`, 300) },
+                text: { type: 'mrkdwn', text: truncateMrkdwn(`Agents can no longer send as @${escapeMrkdwn(account.screen_name)}.`, 300) },
                 confirm: { type: 'plain_text', text: 'Disconnect' },
                 deny: { type: 'plain_text', text: 'Cancel' },
               },
@@ -112,9 +112,9 @@ function settingsBlocks(settings: WorkspaceSettings): KnownBlock[] {
     {
       type: 'section',
       block_id: 'settings',
-      fields: fields.map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, 2000) })),
+      fields: fields.map((text) => ({ type: 'mrkdwn' as const, text: truncateMrkdwn(text, 2000) })),
     },
-    section('default_message', `*Default message*\n${escapeMrkdwn(truncate(settings.message, 2900))}`),
+    section('default_message', `*Default message*\n${escapeMrkdwn(settings.message)}`),
     {
       type: 'actions',
       block_id: 'settings_actions',

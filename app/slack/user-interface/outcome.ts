@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { FeedbackRequest } from '../../domain/feedback-request.js';
 import type { Recipient, SendResult } from '../../services/feedback-relay.js';
-import { escapeMrkdwn, truncate } from './text.js';
+import { escapeMrkdwn, truncate, truncateMrkdwn } from './text.js';
 
 const TITLE = 'Ask for feedback';
 
@@ -21,15 +21,16 @@ function notice(title: string, blocks: KnownBlock[]): ModalView {
 }
 
 function section(text: string, blockId: string): KnownBlock {
-  return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncate(text, 3000) } };
+  return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncateMrkdwn(text, 3000) } };
 }
 
 export function noteBlock(text: string): KnownBlock {
   return section(text, 'note');
 }
 
+/** A notice in words, never markup: refusals repeat what an agent typed. */
 export function messageView(title: string, text: string): ModalView {
-  return notice(truncate(title, 24), [section(text, 'notice')]);
+  return notice(truncate(title, 24), [section(escapeMrkdwn(text), 'notice')]);
 }
 
 export function sendingView(request: FeedbackRequest, recipient: Recipient): ModalView {
@@ -45,14 +46,14 @@ export function outcomeBlocks(result: SendResult, resendId?: string): KnownBlock
     type: 'context',
     block_id: 'question',
     elements: [
-      { type: 'mrkdwn', text: `Question ${result.request.question_variant_id}: ${escapeMrkdwn(truncate(result.question, 2900))}` },
+      { type: 'mrkdwn', text: truncateMrkdwn(`Question ${result.request.question_variant_id}: ${escapeMrkdwn(result.question)}`, 3000) },
     ],
   };
   if (result.status === 'sent') {
     const details = [
-      `*Feedback id:* \`${result.feedback.id}\``,
-      `*DM id:* \`${result.feedback.dm_id}\``,
-      `*Customer:* ${escapeMrkdwn(result.recipient.label)} (id \`${result.request.to_user_id}\`)`,
+      `*Feedback id:* \`${escapeMrkdwn(result.feedback.id)}\``,
+      `*DM id:* \`${escapeMrkdwn(result.feedback.dm_id)}\``,
+      `*Customer:* ${escapeMrkdwn(result.recipient.label)} (id \`${escapeMrkdwn(result.request.to_user_id)}\`)`,
     ];
     if (result.request.external_id) details.push(`*Ticket:* ${escapeMrkdwn(result.request.external_id)}`);
     return [
@@ -64,7 +65,7 @@ export function outcomeBlocks(result: SendResult, resendId?: string): KnownBlock
   const icon = result.status === 'unknown' ? ':warning: *Not confirmed:*' : ':x: *Not sent:*';
   const blocks = [
     section(`${icon} the ${what}.`, 'status'),
-    section(`${result.explanation.reason}\n*What to do:* ${result.explanation.action}`, 'details'),
+    section(`${escapeMrkdwn(result.explanation.reason)}\n*What to do:* ${escapeMrkdwn(result.explanation.action)}`, 'details'),
     question,
   ];
   if (resendId) {
@@ -97,17 +98,18 @@ export function outcomeView(result: SendResult, resendId?: string): ModalView {
 /** Fallback text for notifications and clients that do not render blocks. */
 export function outcomeText(result: SendResult): string {
   const what = describe(result.request, result.recipient);
-  if (result.status === 'sent') return `Sent the ${what} (feedback id ${result.feedback.id}).`;
-  if (result.status === 'unknown') return `Not confirmed: the ${what}. ${result.explanation.reason}`;
-  return `Not sent: the ${what}. ${result.explanation.reason}`;
+  if (result.status === 'sent') return `Sent the ${what} (feedback id ${escapeMrkdwn(result.feedback.id)}).`;
+  const reason = escapeMrkdwn(result.explanation.reason);
+  if (result.status === 'unknown') return `Not confirmed: the ${what}. ${reason}`;
+  return `Not sent: the ${what}. ${reason}`;
 }
 
 function threadSummary(result: SendResult, userId: string): string {
   const { request, recipient } = result;
   const what = `${request.type.toUpperCase()} feedback request (question ${request.question_variant_id}${request.test ? ', test' : ''}) to ${escapeMrkdwn(recipient.label)}`;
-  if (result.status === 'sent') return `<@${userId}> sent a ${what}. Feedback id \`${result.feedback.id}\`.`;
+  if (result.status === 'sent') return `<@${userId}> sent a ${what}. Feedback id \`${escapeMrkdwn(result.feedback.id)}\`.`;
   const state = result.status === 'unknown' ? 'may not have gone out' : 'was not sent';
-  return `A ${what} by <@${userId}> ${state}: ${result.explanation.reason}`;
+  return `A ${what} by <@${userId}> ${state}: ${escapeMrkdwn(result.explanation.reason)}`;
 }
 
 /** The thread reply: who asked whom for what, never a score. */

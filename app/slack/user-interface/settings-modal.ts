@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { TICKET_PATTERN_LIMITS } from '../../domain/ticket-pattern.js';
 import { variantsOf } from '../../domain/variants.js';
 import type { RawSettings, WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { textInput, type TextInputOptions } from './inputs.js';
@@ -61,8 +62,10 @@ export function settingsModal(settings: WorkspaceSettings): ModalView {
         hint: '{ticket} and {agent} are replaced by the ticket id and the agent’s name.',
       }),
       text('ticket_pattern', 'Ticket reference pattern', settings.ticket_pattern, {
-        hint: 'A regular expression with one group around the id, e.g. INC-(\\d+). Empty: the usual ticket, case and Jira forms.',
-        max: 200,
+        hint:
+          'A regular expression with one group around the id, e.g. INC-(\\d+); no lookahead, lookbehind or backreferences. ' +
+          'Empty: the usual ticket, case and Jira forms.',
+        max: TICKET_PATTERN_LIMITS.length,
       }),
       text('allowlist', 'Allowlisted customers', settings.allowlist.join('\n'), {
         multiline: true,

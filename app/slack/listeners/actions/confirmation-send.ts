@@ -4,6 +4,7 @@ import { deliver } from '../../deliver.js';
 import type { Services } from '../../services.js';
 import { slackDirectory } from '../../directory.js';
 import { NOT_ALLOWED, NO_ACCOUNT } from '../../user-interface/notices.js';
+import { escapeMrkdwn } from '../../user-interface/text.js';
 
 /** Send on a one-line command's confirmation: the same gate and path as the modal. */
 export function confirmationSend(services: Services) {
@@ -27,7 +28,7 @@ export function confirmationSend(services: Services) {
         await respond({ replace_original: true, text: NOT_ALLOWED.text });
         return;
       case 'invalid': {
-        const problems = Object.entries(admission.errors).map(([field, message]) => `• ${field}: ${message}`);
+        const problems = Object.entries(admission.errors).map(([field, message]) => `• ${field}: ${escapeMrkdwn(message)}`);
         await respond({ replace_original: false, text: `Nothing was sent. Use *Edit* to fix:\n${problems.join('\n')}` });
         return;
       }
@@ -37,7 +38,7 @@ export function confirmationSend(services: Services) {
       case 'duplicate':
         return;
       case 'refused':
-        await respond({ replace_original: false, text: `Nothing was sent. ${admission.refusal.message}` });
+        await respond({ replace_original: false, text: `Nothing was sent. ${escapeMrkdwn(admission.refusal.message)}` });
         return;
       case 'ready':
         await respond({ replace_original: true, text: ':hourglass_flowing_sand: Sending…' });

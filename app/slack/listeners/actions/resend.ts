@@ -5,6 +5,7 @@ import { deliver } from '../../deliver.js';
 import { slackDirectory } from '../../directory.js';
 import type { Services } from '../../services.js';
 import { messageView } from '../../user-interface/outcome.js';
+import { escapeMrkdwn } from '../../user-interface/text.js';
 
 const NOT_AGAIN = 'This request cannot be sent again from here: it is not yours, or its outcome is already known.';
 
@@ -19,7 +20,9 @@ export function resend(services: Services) {
     const teamId = body.team?.id ?? '';
     const viewId = body.view?.id;
     const tell = (text: string) =>
-      viewId ? client.views.update({ view_id: viewId, view: messageView('Ask for feedback', text) }) : respond({ replace_original: false, text });
+      viewId
+        ? client.views.update({ view_id: viewId, view: messageView('Ask for feedback', text) })
+        : respond({ replace_original: false, text: escapeMrkdwn(text) });
     const record = await services.log.get(teamId, action.value ?? '');
     if (!record || record.agent_id !== body.user.id || record.status !== 'unknown') {
       await tell(NOT_AGAIN);
