@@ -28,7 +28,7 @@ test('the catalog is Twitter’s reference table, loaded whole: NPS 0–9, CSAT 
   t.deepEqual(variantsOf('csat').map((v) => v.id), Array.from({ length: 38 }, (_, i) => i));
 });
 
-test('an NPS question asks about recommending, never a CSAT question’s words', (t) => {
+test('no NPS question repeats a CSAT question’s words, and each names the business', (t) => {
   const csat = new Set(variantsOf('csat').map((v) => v.text));
   for (const v of variantsOf('nps')) {
     t.false(csat.has(v.text), `NPS ${v.id}`);

@@ -156,7 +156,7 @@ test('a valid submission is relayed once, signed, with exactly the right paramet
   t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
 });
 
-test('every NPS question offered asks about recommending, and the last one, 9, is previewed and sent', async (t) => {
+test('the NPS list offers ten questions, none worded as CSAT, and the last one, 9, is previewed and sent', async (t) => {
   const h = harness(t);
   const { view } = await h.command();
   const nps = await h.change(view, 'type', 'nps');
