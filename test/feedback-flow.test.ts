@@ -302,3 +302,14 @@ test('after Twitter rate-limits the account, sends stop until its reset time', a
   t.regex(allText(response.json), new RegExp(`pause.*Next possible: .*${until} UTC`));
   t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
 });
+
+test('with Twitter’s clock an hour ahead, a handle is looked up and the request sent in one submission', async (t) => {
+  const h = harness(t);
+  h.twitter.setClockSkew(3600);
+  const { view } = await h.command();
+  const response = await h.submit(view, complete);
+  t.is((response.json as Block).response_action, 'update', allText(response.json));
+  t.regex(await outcome(h, view.id), /Sent/);
+  t.is(h.twitter.feedback[0].to_user_id, CUSTOMERS.jack.id_str);
+  t.is(h.twitter.requests.filter((r) => r.path === '/1.1/users/show.json').length, 2, 'refused once for the clock, then answered');
+});

@@ -8,7 +8,6 @@ import {
 import type { Refusal } from '../domain/limits.js';
 import {
   explain,
-  isClockSkew,
   isRateLimited,
   notReceived,
   type Explanation,
@@ -97,24 +96,15 @@ export class FeedbackRelay {
 
   /**
    * One feedback request, tried again only where Twitter certainly did not act on it:
-   * nothing reached it, it was over capacity before processing, or this server's clock
-   * was off (corrected from Twitter's Date header, once). Anything that may have arrived
-   * is never sent again here.
+   * nothing reached it, or it was over capacity before processing (the client itself
+   * corrects a clock Twitter found off). Anything that may have arrived is never sent
+   * again here.
    */
   private async createOnce(account: BusinessAccount, request: FeedbackRequest) {
     const params = formParams(request);
     let answer = await this.twitter.createFeedback(account.tokens, params);
-    let clockCorrected = false;
-    for (let attempt = 0; !answer.ok; attempt++) {
-      const { failure, serverDate } = answer;
-      if (isClockSkew(failure) && serverDate && !clockCorrected) {
-        this.twitter.clockOffsetSeconds = Math.round((serverDate.getTime() - Date.now()) / 1000);
-        clockCorrected = true;
-      } else if (notReceived(failure) && attempt < RETRY_DELAYS_MS.length) {
-        await delay(RETRY_DELAYS_MS[attempt]);
-      } else {
-        break;
-      }
+    for (let attempt = 0; !answer.ok && notReceived(answer.failure) && attempt < RETRY_DELAYS_MS.length; attempt++) {
+      await delay(RETRY_DELAYS_MS[attempt]);
       answer = await this.twitter.createFeedback(account.tokens, params);
     }
     return answer;
