@@ -74,6 +74,39 @@ test('a customer who does not accept DMs is a refusal with code 349', async (t) 
   t.is(sim.feedback.length, 0);
 });
 
+test('canDm reads friendships/show, signed, with 64-bit ids kept exact', async (t) => {
+  const { sim, client } = await setup(t);
+  const open = await client.canDm(TOKENS, BUSINESS.id_str, CUSTOMER.id_str);
+  t.is(open.ok && open.data, true);
+  t.like(open.rateLimit, { limit: 180, remaining: 179 });
+  const closed = await client.canDm(TOKENS, BUSINESS.id_str, CLOSED.id_str);
+  t.is(closed.ok && closed.data, false);
+  t.deepEqual(sim.requests[1].query, { source_id: BUSINESS.id_str, target_id: '9007199254740993' });
+  t.true(sim.requests.every((r) => r.verified && r.path === '/1.1/friendships/show.json'));
+
+  sim.acceptDms(CLOSED.id_str, true);
+  const opened = await client.canDm(TOKENS, BUSINESS.id_str, CLOSED.id_str);
+  t.is(opened.ok && opened.data, true);
+  t.like(refusal(t, await client.canDm(TOKENS, BUSINESS.id_str, '42')), { status: 404, codes: [50] });
+});
+
+// Alone: 181 calls back to back would hold up the tests that time out after 200 ms.
+test.serial('friendships/show allows 180 calls in 15 minutes, then answers 429 with its reset', async (t) => {
+  const { client } = await setup(t);
+  let last: TwitterResult<boolean> | undefined;
+  for (let i = 0; i < 180; i++) last = await client.canDm(TOKENS, BUSINESS.id_str, CUSTOMER.id_str);
+  t.like(last?.rateLimit, { limit: 180, remaining: 0 });
+  const over = refusal(t, await client.canDm(TOKENS, BUSINESS.id_str, CUSTOMER.id_str));
+  t.like(over, { status: 429, codes: [88] });
+  t.deepEqual(over.resetAt, last?.rateLimit?.resetAt);
+});
+
+test('canDm badly signed is code 32', async (t) => {
+  const { sim, client } = await setup(t, { consumerSecret: 'not-the-secret' });
+  t.like(refusal(t, await client.canDm(TOKENS, BUSINESS.id_str, CUSTOMER.id_str)), { status: 401, codes: [32] });
+  t.false(sim.requests[0].verified);
+});
+
 test('feedback/create holds every parameter to Twitter\'s rules', async (t) => {
   const { sim, client } = await setup(t);
   const { test: _test, ...rest } = PARAMS;
@@ -199,6 +232,7 @@ test('a skewed clock (code 135) is corrected from the Date header and signed aga
   for (const call of [
     (client: TwitterClient) => client.createFeedback(TOKENS, PARAMS),
     (client: TwitterClient) => client.showUser(TOKENS, CUSTOMER.screen_name),
+    (client: TwitterClient) => client.canDm(TOKENS, BUSINESS.id_str, CUSTOMER.id_str),
     (client: TwitterClient) => client.verifyCredentials(TOKENS),
   ]) {
     const { sim, client } = await setup(t);

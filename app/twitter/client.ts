@@ -106,6 +106,15 @@ export class TwitterClient {
     return this.call(signedBy(tokens), 'GET', '/1.1/users/show.json', query, undefined, readUser, timeoutMs);
   }
 
+  /**
+   * Whether the customer `targetId` accepts Direct Messages from the business `sourceId`
+   * (friendships/show's relationship.source.can_dm). `timeoutMs` as for showUser.
+   */
+  canDm(tokens: TwitterTokens, sourceId: string, targetId: string, timeoutMs = this.timeoutMs): Promise<TwitterResult<boolean>> {
+    const query = { source_id: sourceId, target_id: targetId };
+    return this.call(signedBy(tokens), 'GET', '/1.1/friendships/show.json', query, undefined, readCanDm, timeoutMs);
+  }
+
   verifyCredentials(tokens: TwitterTokens): Promise<TwitterResult<TwitterUser>> {
     return this.call(signedBy(tokens), 'GET', '/1.1/account/verify_credentials.json', {}, undefined, readUser);
   }
@@ -287,6 +296,15 @@ function strings<R extends string, O extends string = never>(
 const readUser: Reader<TwitterUser> = {
   format: 'JSON',
   pick: (body) => (isRecord(body) ? strings(body, ['id_str', 'screen_name', 'name']) : undefined),
+};
+
+const readCanDm: Reader<boolean> = {
+  format: 'JSON',
+  pick: (body) => {
+    const relationship = isRecord(body) ? body.relationship : undefined;
+    const source = isRecord(relationship) ? relationship.source : undefined;
+    return isRecord(source) && typeof source.can_dm === 'boolean' ? source.can_dm : undefined;
+  },
 };
 
 const readFeedback: Reader<FeedbackCreated> = {
