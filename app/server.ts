@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
+import { DmCheck } from './services/dm-check.js';
 import { FeedbackRelay } from './services/feedback-relay.js';
 import { AccountSource } from './services/account-source.js';
 import { SendLimits } from './services/send-limits.js';
@@ -90,7 +91,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     return work.finally(() => unfinished.delete(work));
   };
   const services: Services = {
-    relay: new FeedbackRelay(twitter, new SendLimits(store)),
+    relay: new FeedbackRelay(twitter, new SendLimits(store), new DmCheck(twitter, store, (message) => logger.warn(message))),
     accounts,
     claim: (key, ttlMs) => store.claim(key, ttlMs),
     unclaim: (key) => store.unclaim(key),

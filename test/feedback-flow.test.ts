@@ -200,7 +200,9 @@ test('an unknown handle comes back on to_user_id and nothing is sent', async (t)
 test('a Twitter refusal is explained in plain words, without raw JSON or secrets', async (t) => {
   const h = harness(t);
   const { view, responseUrl } = await h.command();
-  await h.submit(view, { ...complete, to_user_id: '@closed_dms' });
+  // The customer closed their DMs between the check and the send.
+  h.twitter.failNext({ path: '/1.1/feedback/create.json', status: 403, errors: [{ code: 349, message: 'You cannot send messages to this user.' }] });
+  await h.submit(view, complete);
   const shown = await outcome(h, view.id);
   t.regex(shown, /does not accept Direct Messages/);
   t.regex(shown, /follow the business or open their DMs/);
@@ -324,3 +326,33 @@ test('after Twitter rate-limits the account, sends stop until its reset time', a
   t.regex(allText(response.json), new RegExp(`pause.*Next possible: .*${until} UTC`));
   t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
 });
+
+test('with Twitter’s clock an hour ahead, a handle is looked up and the request sent in one submission', async (t) => {
+  const h = harness(t);
+  h.twitter.setClockSkew(3600);
+  const { view } = await h.command();
+  const response = await h.submit(view, complete);
+  t.is((response.json as Block).response_action, 'update', allText(response.json));
+  t.regex(await outcome(h, view.id), /Sent/);
+  t.is(h.twitter.feedback[0].to_user_id, CUSTOMERS.jack.id_str);
+  t.is(h.twitter.requests.filter((r) => r.path === '/1.1/users/show.json').length, 2, 'refused once for the clock, then answered');
+});
+
+for (const [title, refusal, said] of [
+  ['revoked tokens (code 89)', { status: 401, errors: [{ code: 89, message: 'Invalid or expired token.' }] }, /reconnect the Twitter account/],
+  ['wrong tokens (code 32)', { status: 401, errors: [{ code: 32, message: 'Could not authenticate you.' }] }, /reconnect the Twitter account/],
+  ['Twitter’s rate limit (429)', { status: 429, errors: [{ code: 88, message: 'Rate limit exceeded' }] }, /rate limit.*numeric user id/],
+] as const) {
+  test(`a lookup refused for ${title} says the lookup failed and why, not that there is no such user`, async (t) => {
+    const h = harness(t);
+    h.twitter.failNext({ path: '/1.1/users/show.json', ...refusal, errors: [...refusal.errors] });
+    const { view } = await h.command();
+    const response = await h.submit(view, complete);
+    const answer = response.json as { response_action: string; errors: Record<string, string> };
+    t.is(answer.response_action, 'errors');
+    t.regex(answer.errors.to_user_id, /^Could not look up @jack: /);
+    t.regex(answer.errors.to_user_id, said);
+    t.notRegex(answer.errors.to_user_id, /no active user|no user with/i);
+    t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 0);
+  });
+}

@@ -39,7 +39,7 @@ eachBackend((backend, test) => {
       for (let i = 0; i < ACCOUNT_DAILY_LIMIT - 2; i++) await store.reserve(key, ACCOUNT_DAILY_LIMIT, DAY_MS, Date.now(), `seeded-${i}`);
       const first = await submit(instances[0], await form(instances[0]), CUSTOMERS.bigId.id_str);
       t.is((first.json as Block).response_action, 'update');
-      const second = await submit(instances[1], await form(instances[1]), CUSTOMERS.closedDms.id_str);
+      const second = await submit(instances[1], await form(instances[1]), CUSTOMERS.jill.id_str);
       t.regex(JSON.stringify(second.json), /1,000 feedback requests/);
       await twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json', { count: 2 });
       t.is(twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 2);

@@ -91,6 +91,19 @@ function when(resetAt: Date | undefined): string {
   return resetAt ? ` after ${resetAt.toISOString().slice(11, 16)} UTC` : ' later';
 }
 
+/**
+ * Twitter said, before anything was sent, that the customer (`who`: "@jack" or a user id)
+ * does not accept Direct Messages from the business account `business` (a screen name).
+ */
+export function dmsClosed(who: string, business: string): string {
+  const customer = who.startsWith('@') ? who : `The customer with user id ${who}`;
+  const account = `@${business}`;
+  return (
+    `${customer} does not accept Direct Messages from ${account}, so nothing was sent. Ask the customer to follow ` +
+    `${account} or to allow messages from everyone (Twitter settings: Privacy and safety, Direct Messages), then send again.`
+  );
+}
+
 /** Twitter refused the request's timestamp: this server's clock is off (code 135). */
 export function isClockSkew(failure: TwitterFailure): boolean {
   return failure.kind === 'refused' && failure.errors.some((e) => e.code === 135);

@@ -7,21 +7,30 @@ import {
 } from '../domain/feedback-request.js';
 import type { Refusal } from '../domain/limits.js';
 import {
+  dmsClosed,
   explain,
-  isClockSkew,
   isRateLimited,
   notReceived,
   type Explanation,
   type FeedbackCreated,
+  type TwitterFailure,
 } from '../domain/outcome.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { questionText } from '../domain/variants.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
+import type { DmCheck } from './dm-check.js';
 import type { Reservation, SendLimits } from './send-limits.js';
 import type { WorkspaceSettings } from './settings.js';
 
-/** A handle is looked up before Slack's 3-second window for the submission closes. */
-const LOOKUP_TIMEOUT_MS = 2000;
+/**
+ * What prepare asks Twitter (the handle lookup, then the DM check) is over within this
+ * time, leaving the rest of Slack's 3 seconds for the store and the answer's way back.
+ */
+const PREPARE_DEADLINE_MS = 2000;
+/** The lookup's share: a slow lookup still leaves the DM check at least 500 ms. */
+const LOOKUP_TIMEOUT_MS = 1500;
+/** The DM check only spares a request, so it gives up sooner than the lookup must. */
+const DM_CHECK_TIMEOUT_MS = 1000;
 /** Waits before trying again a request that certainly did not reach Twitter. */
 const RETRY_DELAYS_MS = [250, 1000];
 /** When Twitter rate-limits without saying until when, the account rests this long. */
@@ -67,10 +76,16 @@ export class FeedbackRelay {
   constructor(
     private readonly twitter: TwitterClient,
     private readonly limits: SendLimits,
+    private readonly dms: DmCheck,
   ) {}
 
-  /** A handle becomes the numeric id Twitter wants; problems come back on to_user_id. */
-  async prepare(account: BusinessAccount, draft: CheckedDraft): Promise<Checked<Prepared>> {
+  /**
+   * A handle becomes the numeric id Twitter wants, and a customer Twitter says does not
+   * accept the business's DMs is turned away before any limit is spent; problems come
+   * back on to_user_id.
+   */
+  async prepare(teamId: string, account: BusinessAccount, draft: CheckedDraft): Promise<Checked<Prepared>> {
+    const deadline = Date.now() + PREPARE_DEADLINE_MS;
     let recipient: Recipient;
     if (draft.recipient.kind === 'id') {
       recipient = { id: draft.recipient.id, label: draft.recipient.id };
@@ -78,43 +93,30 @@ export class FeedbackRelay {
       const handle = `@${draft.recipient.screen_name}`;
       const found = await this.twitter.showUser(account.tokens, draft.recipient.screen_name, LOOKUP_TIMEOUT_MS);
       if (!found.ok) {
-        const explanation = explain(found.failure);
-        const notFound = found.failure.kind === 'refused' && found.failure.errors.some((e) => e.code === 50 || e.code === 63);
-        return {
-          ok: false,
-          errors: {
-            to_user_id: notFound
-              ? `Twitter has no active user ${handle}. Check the handle, or enter the numeric user id.`
-              : `Could not look up ${handle}: ${explanation.reason} Enter the numeric user id instead, or try again.`,
-          },
-        };
+        return { ok: false, errors: { to_user_id: lookupFailed(handle, found.failure) } };
       }
       recipient = { id: found.data.id_str, label: handle, handle: draft.recipient.screen_name };
     }
     const checked = toRequest(draft, recipient.id);
-    return checked.ok ? { ok: true, value: { request: checked.value, recipient } } : checked;
+    if (!checked.ok) return checked;
+    const timeoutMs = Math.min(DM_CHECK_TIMEOUT_MS, deadline - Date.now());
+    if ((await this.dms.check({ teamId }, account, recipient.id, timeoutMs)) === 'closed') {
+      return { ok: false, errors: { to_user_id: dmsClosed(recipient.label, account.screen_name) } };
+    }
+    return { ok: true, value: { request: checked.value, recipient } };
   }
 
   /**
    * One feedback request, tried again only where Twitter certainly did not act on it:
-   * nothing reached it, it was over capacity before processing, or this server's clock
-   * was off (corrected from Twitter's Date header, once). Anything that may have arrived
-   * is never sent again here.
+   * nothing reached it, or it was over capacity before processing (the client itself
+   * corrects a clock Twitter found off). Anything that may have arrived is never sent
+   * again here.
    */
   private async createOnce(account: BusinessAccount, request: FeedbackRequest) {
     const params = formParams(request);
     let answer = await this.twitter.createFeedback(account.tokens, params);
-    let clockCorrected = false;
-    for (let attempt = 0; !answer.ok; attempt++) {
-      const { failure, serverDate } = answer;
-      if (isClockSkew(failure) && serverDate && !clockCorrected) {
-        this.twitter.clockOffsetSeconds = Math.round((serverDate.getTime() - Date.now()) / 1000);
-        clockCorrected = true;
-      } else if (notReceived(failure) && attempt < RETRY_DELAYS_MS.length) {
-        await delay(RETRY_DELAYS_MS[attempt]);
-      } else {
-        break;
-      }
+    for (let attempt = 0; !answer.ok && notReceived(answer.failure) && attempt < RETRY_DELAYS_MS.length; attempt++) {
+      await delay(RETRY_DELAYS_MS[attempt]);
       answer = await this.twitter.createFeedback(account.tokens, params);
     }
     return answer;
@@ -163,4 +165,17 @@ export class FeedbackRelay {
       explanation: explain(failure),
     };
   }
+}
+
+/**
+ * Only Twitter's "no such user" (50) or "suspended" (63) is about the handle; anything
+ * else (tokens refused, a rate limit, no answer) is about the lookup, and says so.
+ */
+function lookupFailed(handle: string, failure: TwitterFailure): string {
+  if (failure.kind === 'refused' && failure.errors.some((e) => e.code === 50 || e.code === 63)) {
+    return `Twitter has no active user ${handle}. Check the handle, or enter the numeric user id.`;
+  }
+  const { reason, action, reconnect } = explain(failure);
+  // A numeric id needs no lookup, but it does not help an account that must be reconnected.
+  return `Could not look up ${handle}: ${reason} ${action}${reconnect ? '' : ' Or enter the numeric user id instead.'}`;
 }

@@ -38,8 +38,9 @@ const SUBMISSION_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The gate every entry point's submission passes, in order: who may send, the
- * parameters' rules, the workspace's account, the recipient's id, once only, and within
- * the send limits. Nothing reaches Twitter's feedback/create unless this answers `ready`.
+ * parameters' rules, the workspace's account, the recipient's id and whether they take
+ * the business's DMs, once only, and within the send limits. Nothing reaches Twitter's
+ * feedback/create unless this answers `ready`.
  */
 export async function admit(services: Services, directory: Directory, submission: Submission): Promise<Admission> {
   const { teamId, userId } = submission;
@@ -52,7 +53,7 @@ export async function admit(services: Services, directory: Directory, submission
   if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
   const account = await reading;
   if (!account) return { kind: 'no_account' };
-  const prepared = await services.relay.prepare(account, checked.value);
+  const prepared = await services.relay.prepare(teamId, account, checked.value);
   if (!prepared.ok) return { kind: 'invalid', errors: prepared.errors };
 
   const claim = `submission:${teamId}:${submission.key}`;

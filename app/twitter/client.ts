@@ -1,5 +1,5 @@
 import fetch, { type Headers } from 'node-fetch';
-import type { FeedbackCreated, TwitterError, TwitterFailure } from '../domain/outcome.js';
+import { isClockSkew, type FeedbackCreated, type TwitterError, type TwitterFailure } from '../domain/outcome.js';
 import { authorizationHeader, formEncode, percentEncode, type SigningInput } from './oauth.js';
 
 /** A business's access token and secret (3-legged OAuth). */
@@ -67,6 +67,15 @@ interface Reader<T> {
 /** What signs a request along with the consumer. */
 type Signer = Pick<SigningInput, 'token' | 'tokenSecret' | 'oauthParams'>;
 
+/** One request as `call` was given it, to be signed afresh for each try. */
+interface Outgoing {
+  signer: Signer;
+  method: 'GET' | 'POST';
+  path: string;
+  query: Record<string, string>;
+  form: Record<string, string> | undefined;
+}
+
 export class TwitterClient {
   /**
    * Added to this machine's clock for oauth_timestamp. Twitter refuses timestamps more
@@ -97,6 +106,15 @@ export class TwitterClient {
     return this.call(signedBy(tokens), 'GET', '/1.1/users/show.json', query, undefined, readUser, timeoutMs);
   }
 
+  /**
+   * Whether the customer `targetId` accepts Direct Messages from the business `sourceId`
+   * (friendships/show's relationship.source.can_dm). `timeoutMs` as for showUser.
+   */
+  canDm(tokens: TwitterTokens, sourceId: string, targetId: string, timeoutMs = this.timeoutMs): Promise<TwitterResult<boolean>> {
+    const query = { source_id: sourceId, target_id: targetId };
+    return this.call(signedBy(tokens), 'GET', '/1.1/friendships/show.json', query, undefined, readCanDm, timeoutMs);
+  }
+
   verifyCredentials(tokens: TwitterTokens): Promise<TwitterResult<TwitterUser>> {
     return this.call(signedBy(tokens), 'GET', '/1.1/account/verify_credentials.json', {}, undefined, readUser);
   }
@@ -125,6 +143,11 @@ export class TwitterClient {
     return this.call(signer, 'POST', '/oauth/access_token', {}, undefined, readAccessToken);
   }
 
+  /**
+   * Every signed call goes through here. Twitter turns away a timestamp off its clock
+   * (code 135) before acting on the request, so the call is signed again by the clock in
+   * its Date header, once; `timeoutMs` bounds both tries together.
+   */
   private async call<T>(
     signer: Signer,
     method: 'GET' | 'POST',
@@ -133,6 +156,20 @@ export class TwitterClient {
     form: Record<string, string> | undefined,
     read: Reader<T>,
     timeoutMs = this.timeoutMs,
+  ): Promise<TwitterResult<T>> {
+    const outgoing = { signer, method, path, query, form };
+    const deadline = Date.now() + timeoutMs;
+    const answer = await this.attempt(outgoing, read, timeoutMs);
+    if (answer.ok || !isClockSkew(answer.failure) || !answer.serverDate) return answer;
+    this.clockOffsetSeconds = Math.round((answer.serverDate.getTime() - Date.now()) / 1000);
+    const left = deadline - Date.now();
+    return left > 0 ? this.attempt(outgoing, read, left) : answer;
+  }
+
+  private async attempt<T>(
+    { signer, method, path, query, form }: Outgoing,
+    read: Reader<T>,
+    timeoutMs: number,
   ): Promise<TwitterResult<T>> {
     const search = formEncode(query);
     const url = `${this.apiUrl}${path}${search ? `?${search}` : ''}`;
@@ -259,6 +296,15 @@ function strings<R extends string, O extends string = never>(
 const readUser: Reader<TwitterUser> = {
   format: 'JSON',
   pick: (body) => (isRecord(body) ? strings(body, ['id_str', 'screen_name', 'name']) : undefined),
+};
+
+const readCanDm: Reader<boolean> = {
+  format: 'JSON',
+  pick: (body) => {
+    const relationship = isRecord(body) ? body.relationship : undefined;
+    const source = isRecord(relationship) ? relationship.source : undefined;
+    return isRecord(source) && typeof source.can_dm === 'boolean' ? source.can_dm : undefined;
+  },
 };
 
 const readFeedback: Reader<FeedbackCreated> = {

@@ -95,6 +95,10 @@ function error(status: number, code: number, message: string, headers?: Record<s
 const NOT_AUTHENTICATED = error(401, 32, 'Could not authenticate you.');
 const INVALID_TOKEN = error(401, 89, 'Invalid or expired token.');
 
+/** friendships/show: 180 calls per account per 15-minute window. */
+const FRIENDSHIP_LIMIT = 180;
+const FRIENDSHIP_WINDOW_MS = 15 * 60 * 1000;
+
 /** Twitter's OAuth endpoints answer in form encoding, labelled as HTML. */
 function formReply(params: Record<string, string>): Reply {
   const headers = { 'content-type': 'text/html; charset=utf-8' };
@@ -164,6 +168,10 @@ export class TwitterSimulator {
   private readonly nonces = new Set<string>();
   private readonly sent = new Map<string, number[]>();
   private readonly scripted: Array<ScriptedAnswer & { times: number }> = [];
+  /** Set by acceptDms: overrides a user's can_dm. */
+  private readonly dmsAccepted = new Map<string, boolean>();
+  /** friendships/show calls per business account in Twitter's current 15-minute window. */
+  private readonly friendshipWindows = new Map<string, { resetAt: number; count: number }>();
   private readonly closing = new AbortController();
   private nextId = 1_460_000_000_000_000_000n;
   private skewMs = 0;
@@ -207,6 +215,12 @@ export class TwitterSimulator {
 
   revokeToken(token: string): void {
     this.revoked.add(token);
+  }
+
+  /** From now on the user accepts Direct Messages from businesses, or does not. */
+  acceptDms(userId: string, accepts: boolean): void {
+    if (!this.userById(userId)) throw new Error(`User ${userId} is not in users`);
+    this.dmsAccepted.set(userId, accepts);
   }
 
   /** From now on, the user at /oauth/authorize authorizes the app as this account. */
@@ -379,6 +393,7 @@ export class TwitterSimulator {
     const handlers: Record<string, (caller: SimulatedUser) => Reply> = {
       'POST /1.1/feedback/create.json': (caller) => this.createFeedback(request.form, caller),
       'GET /1.1/users/show.json': () => this.showUser(request.query),
+      'GET /1.1/friendships/show.json': (caller) => this.showFriendship(request.query, caller),
       'GET /1.1/account/verify_credentials.json': (caller) => ({ status: 200, body: userJson(caller) }),
     };
     const handler = handlers[endpoint];
@@ -444,6 +459,40 @@ export class TwitterSimulator {
     return user ? { status: 200, body: userJson(user) } : error(404, 50, 'User not found.');
   }
 
+  private acceptsDms(user: SimulatedUser): boolean {
+    return this.dmsAccepted.get(user.id_str) ?? user.can_dm !== false;
+  }
+
+  /** As Twitter answers it for businesses: can_dm says whether the target takes the source's DMs. */
+  private showFriendship(query: Record<string, string>, caller: SimulatedUser): Reply {
+    const now = this.now();
+    const current = this.friendshipWindows.get(caller.id_str);
+    const window = current && current.resetAt > now ? current : { resetAt: now + FRIENDSHIP_WINDOW_MS, count: 0 };
+    const limited = window.count >= FRIENDSHIP_LIMIT;
+    if (!limited) window.count++;
+    this.friendshipWindows.set(caller.id_str, window);
+    const rateHeaders = {
+      'x-rate-limit-limit': String(FRIENDSHIP_LIMIT),
+      'x-rate-limit-remaining': String(FRIENDSHIP_LIMIT - window.count),
+      'x-rate-limit-reset': String(Math.ceil(window.resetAt / 1000)),
+    };
+    if (limited) return error(429, 88, 'Rate limit exceeded', rateHeaders);
+
+    for (const name of ['source_id', 'target_id']) {
+      if (!query[name]) return error(400, 38, `${name} parameter is missing.`, rateHeaders);
+    }
+    const [source, target] = [this.userById(query.source_id), this.userById(query.target_id)];
+    if (!source || !target) return error(404, 50, 'User not found.', rateHeaders);
+    const side = (user: SimulatedUser) => ({ id: user.id_str, id_str: user.id_str, screen_name: user.screen_name });
+    const relationship = {
+      source: { ...side(source), following: false, followed_by: false, can_dm: this.acceptsDms(target), blocking: false, muting: false },
+      target: { ...side(target), following: false, followed_by: false },
+    };
+    // Ids are written as exact JSON numbers, as userJson does: a client must read id_str.
+    const body = JSON.stringify({ relationship }).replace(/"id":"([0-9]+)"/g, '"id":$1');
+    return { status: 200, body, headers: rateHeaders };
+  }
+
   private createFeedback(form: Record<string, string>, caller: SimulatedUser): Reply {
     const now = this.now();
     const business = caller.id_str;
@@ -468,7 +517,7 @@ export class TwitterSimulator {
     }
     const recipient = this.userById(form.to_user_id);
     if (!recipient) return error(404, 50, 'User not found.');
-    if (recipient.can_dm === false) return error(403, 349, 'You cannot send messages to this user.');
+    if (!this.acceptsDms(recipient)) return error(403, 349, 'You cannot send messages to this user.');
 
     const createdAt = twitterDate(new Date(now));
     const feedback: FeedbackObject = {

@@ -42,6 +42,7 @@ export const CUSTOMERS = {
   /** An id past 2^53: it survives only as a string. */
   bigId: { id_str: '1234567890123456789', screen_name: 'bigid', name: 'Big Id' },
   closedDms: { id_str: '565656565656', screen_name: 'closed_dms', name: 'No DMs', can_dm: false },
+  jill: { id_str: '909090909090', screen_name: 'jill', name: 'Jill' },
 } satisfies Record<string, SimulatedUser>;
 
 export const PRIVACY_URL = 'https://acme.example/privacy';
