@@ -67,6 +67,8 @@ function withoutTokens<T extends { token?: string; refreshToken?: string }>({ to
  * installation's token was revoked by Slack anyway).
  */
 const KEPT_MS = 10_000;
+/** Kept installations hold opened tokens: past this many, the oldest go first. */
+const KEPT_AT_MOST = 1_000;
 
 /**
  * The Slack installations of the app, one per workspace (or per organisation for an
@@ -83,7 +85,13 @@ export class SlackInstallations implements InstallationStore {
   constructor(
     private readonly records: Records,
     private readonly keys: SealKeys,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** How many installations are held in memory, tokens opened. */
+  get held(): number {
+    return this.kept.size;
+  }
 
   /** Replaces whatever the workspace (or organisation) had: a new install brings new tokens. */
   async storeInstallation(installation: Installation): Promise<void> {
@@ -109,8 +117,9 @@ export class SlackInstallations implements InstallationStore {
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
     const place = placeOf(query);
     const id = this.id(place);
+    this.dropExpired();
     const kept = this.kept.get(id);
-    if (kept && kept.until > Date.now()) return kept.installation;
+    if (kept) return kept.installation;
     const before = this.changed;
     const stored = await this.records.get<StoredInstallation>(place.workspace, place.key);
     if (!stored) throw new Error(`The app is not installed in ${place.name}`);
@@ -127,7 +136,7 @@ export class SlackInstallations implements InstallationStore {
       });
     }
     const installation = restore(place, stored, secrets);
-    if (this.changed === before) this.kept.set(id, { installation, until: Date.now() + KEPT_MS });
+    if (this.changed === before) this.keep(id, installation);
     return installation;
   }
 
@@ -137,6 +146,25 @@ export class SlackInstallations implements InstallationStore {
       await this.records.delete(place.workspace, place.key);
       this.forget(place);
     });
+  }
+
+  /** Kept in the order they expire: every entry lives as long, and one kept again moves to the end. */
+  private keep(id: string, installation: Installation): void {
+    this.kept.delete(id);
+    this.kept.set(id, { installation, until: this.now() + KEPT_MS });
+    for (const oldest of this.kept.keys()) {
+      if (this.kept.size <= KEPT_AT_MOST) break;
+      this.kept.delete(oldest);
+    }
+  }
+
+  /** Opened tokens stay in memory no longer than they may be used. */
+  private dropExpired(): void {
+    const now = this.now();
+    for (const [id, { until }] of this.kept) {
+      if (until > now) break;
+      this.kept.delete(id);
+    }
   }
 
   private forget(place: Place): void {
