@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { FeedbackRelay } from './services/feedback-relay.js';
 import { AccountSource } from './services/account-source.js';
 import { SendLimits } from './services/send-limits.js';
+import { GroupMembers } from './services/permissions.js';
 import { SendLog } from './services/send-log.js';
 import { SettingsSource } from './services/settings.js';
 import { connectRoutes } from './http/connect-routes.js';
@@ -98,6 +99,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       privacy_url: config.defaultPrivacyUrl,
       message: DEFAULT_MESSAGE,
     }),
+    groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
     finishing,
     confirmations: {

@@ -1,5 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
+import { ExpiringMap } from './expiring-map.js';
 import { KeyedQueue } from './queue.js';
 import type { Records, Store, Workspace } from './store.js';
 
@@ -78,15 +79,17 @@ const KEPT_AT_MOST = 1_000;
 export class SlackInstallations implements InstallationStore {
   /** Per installation, so re-sealing never brings back one that was replaced or deleted meanwhile. */
   private readonly changes = new KeyedQueue();
-  private readonly kept = new Map<string, { installation: Installation; until: number }>();
+  private readonly kept: ExpiringMap<Installation>;
   /** Counts this process's changes, so that a read a change overtook is not kept. */
   private changed = 0;
 
   constructor(
     private readonly records: Records,
     private readonly keys: SealKeys,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.kept = new ExpiringMap(KEPT_MS, KEPT_AT_MOST, now);
+  }
 
   /** How many installations are held in memory, tokens opened. */
   get held(): number {
@@ -117,9 +120,8 @@ export class SlackInstallations implements InstallationStore {
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
     const place = placeOf(query);
     const id = this.id(place);
-    this.dropExpired();
     const kept = this.kept.get(id);
-    if (kept) return kept.installation;
+    if (kept) return kept;
     const before = this.changed;
     const stored = await this.records.get<StoredInstallation>(place.workspace, place.key);
     if (!stored) throw new Error(`The app is not installed in ${place.name}`);
@@ -136,7 +138,7 @@ export class SlackInstallations implements InstallationStore {
       });
     }
     const installation = restore(place, stored, secrets);
-    if (this.changed === before) this.keep(id, installation);
+    if (this.changed === before) this.kept.set(id, installation);
     return installation;
   }
 
@@ -146,25 +148,6 @@ export class SlackInstallations implements InstallationStore {
       await this.records.delete(place.workspace, place.key);
       this.forget(place);
     });
-  }
-
-  /** Kept in the order they expire: every entry lives as long, and one kept again moves to the end. */
-  private keep(id: string, installation: Installation): void {
-    this.kept.delete(id);
-    this.kept.set(id, { installation, until: this.now() + KEPT_MS });
-    for (const oldest of this.kept.keys()) {
-      if (this.kept.size <= KEPT_AT_MOST) break;
-      this.kept.delete(oldest);
-    }
-  }
-
-  /** Opened tokens stay in memory no longer than they may be used. */
-  private dropExpired(): void {
-    const now = this.now();
-    for (const [id, { until }] of this.kept) {
-      if (until > now) break;
-      this.kept.delete(id);
-    }
   }
 
   private forget(place: Place): void {

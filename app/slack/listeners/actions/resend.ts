@@ -26,7 +26,7 @@ export function resend(services: Services) {
       return;
     }
     await services.relay.release(record.reservation);
-    const admission = await admit(services, slackDirectory(client), {
+    const admission = await admit(services, slackDirectory(client, teamId, services.groups), {
       teamId,
       userId: body.user.id,
       raw: toRawDraft(record.request),

@@ -17,7 +17,7 @@ export function feedbackSubmitted(services: Services) {
       await ack({ response_action: 'update', view: messageView(STALE_FORM.title, STALE_FORM.text) });
       return;
     }
-    const admission = await admit(services, slackDirectory(client), {
+    const admission = await admit(services, slackDirectory(client, teamId, services.groups), {
       teamId,
       userId: body.user.id,
       raw: readForm(view.state.values),

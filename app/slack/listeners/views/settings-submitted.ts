@@ -13,7 +13,7 @@ export function settingsSubmitted(services: Services) {
   return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const teamId = body.team?.id ?? '';
     const current = await services.settings.forWorkspace(teamId);
-    if (!(await isAdmin(current, body.user.id, slackDirectory(client)))) {
+    if (!(await isAdmin(current, body.user.id, slackDirectory(client, teamId, services.groups)))) {
       await ack({ response_action: 'update', view: messageView(NOT_ADMIN.title, NOT_ADMIN.text) });
       return;
     }
