@@ -17,7 +17,8 @@ export function settingsSubmitted(services: Services) {
       await ack({ response_action: 'update', view: messageView(NOT_ADMIN.title, NOT_ADMIN.text) });
       return;
     }
-    const checked = checkSettings(readSettings(view.state.values));
+    // Slack always sends the form's state; a payload without it reads as an empty form.
+    const checked = checkSettings(readSettings(view.state?.values));
     if (!checked.ok) {
       await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
       return;
