@@ -13,7 +13,7 @@ import { SettingsSource } from './services/settings.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
-import { createSlackApp, slackClientOptions } from './slack/app.js';
+import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace } from './slack/app.js';
 import { publishHome } from './slack/home.js';
 import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/services.js';
@@ -65,13 +65,22 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
         previous: config.store.previousEncryptionKey,
       })
     : undefined;
+  const slackOptions = { ...slackClientOptions(config.slack.apiUrl), logger };
+  const botClient = config.slack.botToken ? new WebClient(config.slack.botToken, slackOptions) : undefined;
+  let home: HomeWorkspace | undefined;
+  try {
+    home = botClient && (await homeWorkspace(botClient, config.slack.botToken!));
+  } catch (error) {
+    await store.close();
+    throw new Error(`SLACK_BOT_TOKEN could not be checked with Slack at ${config.slack.apiUrl}: ${(error as Error).message}`);
+  }
   const accounts = new AccountSource(store.accounts, envTokens, twitter, (message) => logger.warn(message));
   const confirmations = store.records('confirmations');
   /** Outside a Slack request, the client that acts in one workspace. */
   const workspaceClient = async (teamId: string): Promise<WebClient> => {
-    if (!installations) return app.client;
-    const installation = await installations.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
-    return new WebClient(installation.bot?.token, { ...slackClientOptions(config.slack.apiUrl), logger });
+    if (botClient) return botClient;
+    const installation = await installations!.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+    return new WebClient(installation.bot?.token, slackOptions);
   };
   const connect = config.slack.publicUrl
     ? new TwitterConnect({
@@ -123,13 +132,8 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const app = createSlackApp(config.slack, services, logger, {
     customRoutes: [healthRoute(() => store.ping()), ...(connect ? connectRoutes(connect, logger) : [])],
     installations,
+    home,
   });
-  try {
-    await app.init();
-  } catch (error) {
-    await store.close();
-    throw new Error(`SLACK_BOT_TOKEN could not be checked with Slack at ${config.slack.apiUrl}: ${(error as Error).message}`);
-  }
   const server = (await app.start(config.slack.port)) as Server | undefined;
   const address = server?.address?.() as AddressInfo | null | undefined;
   const settlePending = () =>

@@ -1,8 +1,9 @@
 import test from 'ava';
 import { questionText } from '../app/domain/variants.js';
 import { openStore } from '../app/store/store.js';
+import { DEFAULTS } from './simulators/slack.js';
 import { BUSINESS, CUSTOMERS, Harness, OTHER_BUSINESS, OTHER_TOKENS, SECRETS } from './support/harness.js';
-import { eventBody, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
+import { blockActionsBody, eventBody, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 
 type Block = Record<string, any>;
 
@@ -60,5 +61,44 @@ test('two workspaces side by side: each installs, sends as its own account, and 
     t.is(preview(again.view), questionText('csat', 0, BUSINESS.name));
   } finally {
     await h.close();
+  }
+});
+
+test('with one bot token, a well-signed request from another workspace is refused and the token never used for it', async (t) => {
+  const h = await Harness.start({ tokens: 'env' });
+  let closed = false;
+  try {
+    const stranger = 'T0STRANGER';
+    const { view } = await h.command();
+    const since = h.slack.calls.length;
+
+    const command = await h.post(
+      slashCommandBody({ teamId: stranger, responseUrl: h.slack.responseUrl({ teamId: stranger }), triggerId: h.slack.issueTriggerId({ teamId: stranger }) }),
+    );
+    t.is(command.status, 200);
+    t.regex(JSON.stringify(command.json), /installed for another Slack workspace/);
+    // A form made out to the other workspace, as its own would be; and one that says it was opened here.
+    const metadata = JSON.stringify({ ...JSON.parse(view.private_metadata ?? '{}'), team_id: stranger });
+    const theirs = { ...view, team_id: stranger, app_installed_team_id: stranger, private_metadata: metadata };
+    const opened = { ...view, private_metadata: metadata };
+    for (const form of [theirs, opened]) {
+      const submitted = await h.post(viewSubmissionBody(form, { teamId: stranger, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+      t.is(submitted.status, 200);
+      t.is(submitted.text, '');
+    }
+    const changed = await h.post(blockActionsBody(theirs, { teamId: stranger, blockId: 'type', value: 'nps' }));
+    t.is(changed.status, 200);
+    const home = await h.post(eventBody({ type: 'app_home_opened', user: DEFAULTS.userId, channel: 'D0HOME', tab: 'home' }, stranger), {
+      headers: { 'content-type': 'application/json' },
+    });
+    t.is(home.status, 200);
+
+    // Stopping waits for every listener still at work.
+    await h.close();
+    closed = true;
+    t.deepEqual(h.slack.calls.slice(since).map((c) => c.method), []);
+    t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 0);
+  } finally {
+    if (!closed) await h.close();
   }
 });
