@@ -32,6 +32,8 @@ const CONFIRMATION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 export interface RunningApp {
   /** The HTTP port, or undefined in Socket Mode. */
   port?: number;
+  /** A failure in work nobody awaited: logged without secrets and counted in /healthz; the app goes on. */
+  unhandled(reason: unknown): void;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
         warn: (message) => logger.warn(message),
       })
     : undefined;
+  let unhandledFailures = 0;
   const unfinished = new Set<Promise<unknown>>();
   const finishing = <T>(work: Promise<T>): Promise<T> => {
     unfinished.add(work);
@@ -130,7 +133,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     ...(connect ? { connectLink: (teamId: string, userId: string) => connect.createLink({ teamId }, userId) } : {}),
   };
   const app = createSlackApp(config.slack, services, logger, {
-    customRoutes: [healthRoute(() => store.ping()), ...(connect ? connectRoutes(connect, logger) : [])],
+    customRoutes: [healthRoute(() => store.ping(), () => unhandledFailures), ...(connect ? connectRoutes(connect, logger) : [])],
     installations,
     home,
   });
@@ -146,6 +149,10 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   timer.unref();
   return {
     port: address?.port,
+    unhandled(reason) {
+      unhandledFailures++;
+      logger.error(`Failure number ${unhandledFailures} that nobody was waiting for; the app goes on:`, reason);
+    },
     /** Stops taking requests, lets sends under way finish and report, then closes the store. */
     async stop() {
       clearInterval(timer);

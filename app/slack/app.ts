@@ -1,6 +1,7 @@
-import { App, type AnyMiddlewareArgs, type Authorize, type CustomRoute, type InstallationStore, type Middleware } from '@slack/bolt';
+import { App, HTTPReceiver, type AnyMiddlewareArgs, type Authorize, type CustomRoute, type InstallationStore, type Middleware } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
 import type { WebClient, WebClientOptions } from '@slack/web-api';
+import { guardSlackBodies } from './body-guard.js';
 import { installerOptions } from './installer.js';
 import type { SlackConfig } from '../config.js';
 import { registerListeners } from './listeners/index.js';
@@ -85,18 +86,29 @@ export function createSlackApp(
   extras: { customRoutes?: CustomRoute[]; installations?: InstallationStore; home?: HomeWorkspace } = {},
 ): App {
   const { installations, home } = extras;
-  if (!(config.oauth && installations) && !home) throw new Error('Either the installations or the bot token\'s workspace are needed');
+  const installer = config.oauth && installations ? installerOptions(config.oauth, installations) : undefined;
+  if (!installer && !home) throw new Error('Either the installations or the bot token\'s workspace are needed');
+  const clientOptions = slackClientOptions(config.apiUrl);
+  const routes = { customRoutes: extras.customRoutes ?? [], logger, logLevel: logger.getLevel() };
+  const receiver = config.appToken
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret,
+        ...routes,
+        ...installer,
+        // As Bolt would make it: the installer calls Slack as every other client does.
+        installerOptions: { clientOptions, ...installer?.installerOptions },
+      });
+  if (receiver) guardSlackBodies(receiver, config.signingSecret, logger);
   const app = new App({
-    ...(config.oauth && installations ? installerOptions(config.oauth, installations) : { authorize: homeOnly(home!) }),
-    signingSecret: config.signingSecret,
     // In Socket Mode the app's own pages (connecting Twitter) are still served on PORT.
-    ...(config.appToken ? { socketMode: true, appToken: config.appToken, port: config.port } : {}),
-    customRoutes: extras.customRoutes ?? [],
+    ...(receiver ? { receiver } : { ...routes, ...installer, socketMode: true, appToken: config.appToken, port: config.port }),
+    ...(installer ? {} : { authorize: homeOnly(home!) }),
     // The app keeps no per-conversation state; Bolt's default store costs an Error per event.
     convoStore: false,
     logger,
     logLevel: logger.getLevel(),
-    clientOptions: slackClientOptions(config.apiUrl),
+    clientOptions,
   });
   if (home) app.use(refuseOtherWorkspaces(logger));
   registerListeners(app, services);
