@@ -14,6 +14,16 @@ function preview(view: { blocks: Block[] }): string {
   return view.blocks.find((b) => b.block_id === 'preview')!.text.text;
 }
 
+/** Events are acknowledged before they are handled: the status /feedback gets once the workspace is refused (or after trying a while). */
+async function refusedSoon(h: Harness, teamId: string): Promise<number> {
+  let status = 0;
+  for (let tries = 0; tries < 50 && status !== 401; tries++) {
+    status = (await h.post(slashCommandBody({ teamId, responseUrl: h.slack.responseUrl({ teamId }) }))).status;
+    if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return status;
+}
+
 test('two workspaces side by side: each installs, sends as its own account, and sees nothing of the other', async (t) => {
   const h = await Harness.start({ multiWorkspace: true });
   try {
@@ -46,13 +56,7 @@ test('two workspaces side by side: each installs, sends as its own account, and 
     // Globex uninstalls: its installation and accounts go, Acme's stay.
     const gone = await h.post(eventBody({ type: 'app_uninstalled' }, GLOBEX.teamId), { headers: { 'content-type': 'application/json' } });
     t.is(gone.status, 200);
-    // The event is acknowledged before it is handled: wait until Globex is refused.
-    let status = 0;
-    for (let tries = 0; tries < 50 && status !== 401; tries++) {
-      status = (await h.post(slashCommandBody({ teamId: GLOBEX.teamId, responseUrl: h.slack.responseUrl({ teamId: GLOBEX.teamId }) }))).status;
-      if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    t.is(status, 401);
+    t.is(await refusedSoon(h, GLOBEX.teamId), 401);
     const store = await openStore(h.config.store);
     t.deepEqual(await store.accounts.list({ teamId: GLOBEX.teamId }), []);
     t.is((await store.accounts.list({ teamId: ACME.teamId })).length, 1);
@@ -100,5 +104,32 @@ test('with one bot token, a well-signed request from another workspace is refuse
     t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 0);
   } finally {
     if (!closed) await h.close();
+  }
+});
+
+test('a revoked bot token stops the app in its workspace until it is installed again; its accounts and settings stay', async (t) => {
+  const h = await Harness.start({ multiWorkspace: true });
+  try {
+    await h.install(ACME.teamId, ACME.botUserId);
+    await h.connectAccount(ACME.teamId, BUSINESS, { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret });
+    const store = await openStore(h.config.store);
+    const settings = { display_name: 'Acme Care' };
+    await store.records('settings').set({ teamId: ACME.teamId }, 'settings', settings);
+    const json = { headers: { 'content-type': 'application/json' } };
+
+    // Revoked user tokens: the app holds none, so nothing changes.
+    t.is((await h.post(eventBody({ type: 'tokens_revoked', tokens: { oauth: ['U0SOMEONE1'] } }, ACME.teamId), json)).status, 200);
+    t.is(preview((await h.command('', { teamId: ACME.teamId })).view), questionText('csat', 0, 'Acme Care'));
+
+    t.is((await h.post(eventBody({ type: 'tokens_revoked', tokens: { bot: [ACME.botUserId] } }, ACME.teamId), json)).status, 200);
+    t.is(await refusedSoon(h, ACME.teamId), 401);
+    t.is((await store.accounts.list({ teamId: ACME.teamId })).length, 1);
+    t.deepEqual(await store.records('settings').get({ teamId: ACME.teamId }, 'settings'), settings);
+    await store.close();
+
+    await h.install(ACME.teamId, ACME.botUserId);
+    t.is(preview((await h.command('', { teamId: ACME.teamId })).view), questionText('csat', 0, 'Acme Care'));
+  } finally {
+    await h.close();
   }
 });
