@@ -154,6 +154,16 @@ function twitterConfig(read: Reader, needsConsumer = true): TwitterConfig {
   };
 }
 
+/**
+ * Twitter sends admins back to PUBLIC_URL with a token in the query: over plain http anyone
+ * on the path could read it. Only the machine itself (local development) is spared https.
+ */
+function publicUrlProblem(value: string): string | undefined {
+  const { protocol, hostname } = new URL(value);
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127(\.[0-9]{1,3}){3}$/.test(hostname);
+  return protocol === 'https:' || loopback ? undefined : 'must be an https:// URL (http:// only for localhost, 127.0.0.0/8 or [::1])';
+}
+
 function port(read: Reader): number {
   const text = read.optional('PORT') ?? '3000';
   const value = Number(text);
@@ -188,7 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
         url.endsWith('/api/') ? undefined : 'must end in /api/',
       ),
       port: port(read),
-      publicUrl: read.optional('PUBLIC_URL') === undefined ? undefined : read.url('PUBLIC_URL', '').replace(/\/+$/, ''),
+      publicUrl: read.optional('PUBLIC_URL') === undefined ? undefined : read.url('PUBLIC_URL', '', publicUrlProblem).replace(/\/+$/, ''),
     },
     twitter: twitterConfig(read),
     store: storeConfig(read),

@@ -7,6 +7,9 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 try {
   const config = loadConfig();
   const running = await startApp(config);
+  // Libraries run some work in promises nobody awaits: one of them failing must not stop
+  // the process, and with it every send under way.
+  process.on('unhandledRejection', (reason) => running.unhandled(reason));
   console.log(
     running.port === undefined
       ? 'Feedback app connected to Slack with Socket Mode.'

@@ -8,12 +8,13 @@ import { DmCheck } from './services/dm-check.js';
 import { FeedbackRelay } from './services/feedback-relay.js';
 import { AccountSource } from './services/account-source.js';
 import { SendLimits } from './services/send-limits.js';
+import { GroupMembers } from './services/permissions.js';
 import { SendLog } from './services/send-log.js';
 import { SettingsSource } from './services/settings.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
-import { createSlackApp, slackClientOptions } from './slack/app.js';
+import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace } from './slack/app.js';
 import { publishHome } from './slack/home.js';
 import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/services.js';
@@ -32,6 +33,8 @@ const CONFIRMATION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 export interface RunningApp {
   /** The HTTP port, or undefined in Socket Mode. */
   port?: number;
+  /** A failure in work nobody awaited: logged without secrets and counted in /healthz; the app goes on. */
+  unhandled(reason: unknown): void;
   stop(): Promise<void>;
 }
 
@@ -65,13 +68,22 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
         previous: config.store.previousEncryptionKey,
       })
     : undefined;
+  const slackOptions = { ...slackClientOptions(config.slack.apiUrl), logger };
+  const botClient = config.slack.botToken ? new WebClient(config.slack.botToken, slackOptions) : undefined;
+  let home: HomeWorkspace | undefined;
+  try {
+    home = botClient && (await homeWorkspace(botClient, config.slack.botToken!));
+  } catch (error) {
+    await store.close();
+    throw new Error(`SLACK_BOT_TOKEN could not be checked with Slack at ${config.slack.apiUrl}: ${(error as Error).message}`);
+  }
   const accounts = new AccountSource(store.accounts, envTokens, twitter, (message) => logger.warn(message));
   const confirmations = store.records('confirmations');
   /** Outside a Slack request, the client that acts in one workspace. */
   const workspaceClient = async (teamId: string): Promise<WebClient> => {
-    if (!installations) return app.client;
-    const installation = await installations.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
-    return new WebClient(installation.bot?.token, { ...slackClientOptions(config.slack.apiUrl), logger });
+    if (botClient) return botClient;
+    const installation = await installations!.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+    return new WebClient(installation.bot?.token, slackOptions);
   };
   const connect = config.slack.publicUrl
     ? new TwitterConnect({
@@ -85,6 +97,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
         warn: (message) => logger.warn(message),
       })
     : undefined;
+  let unhandledFailures = 0;
   const unfinished = new Set<Promise<unknown>>();
   const finishing = <T>(work: Promise<T>): Promise<T> => {
     unfinished.add(work);
@@ -100,6 +113,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       privacy_url: config.defaultPrivacyUrl,
       message: DEFAULT_MESSAGE,
     }),
+    groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
     finishing,
     confirmations: {
@@ -123,15 +137,10 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       : {}),
   };
   const app = createSlackApp(config.slack, services, logger, {
-    customRoutes: [healthRoute(() => store.ping()), ...(connect ? connectRoutes(connect, logger) : [])],
+    customRoutes: [healthRoute(() => store.ping(), () => unhandledFailures), ...(connect ? connectRoutes(connect, logger) : [])],
     installations,
+    home,
   });
-  try {
-    await app.init();
-  } catch (error) {
-    await store.close();
-    throw new Error(`SLACK_BOT_TOKEN could not be checked with Slack at ${config.slack.apiUrl}: ${(error as Error).message}`);
-  }
   const server = (await app.start(config.slack.port)) as Server | undefined;
   const address = server?.address?.() as AddressInfo | null | undefined;
   const settlePending = () =>
@@ -149,6 +158,10 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   sweeping.unref();
   return {
     port: address?.port,
+    unhandled(reason) {
+      unhandledFailures++;
+      logger.error(`Failure number ${unhandledFailures} that nobody was waiting for; the app goes on:`, reason);
+    },
     /** Stops taking requests, lets sends under way finish and report, then closes the store. */
     async stop() {
       clearInterval(timer);

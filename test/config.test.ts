@@ -58,3 +58,13 @@ test('an app-level token switches to Socket Mode; a trailing slash on Twitter is
   t.is(config.slack.appToken, 'xapp-test');
   t.is(config.twitter.apiUrl, 'https://twitter-api.example');
 });
+
+test('PUBLIC_URL must be https, except on the machine itself', (t) => {
+  for (const url of ['http://feedback.example', 'http://10.0.0.5:3000', 'http://127.example.com', 'ftp://feedback.example']) {
+    t.regex(problems({ ...complete, PUBLIC_URL: url }).join(), /PUBLIC_URL must be an http/, url);
+  }
+  for (const url of ['https://feedback.example/', 'http://localhost:3000', 'http://127.0.0.1:3000', 'http://127.1.2.3', 'http://[::1]:3000']) {
+    t.deepEqual(problems({ ...complete, PUBLIC_URL: url }), [], url);
+  }
+  t.is(loadConfig({ ...complete, PUBLIC_URL: 'https://feedback.example/' }).slack.publicUrl, 'https://feedback.example');
+});

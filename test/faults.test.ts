@@ -96,6 +96,35 @@ test('Send again after an unconfirmed outcome sends once, on the agent’s expli
   }
 });
 
+test('Send again by an agent no longer allowed to send gives back none of the places the first try holds', async (t) => {
+  const h = await Harness.start({ env: { TWITTER_TIMEOUT_SECONDS: '1' } });
+  try {
+    const { view } = await h.command();
+    h.twitter.setFault('hang-before-read');
+    await h.submit(view, values);
+    await outcome(h, view);
+    h.twitter.setFault(undefined);
+    const senders = async (mode: 'listed' | 'everyone') => {
+      const store = await openStore(h.config.store);
+      await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode, users: [], usergroups: [] } });
+      await store.close();
+    };
+    await senders('listed');
+    const since = h.slack.calls.length;
+    await h.post(blockActionsBody(h.slack.view(view.id)!, { blockId: 'resend_actions', actionId: 'resend' }));
+    await h.slack.waitForCall('views.update', (c) => c.seq >= since && /Nothing was sent/.test(JSON.stringify(c.args.view)));
+
+    // The first try may have reached Jack: he still counts as asked.
+    await senders('everyone');
+    const again = await h.command();
+    const answer = await h.submit(again.view, values);
+    t.regex(JSON.stringify(answer.json), /already asked/);
+    t.is(h.twitter.feedback.length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
 test('a clock out of bounds (code 135) is corrected from Twitter’s Date header and tried once more', async (t) => {
   const h = await Harness.start();
   try {

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { checkDraft } from '../app/domain/feedback-request.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { Harness, SECRETS } from './support/harness.js';
-import { messageShortcutBody, slashCommandBody } from './support/slack-requests.js';
+import { openStore } from '../app/store/store.js';
+import { blockActionsBody, messageShortcutBody, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 
 /** Slack answers an app that takes longer than this as if it never answered. */
 const SLACK_WINDOW_MS = 3000;
@@ -87,6 +88,47 @@ test.serial('any message a shortcut is used on opens a valid modal, in time', as
     }),
     { numRuns: 40 },
   );
+});
+
+/** A view_submission of `view` whose state is null, or missing altogether. */
+function stateless(view: SimulatedView, userId: string, state: null | undefined): URLSearchParams {
+  const body = viewSubmissionBody(view, { userId });
+  const payload = JSON.parse(body.get('payload')!);
+  if (state === null) payload.view.state = null;
+  else delete payload.view.state;
+  body.set('payload', JSON.stringify(payload));
+  return body;
+}
+
+test.serial('a submitted form without state is answered with field errors and changes nothing', async (t) => {
+  const admin = 'U0ADMIN001';
+  harness.slack.addUser({ id: admin, teamId: DEFAULTS.teamId, isAdmin: true });
+  const { view: feedback } = await harness.command();
+  const home = await harness.home(admin);
+  const since = harness.slack.calls.length;
+  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: admin, triggerId: harness.slack.issueTriggerId() }));
+  const settings = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
+  t.is(settings.callback_id, 'settings');
+  const stored = async () => {
+    const store = await openStore(harness.config.store);
+    try {
+      return await store.records('settings').get({ teamId: DEFAULTS.teamId }, 'settings');
+    } finally {
+      await store.close();
+    }
+  };
+  const before = await stored();
+  const sent = harness.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length;
+
+  for (const state of [null, undefined]) {
+    for (const [view, userId] of [[feedback, DEFAULTS.userId], [settings, admin]] as const) {
+      const answer = await harness.post(stateless(view, userId, state));
+      t.is(answer.status, 200, `${view.callback_id}, state ${state}: ${answer.text}`);
+      t.is((answer.json as { response_action?: string })?.response_action, 'errors', `${view.callback_id}, state ${state}`);
+    }
+  }
+  t.deepEqual(await stored(), before);
+  t.is(harness.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, sent);
 });
 
 test.serial('Slack signatures: wrong, stale, missing headers and oversized bodies never reach a handler', async (t) => {

@@ -232,6 +232,59 @@ function exchange(slack: SlackSimulator, args: Record<string, string>, headers?:
   return client.oauth.v2.access(args as never).catch((error: { data: { ok: false; error: string } }) => error.data);
 }
 
+/** Records in memory, counting reads: what the installations' cache saves. */
+function memoryRecords() {
+  const values = new Map<string, unknown>();
+  const at = (workspace: { teamId: string }, key: string) => `${workspace.teamId}/${key}`;
+  const records = {
+    reads: 0,
+    async get<T>(workspace: { teamId: string }, key: string) {
+      records.reads++;
+      return values.get(at(workspace, key)) as T | undefined;
+    },
+    async set<T>(workspace: { teamId: string }, key: string, value: T) {
+      values.set(at(workspace, key), structuredClone(value));
+    },
+    async delete(workspace: { teamId: string }, key: string) {
+      return values.delete(at(workspace, key));
+    },
+  };
+  return records;
+}
+
+test('installations are kept 10 seconds, then dropped from memory with their tokens, at most 1,000 at a time', async (t) => {
+  let now = 0;
+  const records = memoryRecords();
+  const installations = new SlackInstallations(records, { current: KEY }, () => now);
+  await installations.storeInstallation(teamInstallation('T0TEAMONE1'));
+  await installations.storeInstallation(teamInstallation('T0TEAMTWO1'));
+  await installations.fetchInstallation(teamQuery('T0TEAMONE1'));
+  now = 5_000;
+  await installations.fetchInstallation(teamQuery('T0TEAMTWO1'));
+  await installations.fetchInstallation(teamQuery('T0TEAMONE1'));
+  t.is(records.reads, 2, 'read once each while kept');
+  t.is(installations.held, 2);
+
+  now = 10_000;
+  await installations.fetchInstallation(teamQuery('T0TEAMTWO1'));
+  t.is(installations.held, 1, 'the first is gone once expired, though nobody asked for it again');
+  t.is(records.reads, 2);
+  now = 15_000;
+  await installations.fetchInstallation(teamQuery('T0TEAMTWO1'));
+  t.is(records.reads, 3, 'read again once expired');
+  t.is(installations.held, 1);
+
+  for (let i = 0; i < 1_010; i++) {
+    const teamId = `T0MANY${String(i).padStart(4, '0')}`;
+    await installations.storeInstallation(teamInstallation(teamId));
+    await installations.fetchInstallation(teamQuery(teamId));
+  }
+  t.is(installations.held, 1_000);
+  const before = records.reads;
+  await installations.fetchInstallation(teamQuery('T0MANY1009'));
+  t.is(records.reads, before, 'the latest are the ones kept');
+});
+
 test('simulated oauth.v2.access: a code is exchanged once for a bot token that then works', async (t) => {
   const slack = await simulator(t);
   const code = slack.issueOAuthCode({ ...NEW_TEAM, enterpriseId: 'E0GRID0001', scopes: ['commands', 'chat:write'] });

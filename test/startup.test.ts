@@ -80,7 +80,7 @@ test('GET /healthz reports the store as reachable', async (t) => {
   try {
     const answer = await fetch(h.url.replace('/slack/events', '/healthz'));
     t.is(answer.status, 200);
-    t.deepEqual(await answer.json(), { ok: true, store: 'reachable' });
+    t.deepEqual(await answer.json(), { ok: true, store: 'reachable', unhandled_failures: 0 });
   } finally {
     await h.close();
   }

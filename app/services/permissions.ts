@@ -1,4 +1,5 @@
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
+import { ExpiringMap } from '../store/expiring-map.js';
 
 /** What the app must ask Slack about people: answered per workspace. */
 export interface Directory {
@@ -19,4 +20,33 @@ export async function maySend(settings: Pick<WorkspaceSettings, 'admins' | 'send
     if ((await directory.usergroupMembers(group)).includes(userId)) return true;
   }
   return isAdmin(settings, userId, directory);
+}
+
+/** A change to a user group in Slack applies to who may send within this time. */
+const GROUP_KEPT_MS = 60_000;
+const GROUPS_KEPT_AT_MOST = 1_000;
+
+/**
+ * User groups' members, read from Slack once a minute per group instead of at every
+ * check: who may send is checked at every step of a request, by every agent.
+ */
+export class GroupMembers {
+  private readonly kept: ExpiringMap<Promise<string[]>>;
+
+  constructor(now: () => number = Date.now) {
+    this.kept = new ExpiringMap(GROUP_KEPT_MS, GROUPS_KEPT_AT_MOST, now);
+  }
+
+  /** `read` asks Slack; checks that arrive while it does wait for its answer, and a failure is not kept. */
+  of(teamId: string, usergroupId: string, read: () => Promise<string[]>): Promise<string[]> {
+    const key = `${teamId}:${usergroupId}`;
+    const kept = this.kept.get(key);
+    if (kept) return kept;
+    const members = read();
+    this.kept.set(key, members);
+    members.catch(() => {
+      if (this.kept.get(key) === members) this.kept.delete(key);
+    });
+    return members;
+  }
 }

@@ -22,6 +22,8 @@ export interface Submission {
   key: string;
   /** The business account chosen under "Send as", if any. */
   accountId?: string;
+  /** Places an earlier try of the same request still holds: given back only once this one is let through. */
+  releasing?: Reservation;
 }
 
 export type Admission =
@@ -55,6 +57,7 @@ export async function admit(services: Services, directory: Directory, submission
   if (!account) return { kind: 'no_account' };
   const prepared = await services.relay.prepare(teamId, account, checked.value);
   if (!prepared.ok) return { kind: 'invalid', errors: prepared.errors };
+  if (submission.releasing) await services.relay.release(submission.releasing);
 
   const claim = `submission:${teamId}:${submission.key}`;
   if (!(await services.claim(claim, SUBMISSION_MEMORY_MS))) return { kind: 'duplicate' };

@@ -6,7 +6,7 @@ import { homeView } from './user-interface/home.js';
 
 /** Draws a person's App Home: their own sends, and for admins the accounts and settings. */
 export async function publishHome(services: Services, client: WebClient, teamId: string, userId: string): Promise<void> {
-  const directory = slackDirectory(client);
+  const directory = slackDirectory(client, teamId, services.groups);
   const settings = await services.settings.forWorkspace(teamId);
   const [admin, sender, recent] = await Promise.all([
     isAdmin(settings, userId, directory),

@@ -54,7 +54,7 @@ export async function openFeedbackModal(services: Services, client: WebClient, o
   const open = (view: Parameters<WebClient['views']['open']>[0]['view']) =>
     client.views.open({ trigger_id: opening.trigger_id, view });
   const settings = opening.settings ?? (await services.settings.forWorkspace(opening.team_id));
-  if (!(await maySend(settings, opening.user_id, slackDirectory(client)))) {
+  if (!(await maySend(settings, opening.user_id, slackDirectory(client, opening.team_id, services.groups)))) {
     await open(messageView(NOT_ALLOWED.title, NOT_ALLOWED.text));
     return;
   }

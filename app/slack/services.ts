@@ -4,6 +4,7 @@ import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
 import type { RawDraft } from '../domain/feedback-request.js';
 import type { SettingsSource } from '../services/settings.js';
+import type { GroupMembers } from '../services/permissions.js';
 import type { RespondOptions } from './respond.js';
 import type { InstallationKey } from '../store/installations.js';
 
@@ -24,6 +25,8 @@ export interface Services {
   claim(key: string, ttlMs: number): Promise<boolean>;
   unclaim(key: string): Promise<void>;
   settings: SettingsSource;
+  /** User groups' members, as Slack last said (see GroupMembers for how long). */
+  groups: GroupMembers;
   /** Tells the agent privately in the channel they started from. */
   respond(responseUrl: string | undefined, result: SendResult, options?: RespondOptions): Promise<boolean>;
   /** One-line commands waiting for the agent's Send or Edit. */

@@ -1,6 +1,7 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { workspaceOf } from './accounts.js';
 import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
+import { ExpiringMap } from './expiring-map.js';
 import { KeyedQueue } from './queue.js';
 import type { Records, Store, Workspace } from './store.js';
 
@@ -68,6 +69,8 @@ function withoutTokens<T extends { token?: string; refreshToken?: string }>({ to
  * installation's token was revoked by Slack anyway).
  */
 const KEPT_MS = 10_000;
+/** Kept installations hold opened tokens: past this many, the oldest go first. */
+const KEPT_AT_MOST = 1_000;
 
 /**
  * The Slack installations of the app, one per workspace (or per organisation for an
@@ -77,14 +80,22 @@ const KEPT_MS = 10_000;
 export class SlackInstallations implements InstallationStore {
   /** Per installation, so re-sealing never brings back one that was replaced or deleted meanwhile. */
   private readonly changes = new KeyedQueue();
-  private readonly kept = new Map<string, { installation: Installation; until: number }>();
+  private readonly kept: ExpiringMap<Installation>;
   /** Counts this process's changes, so that a read a change overtook is not kept. */
   private changed = 0;
 
   constructor(
     private readonly records: Records,
     private readonly keys: SealKeys,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.kept = new ExpiringMap(KEPT_MS, KEPT_AT_MOST, now);
+  }
+
+  /** How many installations are held in memory, tokens opened. */
+  get held(): number {
+    return this.kept.size;
+  }
 
   /** Replaces whatever the workspace (or organisation) had: a new install brings new tokens. */
   async storeInstallation(installation: Installation): Promise<void> {
@@ -111,7 +122,7 @@ export class SlackInstallations implements InstallationStore {
     const place = placeOf(query);
     const id = this.id(place);
     const kept = this.kept.get(id);
-    if (kept && kept.until > Date.now()) return kept.installation;
+    if (kept) return kept;
     const before = this.changed;
     const stored = await this.records.get<StoredInstallation>(place.workspace, place.key);
     if (!stored) throw new Error(`The app is not installed in ${place.name}`);
@@ -128,7 +139,7 @@ export class SlackInstallations implements InstallationStore {
       });
     }
     const installation = restore(place, stored, secrets);
-    if (this.changed === before) this.kept.set(id, { installation, until: Date.now() + KEPT_MS });
+    if (this.changed === before) this.kept.set(id, installation);
     return installation;
   }
 

@@ -6,6 +6,9 @@ export const NO_ACCOUNT = {
     'Ask a workspace admin to connect the business account (see the app\'s README: `npm run accounts -- add`).',
 };
 
+/** For a request from a workspace other than the one the app's bot token belongs to. */
+export const ELSEWHERE = 'This app is installed for another Slack workspace and does nothing here: nothing was sent.';
+
 export const STALE_FORM = {
   title: 'Not sent',
   text: 'This form no longer matches this workspace, so nothing was sent. Open a new one with `/feedback`.',

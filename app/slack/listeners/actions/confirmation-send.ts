@@ -17,7 +17,7 @@ export function confirmationSend(services: Services) {
       await respond({ replace_original: true, text: 'This confirmation has expired, so nothing was sent. Run `/feedback` again.' });
       return;
     }
-    const admission = await admit(services, slackDirectory(client), {
+    const admission = await admit(services, slackDirectory(client, teamId, services.groups), {
       teamId,
       userId: body.user.id,
       raw: pending.draft,

@@ -10,7 +10,7 @@ export function homeDisconnect(services: Services) {
     await ack();
     const teamId = body.team?.id ?? '';
     const settings = await services.settings.forWorkspace(teamId);
-    if (!(await isAdmin(settings, body.user.id, slackDirectory(client)))) return;
+    if (!(await isAdmin(settings, body.user.id, slackDirectory(client, teamId, services.groups)))) return;
     await services.accounts.disconnect(teamId, action.value ?? '');
     await publishHome(services, client, teamId, body.user.id);
   };

@@ -11,7 +11,7 @@ export function homeEditSettings(services: Services) {
     await ack();
     const teamId = body.team?.id ?? '';
     const settings = await services.settings.forWorkspace(teamId);
-    const view = (await isAdmin(settings, body.user.id, slackDirectory(client)))
+    const view = (await isAdmin(settings, body.user.id, slackDirectory(client, teamId, services.groups)))
       ? settingsModal(settings)
       : messageView(NOT_ADMIN.title, NOT_ADMIN.text);
     await client.views.open({ trigger_id: body.trigger_id, view });

@@ -11,8 +11,8 @@ const NOT_AGAIN = 'This request cannot be sent again from here: it is not yours,
 
 /**
  * "Send again" on an outcome nobody could confirm: the agent checked the business's DMs
- * and asks for it explicitly. Its limit places are given back first, then it passes the
- * same gate as any submission, once.
+ * and asks for it explicitly. It passes the same gate as any submission, once; its limit
+ * places are given back only once it is let through.
  */
 export function resend(services: Services) {
   return async ({ ack, body, action, client, logger, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
@@ -28,13 +28,13 @@ export function resend(services: Services) {
       await tell(NOT_AGAIN);
       return;
     }
-    await services.relay.release(record.reservation);
-    const admission = await admit(services, slackDirectory(client), {
+    const admission = await admit(services, slackDirectory(client, teamId, services.groups), {
       teamId,
       userId: body.user.id,
       raw: toRawDraft(record.request),
       key: `resend:${record.id}`,
       accountId: record.account_id,
+      releasing: record.reservation,
     });
     if (admission.kind === 'duplicate') return;
     if (admission.kind !== 'ready') {

@@ -23,7 +23,7 @@ export function feedbackCommand(services: Services) {
     const draft = args.kind === 'prefill' ? args.draft : {};
     const complete = draft.type && draft.to_user_id && draft.message ? checkDraft(withDefaults(draft, settings)) : undefined;
     if (complete?.ok) {
-      if (!(await maySend(settings, body.user_id, slackDirectory(client)))) {
+      if (!(await maySend(settings, body.user_id, slackDirectory(client, body.team_id, services.groups)))) {
         await ack({ response_type: 'ephemeral', text: NOT_ALLOWED.text });
         return;
       }

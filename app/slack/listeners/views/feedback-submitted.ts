@@ -17,12 +17,14 @@ export function feedbackSubmitted(services: Services) {
       await ack({ response_action: 'update', view: messageView(STALE_FORM.title, STALE_FORM.text) });
       return;
     }
-    const admission = await admit(services, slackDirectory(client), {
+    // Slack always sends the form's state; a payload without it reads as an empty form.
+    const values = view.state?.values;
+    const admission = await admit(services, slackDirectory(client, teamId, services.groups), {
       teamId,
       userId: body.user.id,
-      raw: readForm(view.state.values),
+      raw: readForm(values),
       key: view.id,
-      accountId: readSendAs(view.state.values),
+      accountId: readSendAs(values),
     });
     switch (admission.kind) {
       case 'forbidden':

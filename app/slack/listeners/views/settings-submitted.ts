@@ -13,11 +13,12 @@ export function settingsSubmitted(services: Services) {
   return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const teamId = body.team?.id ?? '';
     const current = await services.settings.forWorkspace(teamId);
-    if (!(await isAdmin(current, body.user.id, slackDirectory(client)))) {
+    if (!(await isAdmin(current, body.user.id, slackDirectory(client, teamId, services.groups)))) {
       await ack({ response_action: 'update', view: messageView(NOT_ADMIN.title, NOT_ADMIN.text) });
       return;
     }
-    const checked = checkSettings(readSettings(view.state.values));
+    // Slack always sends the form's state; a payload without it reads as an empty form.
+    const checked = checkSettings(readSettings(view.state?.values));
     if (!checked.ok) {
       await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
       return;
