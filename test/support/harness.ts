@@ -117,6 +117,8 @@ export interface HarnessOptions {
  * moves an agent makes in Slack as signed HTTP requests.
  */
 export class Harness {
+  private stopped?: Promise<void>;
+
   private constructor(
     readonly slack: SlackSimulator,
     readonly twitter: TwitterSimulator,
@@ -220,8 +222,17 @@ export class Harness {
     return this.post(viewSubmissionBody(this.slack.view(view.id) ?? view, { values }));
   }
 
+  /**
+   * Stops the app as a shutdown does, which lets everything under way finish: what the
+   * simulators recorded is then settled, with no sleeping and guessing.
+   */
+  stopApp(): Promise<void> {
+    this.stopped ??= this.app.stop();
+    return this.stopped;
+  }
+
   async close(): Promise<void> {
-    await this.app.stop();
+    await this.stopApp();
     await Promise.all([this.slack.close(), this.twitter.close()]);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
