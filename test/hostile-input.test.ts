@@ -1,9 +1,12 @@
 import test from 'ava';
 import fc from 'fast-check';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { checkDraft } from '../app/domain/feedback-request.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
-import { Harness, SECRETS } from './support/harness.js';
-import { messageShortcutBody, slashCommandBody } from './support/slack-requests.js';
+import { CUSTOMERS, Harness, SECRETS } from './support/harness.js';
+import { messageShortcutBody, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 
 const nasty = fc.oneof(
   fc.string({ maxLength: 50 }),
@@ -56,7 +59,31 @@ test.serial('any view_submission, however hostile, is answered and never relays 
     }),
     { numRuns: 60 },
   );
-  t.false(harness.slack.calls.some((c) => c.url?.startsWith('https://evil.example')));
+});
+
+test.serial('a response_url on any host but Slack’s is never fetched, even from a form that otherwise sends', async (t) => {
+  const hits: string[] = [];
+  const trap = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    res.end('ok');
+  });
+  trap.listen(0, '127.0.0.1');
+  await once(trap, 'listening');
+  const own = await Harness.start();
+  try {
+    const { view } = await own.command();
+    const hook = `http://127.0.0.1:${(trap.address() as AddressInfo).port}/hooks/T0SIMTEAM1/B0/x`;
+    const forged = { ...view, private_metadata: JSON.stringify({ ...JSON.parse(view.private_metadata), response_url: hook }) };
+    const answer = await own.post(viewSubmissionBody(forged, { values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+    t.is((answer.json as { response_action?: string } | undefined)?.response_action, 'update', 'the form itself is valid and sends');
+    await own.stopApp();
+    t.is(own.twitter.feedback.length, 1);
+    t.deepEqual(hits, []);
+  } finally {
+    await own.close();
+    trap.closeAllConnections();
+    trap.close();
+  }
 });
 
 test.serial('any message a shortcut is used on opens a valid modal', async (t) => {
