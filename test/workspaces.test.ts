@@ -47,7 +47,7 @@ test('two workspaces side by side: each installs, sends as its own account, and 
     t.is(gone.status, 200);
     // The event is acknowledged before it is handled: wait until Globex is refused.
     let status = 0;
-    for (let tries = 0; tries < 50 && status !== 401; tries++) {
+    for (let tries = 0; tries < 600 && status !== 401; tries++) {
       status = (await h.post(slashCommandBody({ teamId: GLOBEX.teamId, responseUrl: h.slack.responseUrl({ teamId: GLOBEX.teamId }) }))).status;
       if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 50));
     }
