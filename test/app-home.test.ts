@@ -181,13 +181,47 @@ test('an admin may make any of NPS questions 0–9 the default; 10 is refused on
   t.is((view.blocks.find((b) => b.block_id === 'preview') as Block).text.text, `How likely are you to recommend your experience with ${BUSINESS.name} to a friend?`);
 });
 
-test('a non-admin cannot open or save the settings', async (t) => {
+/** `userId` clicks Edit settings on `home`; resolves with the modal Slack opened for them. */
+async function openSettings(harness: Harness, home: SimulatedView, userId: string): Promise<SimulatedView> {
+  const since = harness.slack.calls.length;
+  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId, triggerId: harness.slack.issueTriggerId() }));
+  const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
+  return opened.response.view as SimulatedView;
+}
+
+test('a non-admin cannot open or save the settings, nor disconnect an account', async (t) => {
   const harness = h(t);
   const adminHome = await harness.home(ADMIN);
-  const since = harness.slack.calls.length;
-  await harness.post(blockActionsBody(adminHome, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: AGENT, triggerId: harness.slack.issueTriggerId() }));
-  const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
-  t.regex(JSON.stringify(opened.args.view), /Admins only/);
+  t.regex(JSON.stringify(await openSettings(harness, adminHome, AGENT)), /Admins only/);
+
+  // What an agent could replay from a form or a Home tab an admin had open.
+  const form = await openSettings(harness, adminHome, ADMIN);
+  const saved = await harness.post(viewSubmissionBody(form, { userId: AGENT, values: { display_name: 'Forged Name' } }));
+  t.is((saved.json as Block | undefined)?.response_action, 'update');
+  t.regex(JSON.stringify(saved.json), /Admins only/);
+  await harness.post(blockActionsBody(adminHome, { blockId: `account_${BUSINESS.id_str}`, actionId: 'home_disconnect', userId: AGENT }));
+  await harness.stopApp();
+
+  const store = await openStore(harness.config.store);
+  try {
+    t.is(await store.records('settings').get({ teamId: DEFAULTS.teamId }, 'settings'), undefined, 'no settings were saved');
+    t.deepEqual((await store.accounts.list({ teamId: DEFAULTS.teamId })).map((a) => a.user_id), [BUSINESS.id_str]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a person named in settings as an admin can open and save the settings', async (t) => {
+  const harness = h(t);
+  const store = await openStore(harness.config.store);
+  await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { admins: [OTHER_AGENT] });
+  await store.close();
+  const form = await openSettings(harness, await harness.home(OTHER_AGENT), OTHER_AGENT);
+  t.is(form.callback_id, 'settings');
+  const saved = await harness.post(viewSubmissionBody(form, { userId: OTHER_AGENT, values: { display_name: 'Acme Care' } }));
+  t.is(saved.text, '', 'accepted');
+  const { view } = await harness.command();
+  t.is((view.blocks.find((b) => b.block_id === 'display_name') as Block).element.initial_value, 'Acme Care');
 });
 
 test('when only listed people may send, everyone else is refused at every entry point and nothing is sent', async (t) => {

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { questionText } from '../app/domain/variants.js';
-import type { SimulatedView } from './simulators/slack.js';
+import { openStore } from '../app/store/store.js';
+import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { BUSINESS, CUSTOMERS, Harness, PRIVACY_URL, SECRETS } from './support/harness.js';
 import { slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
 
@@ -244,6 +245,19 @@ test('the same submission delivered twice is sent once', async (t) => {
   t.is(h.twitter.feedback.length, 1);
 });
 
+test('the same submission delivered twice is sent once, even to a customer the workspace may ask any number of times', async (t) => {
+  const h = harness(t);
+  const store = await openStore(h.config.store);
+  await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { allowlist: [CUSTOMERS.jack.id_str] });
+  await store.close();
+  const { view } = await h.command();
+  const body = viewSubmissionBody(view, { values: { ...complete, to_user_id: CUSTOMERS.jack.id_str } });
+  await Promise.all([h.post(body), h.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })]);
+  await h.post(body, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } });
+  await h.stopApp();
+  t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
+});
+
 test('Slack requests with a wrong or stale signature are refused with 401', async (t) => {
   const h = harness(t);
   const body = slashCommandBody({ responseUrl: h.slack.responseUrl(), triggerId: h.slack.issueTriggerId() });
@@ -304,6 +318,21 @@ test('a customer already asked this week is refused on to_user_id, saying when i
   t.regex(answer.errors.to_user_id, /already asked/);
   t.regex(answer.errors.to_user_id, /Next possible/);
   t.is(h.twitter.feedback.length, 1);
+});
+
+test('a form refused for a customer already asked sends once the agent names another customer in it', async (t) => {
+  const h = harness(t);
+  const first = await h.command();
+  await h.submit(first.view, { ...complete, to_user_id: CUSTOMERS.jack.id_str });
+  t.regex(await outcome(h, first.view.id), /Sent/);
+  const second = await h.command();
+  const refused = await h.submit(second.view, { ...complete, to_user_id: CUSTOMERS.jack.id_str });
+  t.regex((refused.json as { errors: Record<string, string> }).errors.to_user_id, /already asked/);
+  const fixed = await h.submit(second.view, { ...complete, to_user_id: CUSTOMERS.bigId.id_str });
+  t.is((fixed.json as Block | undefined)?.response_action, 'update', 'the form shows it is sending');
+  t.regex(await outcome(h, second.view.id), /Sent/);
+  const sent = h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json');
+  t.deepEqual(sent.map((r) => r.form.to_user_id), [CUSTOMERS.jack.id_str, CUSTOMERS.bigId.id_str]);
 });
 
 test('after Twitter rate-limits the account, sends stop until its reset time', async (t) => {

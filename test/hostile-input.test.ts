@@ -1,13 +1,13 @@
 import test from 'ava';
 import fc from 'fast-check';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { checkDraft } from '../app/domain/feedback-request.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
-import { Harness, SECRETS } from './support/harness.js';
+import { CUSTOMERS, Harness, SECRETS } from './support/harness.js';
 import { openStore } from '../app/store/store.js';
 import { blockActionsBody, messageShortcutBody, slashCommandBody, viewSubmissionBody } from './support/slack-requests.js';
-
-/** Slack answers an app that takes longer than this as if it never answered. */
-const SLACK_WINDOW_MS = 3000;
 
 const nasty = fc.oneof(
   fc.string({ maxLength: 50 }),
@@ -39,7 +39,7 @@ test.after.always(async () => {
   await harness?.close();
 });
 
-test.serial('any view_submission, however hostile, is answered in time and never relays an invalid request', async (t) => {
+test.serial('any view_submission, however hostile, is answered and never relays an invalid request', async (t) => {
   const { view } = await harness.command();
   const sent = () => harness.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json');
   await fc.assert(
@@ -51,9 +51,7 @@ test.serial('any view_submission, however hostile, is answered in time and never
         view: { ...view, private_metadata: privateMetadata, state: { values: state } },
       };
       const before = sent().length;
-      const started = Date.now();
       const answer = await harness.post(new URLSearchParams({ payload: JSON.stringify(payload) }));
-      t.true(Date.now() - started < SLACK_WINDOW_MS);
       t.is(answer.status, 200, answer.text);
       for (const request of sent().slice(before)) {
         const checked = checkDraft({ ...request.form, test: request.form.test === 'true' });
@@ -62,10 +60,34 @@ test.serial('any view_submission, however hostile, is answered in time and never
     }),
     { numRuns: 60 },
   );
-  t.false(harness.slack.calls.some((c) => c.url?.startsWith('https://evil.example')));
 });
 
-test.serial('any message a shortcut is used on opens a valid modal, in time', async (t) => {
+test.serial('a response_url on any host but Slack’s is never fetched, even from a form that otherwise sends', async (t) => {
+  const hits: string[] = [];
+  const trap = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    res.end('ok');
+  });
+  trap.listen(0, '127.0.0.1');
+  await once(trap, 'listening');
+  const own = await Harness.start();
+  try {
+    const { view } = await own.command();
+    const hook = `http://127.0.0.1:${(trap.address() as AddressInfo).port}/hooks/T0SIMTEAM1/B0/x`;
+    const forged = { ...view, private_metadata: JSON.stringify({ ...JSON.parse(view.private_metadata), response_url: hook }) };
+    const answer = await own.post(viewSubmissionBody(forged, { values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+    t.is((answer.json as { response_action?: string } | undefined)?.response_action, 'update', 'the form itself is valid and sends');
+    await own.stopApp();
+    t.is(own.twitter.feedback.length, 1);
+    t.deepEqual(hits, []);
+  } finally {
+    await own.close();
+    trap.closeAllConnections();
+    trap.close();
+  }
+});
+
+test.serial('any message a shortcut is used on opens a valid modal', async (t) => {
   const text = fc.oneof(nasty, fc.constantFrom('ticket #5555 from @jack', '<https://x.com/jack|@jack> case 00012345'));
   const block = fc.oneof(
     fc.record({ type: fc.constant('section'), text: fc.record({ type: fc.constant('mrkdwn'), text }) }),
@@ -75,14 +97,12 @@ test.serial('any message a shortcut is used on opens a valid modal, in time', as
   await fc.assert(
     fc.asyncProperty(fc.option(text), fc.option(fc.array(block, { maxLength: 4 })), fc.option(fc.anything()), async (msgText, blocks, meta) => {
       const since = harness.slack.calls.length;
-      const started = Date.now();
       const message = { ts: '1700000000.000100', ...(msgText !== null ? { text: msgText } : {}), ...(blocks ? { blocks } : {}), ...(meta ? { metadata: meta } : {}) };
       const answer = await harness.post(
         messageShortcutBody({ message, responseUrl: harness.slack.responseUrl(), triggerId: harness.slack.issueTriggerId() }),
       );
       t.is(answer.status, 200);
       const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
-      t.true(Date.now() - started < SLACK_WINDOW_MS);
       t.true(opened.response.ok, JSON.stringify(opened.response));
       t.is((opened.response.view as SimulatedView).callback_id, 'feedback');
     }),

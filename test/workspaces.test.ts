@@ -17,7 +17,7 @@ function preview(view: { blocks: Block[] }): string {
 /** Events are acknowledged before they are handled: the status /feedback gets once the workspace is refused (or after trying a while). */
 async function refusedSoon(h: Harness, teamId: string): Promise<number> {
   let status = 0;
-  for (let tries = 0; tries < 50 && status !== 401; tries++) {
+  for (let tries = 0; tries < 600 && status !== 401; tries++) {
     status = (await h.post(slashCommandBody({ teamId, responseUrl: h.slack.responseUrl({ teamId }) }))).status;
     if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ticketContext } from '../../app/domain/ticket-context.js';
 import type { SimulatedView } from '../simulators/slack.js';
+import { HOSTILE_TEXT_LENGTH, HOSTILE_TICKET_PATTERN, LONG_HOSTILE_TEXTS } from '../support/hostile-messages.js';
 import { repoRoot } from '../support/paths.js';
 import { Effects, load, type FollowUp, type LoadOptions, type Run, type Signed } from './load.js';
 import { resident } from './procfs.js';
@@ -83,6 +85,7 @@ const TARGETS = {
   relayP99Ms: 200,
   coldStartMs: 1000,
   growthBytes: 20 * 2 ** 20,
+  hostileReadMs: 500,
 };
 
 const profiles = settings.profile ? mkdtempSync(path.join(os.tmpdir(), 'feedback-bench-profiles-')) : undefined;
@@ -360,6 +363,17 @@ async function coldStarts(world: World): Promise<number[]> {
   return samples;
 }
 
+/** The slowest read of a long hostile message by the ticket reader, in milliseconds. */
+function hostileRead(): number {
+  let slowest = 0;
+  for (const text of LONG_HOSTILE_TEXTS) {
+    const started = performance.now();
+    ticketContext({ team_id: 'T0BENCH', channel_id: 'C0BENCH', ts: '1700000000.000100', text }, { ticketPattern: HOSTILE_TICKET_PATTERN });
+    slowest = Math.max(slowest, performance.now() - started);
+  }
+  return slowest;
+}
+
 /** The app as measured on one store. */
 interface AppResult {
   name: Row['target'];
@@ -367,7 +381,7 @@ interface AppResult {
   relayed: FollowUp;
 }
 
-function checks(rows: Row[], cold: number[], apps: AppResult[], memory: Report['memory']) {
+function checks(rows: Row[], cold: number[], apps: AppResult[], memory: Report['memory'], hostileReadMs: number) {
   const find = (target: Row['target'], workload: string, load: string) =>
     rows.find((r) => r.target === target && r.workload.startsWith(workload) && r.load === load);
   const saturated = (target: Row['target']) => find(target, '/feedback', 'saturation')?.run.perSecond ?? NaN;
@@ -429,6 +443,12 @@ function checks(rows: Row[], cold: number[], apps: AppResult[], memory: Report['
       target: `≤ ${megabytes(TARGETS.growthBytes)}`,
       // Growth over fewer submissions says nothing about the target.
       pass: complete ? memory.growthBytes <= TARGETS.growthBytes : undefined,
+    },
+    {
+      name: `slowest read of a ${HOSTILE_TEXT_LENGTH.toLocaleString('en-US')}-character hostile message`,
+      value: `${hostileReadMs.toFixed(1)} ms`,
+      target: `≤ ${TARGETS.hostileReadMs} ms`,
+      pass: hostileReadMs <= TARGETS.hostileReadMs,
     },
   );
   return { ratios, relayRatios, coldStartMs: { samples: cold, median: coldMedian }, checks: list };
@@ -509,7 +529,7 @@ async function main(): Promise<void> {
       rows,
       memory,
       output,
-      ...checks(rows, cold, apps, memory),
+      ...checks(rows, cold, apps, memory, hostileRead()),
     };
     console.log(render(report));
     mkdirSync(path.dirname(out), { recursive: true });

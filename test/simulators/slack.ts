@@ -54,6 +54,8 @@ export interface SlackSimulatorOptions {
   oauthClient?: { clientId: string; clientSecret: string };
   /** The clock trigger ids and response URLs age by; tests move it instead of sleeping. */
   now?: () => number;
+  /** How long a trigger id can open a view: Slack's 3 seconds unless a test needs room on a busy machine. */
+  triggerLifetimeMs?: number;
 }
 
 export const DEFAULTS = {
@@ -299,6 +301,7 @@ export class SlackSimulator {
   private readonly oauthClient?: { clientId: string; clientSecret: string };
   private readonly appId: string;
   private readonly now: () => number;
+  private readonly triggerLifetimeMs: number;
   private lastTs = 0;
 
   private constructor(
@@ -311,6 +314,7 @@ export class SlackSimulator {
     this.appId = options.appId ?? DEFAULTS.appId;
     this.oauthClient = options.oauthClient;
     this.now = options.now ?? Date.now;
+    this.triggerLifetimeMs = options.triggerLifetimeMs ?? TRIGGER_LIFETIME_MS;
     const defaults = options.workspaces === undefined;
     const workspaces = options.workspaces ?? [
       { teamId: DEFAULTS.teamId, domain: DEFAULTS.teamDomain, botToken: DEFAULTS.botToken, botUserId: DEFAULTS.botUserId, botId: DEFAULTS.botId },
@@ -451,9 +455,10 @@ export class SlackSimulator {
   /**
    * The first call of `method` (already made or still to come) that `predicate` accepts.
    * Earlier calls count too, so there is no race with an app that answers quickly; tell
-   * calls apart with the predicate (e.g. `call.seq > n`).
+   * calls apart with the predicate (e.g. `call.seq > n`). The wait is long: a busy machine
+   * is slow, and only a call that never comes costs the time.
    */
-  waitForCall(method: string, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
+  waitForCall(method: string, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 30_000): Promise<RecordedCall> {
     const found = this.calls.find((call) => call.method === method && predicate(call));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
@@ -693,7 +698,7 @@ export class SlackSimulator {
     const trigger = this.triggers.get(id);
     if (!trigger || trigger.teamId !== workspace.teamId) return fail('invalid_trigger_id');
     if (trigger.used) return fail('exchanged_trigger_id');
-    if (this.now() - trigger.issuedAt > TRIGGER_LIFETIME_MS) return fail('expired_trigger_id');
+    if (this.now() - trigger.issuedAt > this.triggerLifetimeMs) return fail('expired_trigger_id');
     return trigger;
   }
 

@@ -248,10 +248,10 @@ export class TwitterSimulator {
     this.fault = fault;
   }
 
-  /** Resolves with the matching requests once there are `count` of them. */
+  /** Resolves with the matching requests once there are `count` of them (waiting long: a busy machine is slow). */
   async waitForRequests(
     match: (request: RecordedRequest) => boolean = () => true,
-    { count = 1, timeoutMs = 5000 } = {},
+    { count = 1, timeoutMs = 30_000 } = {},
   ): Promise<RecordedRequest[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
