@@ -232,7 +232,9 @@ test('Send again sends nothing when clicked by another agent, or on a send whose
       return view;
     };
     await send(CUSTOMERS.bigId.id_str);
-    await send(CUSTOMERS.closedDms.id_str);
+    // DMs closed between the check and the send: Twitter refuses, and the record is settled as not sent.
+    h.twitter.failNext({ path: '/1.1/feedback/create.json', status: 403, errors: [{ code: 349, message: 'You cannot send messages to this user.' }] });
+    await send(CUSTOMERS.jill.id_str);
     h.twitter.setFault('reset-after-read');
     const unconfirmed = await send(CUSTOMERS.jack.id_str);
     h.twitter.setFault(undefined);
