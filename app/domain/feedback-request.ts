@@ -170,15 +170,13 @@ export function checkDraft(raw: RawDraft): Checked<CheckedDraft> {
   };
 }
 
-/** The request once the recipient is a user id; checked again as the last gate. */
+/** The request from a checked draft, once the recipient is a user id: only that is left to check. */
 export function toRequest(draft: CheckedDraft, toUserId: string): Checked<FeedbackRequest> {
-  const { recipient: _recipient, ...rest } = draft;
-  const request: FeedbackRequest = { ...rest, to_user_id: toUserId };
   if (!isUserId(toUserId)) {
     return { ok: false, errors: { to_user_id: 'Twitter did not give a numeric user id for this customer.' } };
   }
-  const checked = checkDraft(toRawDraft(request));
-  return checked.ok ? { ok: true, value: request } : checked;
+  const { recipient: _recipient, ...rest } = draft;
+  return { ok: true, value: { ...rest, to_user_id: toUserId } };
 }
 
 export function toRawDraft(request: FeedbackRequest): RawDraft {

@@ -1,9 +1,9 @@
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { SendResult } from '../services/feedback-relay.js';
-import type { Sending } from './admit.js';
-import type { Services } from './services.js';
-import { notInChannelNote, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from './user-interface/outcome.js';
+import type { Sending } from '../services/feedback-requests.js';
+import type { Services } from './dependencies.js';
+import { notInChannelNote, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from './user-interface/send-outcome.js';
 
 /** Where the agent started, and so where the outcome must show up. */
 export interface Surfaces {
@@ -22,9 +22,8 @@ export interface Surfaces {
 const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
 
 /**
- * The one sending path: relay to Twitter, then show the outcome on every surface the
- * agent started from. A surface that fails never hides the outcome: the agent is told
- * privately instead.
+ * Sends what was let through, then shows the outcome on every surface the agent started
+ * from. A surface that fails never hides the outcome: the agent is told privately instead.
  */
 export async function deliver(
   services: Services,
@@ -33,13 +32,7 @@ export async function deliver(
   sending: Sending,
   surfaces: Surfaces,
 ): Promise<SendResult> {
-  const { teamId, account } = sending;
-  const record = await services.log.begin(teamId, sending.userId, account.user_id, sending.prepared, sending.reservation, surfaces.response_url);
-  const result = await services.relay.send(teamId, account, sending.prepared, sending.reservation);
-  await services.log.settle(record, result);
-  if (result.status !== 'sent' && result.explanation.reconnect) await services.accounts.needsReconnect(teamId, account.user_id);
-  // An outcome nobody can confirm may be sent again, but only by the agent's own click.
-  const resendId = result.status === 'unknown' ? record.id : undefined;
+  const { result, resendId } = await services.requests.send(sending, surfaces.response_url);
   const shown = await Promise.allSettled([
     surfaces.view_id
       ? client.views.update({ view_id: surfaces.view_id, view: outcomeView(result, resendId) }).then(() => true)

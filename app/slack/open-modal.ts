@@ -5,10 +5,10 @@ import type { AccountSummary } from '../store/accounts.js';
 import { maySend } from '../services/permissions.js';
 import type { WorkspaceSettings } from '../services/settings.js';
 import { slackDirectory } from './directory.js';
-import type { Services } from './services.js';
+import type { Services } from './dependencies.js';
 import { feedbackModal, formFrom, type FeedbackForm, type ModalContext } from './user-interface/feedback-modal.js';
 import { NOT_ALLOWED, NO_ACCOUNT } from './user-interface/notices.js';
-import { messageView } from './user-interface/outcome.js';
+import { messageView } from './user-interface/send-outcome.js';
 
 export interface Prefill {
   draft: RawDraft;

@@ -1,5 +1,5 @@
-import type { FeedbackRelay } from '../services/feedback-relay.js';
 import type { AccountSource } from '../services/account-source.js';
+import type { FeedbackRequests } from '../services/feedback-requests.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
 import type { RawDraft } from '../domain/feedback-request.js';
@@ -18,12 +18,11 @@ export interface PendingConfirmation {
 
 /** What the listeners work with; built once at start-up. */
 export interface Services {
-  relay: FeedbackRelay;
+  /** A feedback request from start to finish; the listeners only tell its answers. */
+  requests: Pick<FeedbackRequests, 'mayStart' | 'admit' | 'sendAgain' | 'send' | 'settleInterrupted'>;
   accounts: AccountSource;
-  log: SendLog;
-  /** First caller wins: a submission Slack delivers twice is sent once. */
-  claim(key: string, ttlMs: number): Promise<boolean>;
-  unclaim(key: string): Promise<void>;
+  /** For App Home's recent sends. */
+  log: Pick<SendLog, 'recent'>;
   settings: SettingsSource;
   /** User groups' members, as Slack last said (see GroupMembers for how long). */
   groups: GroupMembers;
