@@ -20,7 +20,7 @@ export const DEFAULT_MESSAGE =
 
 export const NOT_ALLOWED = {
   title: 'Not allowed',
-  text: 'Sending feedback requests is limited to certain people in this workspace, so nothing was sent. Ask a workspace admin to add you (App Home → Settings → Who may send).',
+  text: 'Nothing was sent: sending feedback requests is limited to certain people in this workspace. Ask a workspace admin to add you (App Home → Settings → Who may send).',
 };
 
 export const NOT_ADMIN = {
