@@ -8,7 +8,9 @@ import type { GroupMembers } from '../services/permissions.js';
 import type { RespondOptions } from './respond.js';
 import type { InstallationKey } from '../store/installations.js';
 
+/** Stored as it is, so its names are the stored ones. */
 export interface PendingConfirmation {
+  /** The agent who typed the command. */
   user_id: string;
   draft: RawDraft;
   channel_id?: string;
@@ -37,7 +39,7 @@ export interface Services {
    * A single-use link that starts connecting a Twitter account to the workspace, for the
    * admin who asked; absent without PUBLIC_URL. `workspaceName` is shown on the pages.
    */
-  connectLink?(teamId: string, userId: string, workspaceName?: string): Promise<string>;
+  connectLink?(teamId: string, adminId: string, workspaceName?: string): Promise<string>;
   /** Multi-workspace mode only: what an uninstall or a token revocation deletes. */
   installations?: {
     forget(key: InstallationKey): Promise<void>;

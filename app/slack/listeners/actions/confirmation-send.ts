@@ -35,9 +35,9 @@ export function confirmationSend(services: Services) {
     }
     await respond({ replace_original: true, text: ':hourglass_flowing_sand: Sending…' });
     await deliver(services, client, logger, admission.sending, {
-      user_id: body.user.id,
-      response_url: body.response_url,
-      replace_original: true,
+      agentId: body.user.id,
+      responseUrl: body.response_url,
+      replaceOriginal: true,
     });
   };
 }

@@ -32,10 +32,10 @@ export function resend(services: Services) {
       return;
     }
     await deliver(services, client, logger, admission.sending, {
-      user_id: body.user.id,
-      view_id: viewId,
-      response_url: viewId ? undefined : body.response_url,
-      replace_original: true,
+      agentId: body.user.id,
+      viewId,
+      responseUrl: viewId ? undefined : body.response_url,
+      replaceOriginal: true,
     });
   };
 }

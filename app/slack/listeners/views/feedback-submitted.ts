@@ -43,10 +43,10 @@ export function feedbackSubmitted(services: Services) {
     const { sending } = admission;
     await ack({ response_action: 'update', view: sendingView(sending.prepared.request, sending.prepared.recipient) });
     await deliver(services, client, logger, sending, {
-      user_id: body.user.id,
-      view_id: view.id,
-      response_url: context.response_url,
-      thread: context.channel_id && context.thread_ts ? { channel_id: context.channel_id, thread_ts: context.thread_ts } : undefined,
+      agentId: body.user.id,
+      viewId: view.id,
+      responseUrl: context.response_url,
+      thread: context.channel_id && context.thread_ts ? { channelId: context.channel_id, threadTs: context.thread_ts } : undefined,
     });
   };
 }
