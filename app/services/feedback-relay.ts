@@ -67,8 +67,8 @@ export type SendResult =
 
 /**
  * Turns a checked draft into a feedback/create call on the business's behalf, within
- * Twitter's limits. It holds no Slack knowledge: the listeners give it parameters and
- * show what it answers.
+ * Twitter's limits: the Twitter side of a send, for FeedbackRequests. It holds no
+ * Slack knowledge.
  */
 export class FeedbackRelay {
   constructor(

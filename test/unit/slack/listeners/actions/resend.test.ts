@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Resending } from '../../../../../app/services/feedback-requests.js';
 import { resend } from '../../../../../app/slack/listeners/actions/resend.js';
-import { argsOf, fakeClient, fakeServices, logger, recording, sending, unknownResult, type Calls } from '../fakes.js';
+import { argsOf, fakeClient, fakeServices, logger, recording, sending, unknownResult, type Calls } from '../../../fakes.js';
 
 type Args = Parameters<ReturnType<typeof resend>>[0];
 

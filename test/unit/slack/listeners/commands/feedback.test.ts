@@ -2,7 +2,7 @@ import test from 'ava';
 import { USAGE } from '../../../../../app/domain/command-args.js';
 import { feedbackCommand } from '../../../../../app/slack/listeners/commands/feedback.js';
 import { NOT_ALLOWED, NO_ACCOUNT } from '../../../../../app/slack/user-interface/notices.js';
-import { account, argsOf, fakeClient, fakeServices, recording, type Calls } from '../fakes.js';
+import { account, argsOf, fakeClient, fakeServices, recording, type Calls } from '../../../fakes.js';
 
 type Args = Parameters<ReturnType<typeof feedbackCommand>>[0];
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Admission } from '../../../../../app/services/feedback-requests.js';
 import { feedbackSubmitted } from '../../../../../app/slack/listeners/views/feedback-submitted.js';
 import { NOT_ALLOWED, NO_ACCOUNT, STALE_FORM } from '../../../../../app/slack/user-interface/notices.js';
-import { argsOf, fakeClient, fakeServices, logger, recording, sending, unknownResult, type Calls } from '../fakes.js';
+import { argsOf, fakeClient, fakeServices, logger, recording, sending, unknownResult, type Calls } from '../../../fakes.js';
 
 type Args = Parameters<ReturnType<typeof feedbackSubmitted>>[0];
 

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
-import { SETTINGS_DEFAULTS, type WorkspaceSettings } from '../../../../app/domain/workspace-settings.js';
-import type { BusinessAccount, SendResult } from '../../../../app/services/feedback-relay.js';
-import type { Sending } from '../../../../app/services/feedback-requests.js';
-import type { Services } from '../../../../app/slack/dependencies.js';
+import { SETTINGS_DEFAULTS, type WorkspaceSettings } from '../../app/domain/workspace-settings.js';
+import type { BusinessAccount, SendResult } from '../../app/services/feedback-relay.js';
+import type { Sending } from '../../app/services/feedback-requests.js';
+import type { Services } from '../../app/slack/dependencies.js';
 
 /** What a fake was called with, in order. */
 export type Calls = Array<{ method: string; args: unknown }>;
