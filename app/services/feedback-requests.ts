@@ -130,7 +130,8 @@ export class FeedbackRequests {
     // Only a request that certainly sent nothing gives its places back.
     if (result.status === 'not_sent') await this.parts.limits.release(reservation);
     await this.parts.log.settle(record, result);
-    if (result.status !== 'sent' && result.explanation.reconnect) await this.parts.accounts.needsReconnect(teamId, account.user_id);
+    if (result.status !== 'sent' && result.explanation.reconnect)
+      await this.parts.accounts.needsReconnect(teamId, account.user_id);
     return { result, resendId: result.status === 'unknown' ? record.id : undefined };
   }
 

@@ -16,10 +16,12 @@ export function recording(calls: Calls, method: string) {
 
 /** A WebClient that records every call and answers as Slack would for a non-admin. */
 export function fakeClient(calls: Calls): WebClient {
-  const call = (method: string, answer: object = {}) => async (args: unknown) => {
-    calls.push({ method, args });
-    return { ok: true, ...answer };
-  };
+  const call =
+    (method: string, answer: object = {}) =>
+    async (args: unknown) => {
+      calls.push({ method, args });
+      return { ok: true, ...answer };
+    };
   return {
     views: { open: call('views.open'), update: call('views.update'), publish: call('views.publish') },
     chat: { postMessage: call('chat.postMessage') },
@@ -49,7 +51,14 @@ export const sending: Sending = {
   agentId: 'U1',
   account,
   prepared: {
-    request: { type: 'csat', to_user_id: '42', message: 'Hi', privacy_url: 'https://acme.example/privacy', question_variant_id: 0, test: false },
+    request: {
+      type: 'csat',
+      to_user_id: '42',
+      message: 'Hi',
+      privacy_url: 'https://acme.example/privacy',
+      question_variant_id: 0,
+      test: false,
+    },
     recipient: { id: '42', label: '@jack', handle: 'jack' },
   },
   reservation: { id: 'r1', keys: [] },
@@ -68,10 +77,12 @@ export const unknownResult: SendResult = {
  * Only what a listener under test reaches is there.
  */
 export function fakeServices(calls: Calls, answers: Partial<Record<keyof Services['requests'], unknown>>): Services {
-  const answer = (method: keyof Services['requests']) => async (...args: unknown[]) => {
-    calls.push({ method: `requests.${method}`, args });
-    return answers[method];
-  };
+  const answer =
+    (method: keyof Services['requests']) =>
+    async (...args: unknown[]) => {
+      calls.push({ method: `requests.${method}`, args });
+      return answers[method];
+    };
   return {
     requests: {
       mayStart: answer('mayStart'),

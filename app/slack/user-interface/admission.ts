@@ -22,7 +22,12 @@ export function admissionNotice(refused: Refused): AdmissionNotice {
       return { ...NO_ACCOUNT, retry: false };
     case 'invalid': {
       const problems = Object.entries(refused.errors).map(([field, message]) => `• ${field}: ${message}`);
-      return { title: 'Not sent', text: `Nothing was sent. To fix:\n${problems.join('\n')}`, errors: refused.errors, retry: true };
+      return {
+        title: 'Not sent',
+        text: `Nothing was sent. To fix:\n${problems.join('\n')}`,
+        errors: refused.errors,
+        retry: true,
+      };
     }
     case 'refused': {
       const { rule, message } = refused.refusal;

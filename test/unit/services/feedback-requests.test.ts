@@ -72,7 +72,12 @@ test('Send again of the agent’s own unconfirmed record gives back its earlier 
 });
 
 test('Send again of another agent’s record, or of a known outcome, is refused and gives back nothing', async (t) => {
-  const { requests, did } = parts({ records: [{ ...record, agent_id: 'U2' }, { ...record, id: 'S3', status: 'sent' }] });
+  const { requests, did } = parts({
+    records: [
+      { ...record, agent_id: 'U2' },
+      { ...record, id: 'S3', status: 'sent' },
+    ],
+  });
   t.deepEqual(await requests.sendAgain(agent, 'S1'), { kind: 'not_again' });
   t.deepEqual(await requests.sendAgain(agent, 'S3'), { kind: 'not_again' });
   t.deepEqual(await requests.sendAgain(agent, 'nothing'), { kind: 'not_again' });
@@ -86,7 +91,11 @@ test('Send again by an agent no longer allowed to send keeps the earlier places'
 });
 
 test('a send Twitter certainly did not take gives its places back; one it may have taken keeps them and may be sent again', async (t) => {
-  const notSent: SendResult = { ...unknownResult, status: 'not_sent', explanation: { reason: 'No.', action: 'Fix it.', reconnect: true } };
+  const notSent: SendResult = {
+    ...unknownResult,
+    status: 'not_sent',
+    explanation: { reason: 'No.', action: 'Fix it.', reconnect: true },
+  };
   const refused = parts({ result: notSent });
   t.deepEqual(await refused.requests.send(sending, 'https://hooks.slack.com/x'), { result: notSent, resendId: undefined });
   t.deepEqual(refused.did, ['release r1', 'settle S2 not_sent', `reconnect ${account.user_id}`]);

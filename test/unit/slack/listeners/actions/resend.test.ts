@@ -46,7 +46,10 @@ test('Send again on a record that is not the agent’s, or already known, says s
 });
 
 test('Send again refused for a limit says why, escaped, and sends nothing', async (t) => {
-  const calls = await click({ kind: 'refused', refusal: { rule: 'account_paused', retryAt: new Date(0), message: 'Paused <until> 10:00.' } });
+  const calls = await click({
+    kind: 'refused',
+    refusal: { rule: 'account_paused', retryAt: new Date(0), message: 'Paused <until> 10:00.' },
+  });
   const [said] = argsOf(calls, 'respond') as Array<{ text: string }>;
   t.is(said.text, 'Nothing was sent. Paused &lt;until&gt; 10:00.');
   t.deepEqual(argsOf(calls, 'requests.send'), []);
@@ -69,7 +72,10 @@ test('Send again let through sends once and shows the outcome in the modal it wa
 test('Send again let through from a message tells the outcome through its response_url', async (t) => {
   const calls = await click({ kind: 'ready', sending });
   t.deepEqual(argsOf(calls, 'requests.send'), [[sending, 'https://hooks.slack.com/actions/1']]);
-  const [told] = argsOf(calls, 'services.respond') as Array<{ responseUrl: string; options: { replace: boolean; resendId: string } }>;
+  const [told] = argsOf(calls, 'services.respond') as Array<{
+    responseUrl: string;
+    options: { replace: boolean; resendId: string };
+  }>;
   t.is(told.responseUrl, 'https://hooks.slack.com/actions/1');
   t.like(told.options, { replace: true, resendId: 'S2' });
 });

@@ -8,7 +8,14 @@ type Args = Parameters<ReturnType<typeof feedbackCommand>>[0];
 
 async function run(text: string, answers: Parameters<typeof fakeServices>[1] = {}) {
   const calls: Calls = [];
-  const body = { text, team_id: 'T1', user_id: 'U1', channel_id: 'C1', trigger_id: 'tr1', response_url: 'https://hooks.slack.com/commands/1' };
+  const body = {
+    text,
+    team_id: 'T1',
+    user_id: 'U1',
+    channel_id: 'C1',
+    trigger_id: 'tr1',
+    response_url: 'https://hooks.slack.com/commands/1',
+  };
   const args = { ack: recording(calls, 'ack'), body, command: body, client: fakeClient(calls) } as unknown as Args;
   await feedbackCommand(fakeServices(calls, answers))(args);
   return calls;
