@@ -29,7 +29,7 @@ export function confirmationSend(services: Services) {
       // The confirmation stays for Edit, or for a later try, whenever they can help.
       await respond({
         replace_original: !notice.retry,
-        text: `${escapeMrkdwn(notice.text)}${notice.errors ? '\nUse *Edit* to fix it.' : ''}`,
+        text: `${escapeMrkdwn(notice.text)}${admission.kind === 'invalid' ? '\nUse *Edit* to fix it.' : ''}`,
       });
       return;
     }

@@ -28,7 +28,7 @@ export function resend(services: Services) {
     if (admission.kind !== 'ready') {
       const notice = admissionNotice(admission);
       // Nothing here can be edited: a fix means a new form.
-      await tell(notice.title, `${notice.text}${notice.errors ? '\nOpen a new form with `/feedback` to fix it.' : ''}`);
+      await tell(notice.title, `${notice.text}${admission.kind === 'invalid' ? '\nOpen a new form with `/feedback` to fix it.' : ''}`);
       return;
     }
     await deliver(services, client, logger, admission.sending, {

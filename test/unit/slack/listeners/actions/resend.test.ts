@@ -79,3 +79,15 @@ test('Send again let through from a message tells the outcome through its respon
   t.is(told.responseUrl, 'https://hooks.slack.com/actions/1');
   t.like(told.options, { replace: true, resendId: 'S2' });
 });
+
+test('Send again whose request no longer passes the checks points to a new form; a customer’s limit does not', async (t) => {
+  const [invalid] = argsOf(await click({ kind: 'invalid', errors: { to_user_id: 'No such user.' } }), 'respond') as Array<{
+    text: string;
+  }>;
+  t.is(invalid.text, 'Nothing was sent. To fix:\n• to_user_id: No such user.\nOpen a new form with `/feedback` to fix it.');
+  const [limited] = argsOf(
+    await click({ kind: 'refused', refusal: { rule: 'recipient_daily', retryAt: new Date(0), message: 'Asked today.' } }),
+    'respond',
+  ) as Array<{ text: string }>;
+  t.is(limited.text, 'Nothing was sent. Asked today.');
+});
