@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { DmCheck } from './services/dm-check.js';
 import { FeedbackRelay } from './services/feedback-relay.js';
+import { FeedbackRequests } from './services/feedback-requests.js';
 import { AccountSource } from './services/account-source.js';
 import { SendLimits } from './services/send-limits.js';
 import { GroupMembers } from './services/permissions.js';
@@ -17,7 +18,7 @@ import { TwitterConnect } from './services/twitter-connect.js';
 import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace } from './slack/app.js';
 import { publishHome } from './slack/home.js';
 import { reconcile } from './slack/reconcile.js';
-import type { Services } from './slack/services.js';
+import type { Services } from './slack/dependencies.js';
 import { responder } from './slack/respond.js';
 import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
 import { openStore, SWEEP_EVERY_MS } from './store/store.js';
@@ -103,16 +104,24 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     unfinished.add(work);
     return work.finally(() => unfinished.delete(work));
   };
+  const settings = new SettingsSource(store.records('settings'), {
+    privacy_url: config.defaultPrivacyUrl,
+    message: DEFAULT_MESSAGE,
+  });
+  const log = new SendLog(store.records('sends'), store);
+  const limits = new SendLimits(store);
   const services: Services = {
-    relay: new FeedbackRelay(twitter, new SendLimits(store), new DmCheck(twitter, store, (message) => logger.warn(message))),
-    accounts,
-    claim: (key, ttlMs) => store.claim(key, ttlMs),
-    unclaim: (key) => store.unclaim(key),
-    log: new SendLog(store.records('sends'), store),
-    settings: new SettingsSource(store.records('settings'), {
-      privacy_url: config.defaultPrivacyUrl,
-      message: DEFAULT_MESSAGE,
+    requests: new FeedbackRequests({
+      accounts,
+      settings,
+      log,
+      limits,
+      relay: new FeedbackRelay(twitter, limits, new DmCheck(twitter, store, (message) => logger.warn(message))),
+      claims: store,
     }),
+    accounts,
+    log,
+    settings,
     groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
     finishing,

@@ -3,7 +3,7 @@ import type { CheckedDraft, FeedbackRequest } from '../app/domain/feedback-reque
 import type { SendResult } from '../app/services/feedback-relay.js';
 import { confirmationMessage } from '../app/slack/user-interface/confirmation.js';
 import { homeView } from '../app/slack/user-interface/home.js';
-import { messageView, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from '../app/slack/user-interface/outcome.js';
+import { messageView, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from '../app/slack/user-interface/send-outcome.js';
 import { truncateMrkdwn } from '../app/slack/user-interface/text.js';
 import { SETTINGS_DEFAULTS } from '../app/domain/workspace-settings.js';
 import { openStore } from '../app/store/store.js';

@@ -28,7 +28,7 @@ export interface FeedbackRequest {
 }
 
 /** Who the agent asked for: an id is final, a handle still needs a lookup. */
-export type Recipient = { kind: 'id'; id: string } | { kind: 'handle'; screen_name: string };
+export type RecipientInput = { kind: 'id'; id: string } | { kind: 'handle'; screen_name: string };
 
 /** What a form, a command or a shortcut gathered, before any check. */
 export type RawDraft = Partial<Record<Exclude<Param, 'test'>, string | undefined>> & {
@@ -37,7 +37,7 @@ export type RawDraft = Partial<Record<Exclude<Param, 'test'>, string | undefined
 
 export type FieldErrors = Partial<Record<Param, string>>;
 
-export type CheckedDraft = Omit<FeedbackRequest, 'to_user_id'> & { recipient: Recipient };
+export type CheckedDraft = Omit<FeedbackRequest, 'to_user_id'> & { recipient: RecipientInput };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
@@ -56,7 +56,7 @@ export function isUserId(value: string): boolean {
   return USER_ID.test(value) && BigInt(value) > 0n && BigInt(value) <= MAX_USER_ID;
 }
 
-export function parseRecipient(input: string): Recipient | undefined {
+export function parseRecipient(input: string): RecipientInput | undefined {
   const text = input.trim();
   if (isUserId(text)) return { kind: 'id', id: text };
   const handle = text.startsWith('@') ? text.slice(1) : text;
@@ -170,15 +170,13 @@ export function checkDraft(raw: RawDraft): Checked<CheckedDraft> {
   };
 }
 
-/** The request once the recipient is a user id; checked again as the last gate. */
+/** The request from a checked draft, once the recipient is a user id: only that is left to check. */
 export function toRequest(draft: CheckedDraft, toUserId: string): Checked<FeedbackRequest> {
-  const { recipient: _recipient, ...rest } = draft;
-  const request: FeedbackRequest = { ...rest, to_user_id: toUserId };
   if (!isUserId(toUserId)) {
     return { ok: false, errors: { to_user_id: 'Twitter did not give a numeric user id for this customer.' } };
   }
-  const checked = checkDraft(toRawDraft(request));
-  return checked.ok ? { ok: true, value: request } : checked;
+  const { recipient: _recipient, ...rest } = draft;
+  return { ok: true, value: { ...rest, to_user_id: toUserId } };
 }
 
 export function toRawDraft(request: FeedbackRequest): RawDraft {

@@ -5,7 +5,6 @@ import {
   type Checked,
   type FeedbackRequest,
 } from '../domain/feedback-request.js';
-import type { Refusal } from '../domain/limits.js';
 import {
   dmsClosed,
   explain,
@@ -19,8 +18,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { questionText } from '../domain/variants.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
 import type { DmCheck } from './dm-check.js';
-import type { Reservation, SendLimits } from './send-limits.js';
-import type { WorkspaceSettings } from './settings.js';
+import type { SendLimits } from './send-limits.js';
 
 /**
  * What prepare asks Twitter (the handle lookup, then the DM check) is over within this
@@ -69,13 +67,13 @@ export type SendResult =
 
 /**
  * Turns a checked draft into a feedback/create call on the business's behalf, within
- * Twitter's limits. It holds no Slack knowledge: the listeners give it parameters and
- * show what it answers.
+ * Twitter's limits: the Twitter side of a send, for FeedbackRequests. It holds no
+ * Slack knowledge.
  */
 export class FeedbackRelay {
   constructor(
     private readonly twitter: TwitterClient,
-    private readonly limits: SendLimits,
+    private readonly limits: Pick<SendLimits, 'pauseAccount'>,
     private readonly dms: DmCheck,
   ) {}
 
@@ -122,28 +120,8 @@ export class FeedbackRelay {
     return answer;
   }
 
-  /** Holds a place in every send limit before anything leaves; a refusal says which and until when. */
-  reserve(
-    teamId: string,
-    account: BusinessAccount,
-    prepared: Prepared,
-    settings: Pick<WorkspaceSettings, 'recipient_days' | 'allowlist'>,
-  ): Promise<{ ok: true; reservation: Reservation } | { ok: false; refusal: Refusal }> {
-    return this.limits.reserve({
-      workspace: { teamId },
-      accountId: account.user_id,
-      recipientId: prepared.request.to_user_id,
-      recipientHandle: prepared.recipient.handle,
-      settings: { recipientDays: settings.recipient_days, allowlist: settings.allowlist },
-    });
-  }
-
-  /** Gives back the places of a request that will not be sent as it was. */
-  release(reservation: Reservation): Promise<void> {
-    return this.limits.release(reservation);
-  }
-
-  async send(teamId: string, account: BusinessAccount, prepared: Prepared, reservation: Reservation): Promise<SendResult> {
+  /** Pauses the account when Twitter says its rate limit is spent; places held are the caller's to give back. */
+  async send(teamId: string, account: BusinessAccount, prepared: Prepared): Promise<SendResult> {
     const { request, recipient } = prepared;
     const question = questionText(request.type, request.question_variant_id, request.display_name ?? account.name);
     const answer = await this.createOnce(account, request);
@@ -151,8 +129,6 @@ export class FeedbackRelay {
     if (answer.rateLimit?.remaining === 0) await this.limits.pauseAccount({ teamId }, account.user_id, answer.rateLimit.resetAt);
     if (answer.ok) return { status: 'sent', request, recipient, question, feedback: answer.data };
     const { failure } = answer;
-    // Only a request that certainly sent nothing gives its places back.
-    if (failure.kind !== 'uncertain') await this.limits.release(reservation);
     if (failure.kind === 'refused' && isRateLimited(failure)) {
       const until = failure.resetAt ?? new Date(Date.now() + DEFAULT_PAUSE_MS);
       await this.limits.pauseAccount({ teamId }, account.user_id, until);

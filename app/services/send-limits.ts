@@ -37,7 +37,7 @@ export interface SendAttempt {
 
 export type Reserve = { ok: true; reservation: Reservation } | { ok: false; refusal: Refusal };
 
-function userId(value: string, what: string): string {
+function twitterId(value: string, what: string): string {
   if (!isUserId(value)) throw new Error(`Not a Twitter user id for the ${what}: ${JSON.stringify(value)}`);
   return value;
 }
@@ -62,8 +62,8 @@ export class SendLimits {
 
   async reserve(attempt: SendAttempt): Promise<Reserve> {
     const { workspace, settings } = attempt;
-    const accountId = userId(attempt.accountId, 'business account');
-    const recipient = { id: userId(attempt.recipientId, 'customer'), handle: attempt.recipientHandle };
+    const accountId = twitterId(attempt.accountId, 'business account');
+    const recipient = { id: twitterId(attempt.recipientId, 'customer'), handle: attempt.recipientHandle };
     const now = (attempt.now ?? new Date()).getTime();
 
     const id = randomUUID();
@@ -103,7 +103,7 @@ export class SendLimits {
 
   /** After Twitter's rate limit (HTTP 429, code 88): nothing goes out as this account until `until`. */
   async pauseAccount(workspace: Workspace, accountId: string, until: Date, now = new Date()): Promise<void> {
-    const id = userId(accountId, 'business account');
+    const id = twitterId(accountId, 'business account');
     const ttlMs = until.getTime() - now.getTime();
     if (ttlMs <= 0) return;
     // Twitter has more than one window; an answer about a shorter one must not lift a longer pause.

@@ -5,7 +5,7 @@ import { guardSlackBodies } from './body-guard.js';
 import { installerOptions } from './installer.js';
 import type { SlackConfig } from '../config.js';
 import { registerListeners } from './listeners/index.js';
-import type { Services } from './services.js';
+import type { Services } from './dependencies.js';
 import { slackFetch } from './transport.js';
 import { ELSEWHERE } from './user-interface/notices.js';
 

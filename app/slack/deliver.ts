@@ -1,30 +1,29 @@
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { SendResult } from '../services/feedback-relay.js';
-import type { Sending } from './admit.js';
-import type { Services } from './services.js';
-import { notInChannelNote, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from './user-interface/outcome.js';
+import type { Sending } from '../services/feedback-requests.js';
+import type { Services } from './dependencies.js';
+import { notInChannelNote, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from './user-interface/send-outcome.js';
 
 /** Where the agent started, and so where the outcome must show up. */
 export interface Surfaces {
   /** The agent who sent it. */
-  user_id: string;
+  agentId: string;
   /** A modal to turn into the outcome. */
-  view_id?: string;
+  viewId?: string;
   /** A command's or shortcut's response_url: reaches the agent privately anywhere. */
-  response_url?: string;
+  responseUrl?: string;
   /** The response_url's message (a confirmation) gives way to the outcome. */
-  replace_original?: boolean;
+  replaceOriginal?: boolean;
   /** A ticket thread that gets the outcome as a reply. */
-  thread?: { channel_id: string; thread_ts: string };
+  thread?: { channelId: string; threadTs: string };
 }
 
 const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
 
 /**
- * The one sending path: relay to Twitter, then show the outcome on every surface the
- * agent started from. A surface that fails never hides the outcome: the agent is told
- * privately instead.
+ * Sends what was let through, then shows the outcome on every surface the agent started
+ * from. A surface that fails never hides the outcome: the agent is told privately instead.
  */
 export async function deliver(
   services: Services,
@@ -33,20 +32,14 @@ export async function deliver(
   sending: Sending,
   surfaces: Surfaces,
 ): Promise<SendResult> {
-  const { teamId, account } = sending;
-  const record = await services.log.begin(teamId, sending.userId, account.user_id, sending.prepared, sending.reservation, surfaces.response_url);
-  const result = await services.relay.send(teamId, account, sending.prepared, sending.reservation);
-  await services.log.settle(record, result);
-  if (result.status !== 'sent' && result.explanation.reconnect) await services.accounts.needsReconnect(teamId, account.user_id);
-  // An outcome nobody can confirm may be sent again, but only by the agent's own click.
-  const resendId = result.status === 'unknown' ? record.id : undefined;
+  const { result, resendId } = await services.requests.send(sending, surfaces.responseUrl);
   const shown = await Promise.allSettled([
-    surfaces.view_id
-      ? client.views.update({ view_id: surfaces.view_id, view: outcomeView(result, resendId) }).then(() => true)
+    surfaces.viewId
+      ? client.views.update({ view_id: surfaces.viewId, view: outcomeView(result, resendId) }).then(() => true)
       : false,
     surfaces.thread
       ? postInThread(services, client, result, surfaces, surfaces.thread)
-      : services.respond(surfaces.response_url, result, { replace: surfaces.replace_original, resendId }),
+      : services.respond(surfaces.responseUrl, result, { replace: surfaces.replaceOriginal, resendId }),
   ]);
   for (const failure of shown) {
     if (failure.status === 'rejected') logger.warn(`Could not show a feedback outcome: ${(failure.reason as Error).message}`);
@@ -54,7 +47,7 @@ export async function deliver(
   if (!shown.some((s) => s.status === 'fulfilled' && s.value)) {
     // Every surface failed (an expired view, a dead response_url): the app's DM still reaches the agent.
     await client.chat
-      .postMessage({ channel: surfaces.user_id, text: outcomeText(result), blocks: outcomeBlocks(result, resendId) })
+      .postMessage({ channel: surfaces.agentId, text: outcomeText(result), blocks: outcomeBlocks(result, resendId) })
       .catch((error: Error) => logger.warn(`Could not tell the agent a feedback outcome: ${error.message}`));
   }
   return result;
@@ -65,20 +58,20 @@ async function postInThread(
   client: WebClient,
   result: SendResult,
   surfaces: Surfaces,
-  { channel_id, thread_ts }: NonNullable<Surfaces['thread']>,
+  { channelId, threadTs }: NonNullable<Surfaces['thread']>,
 ): Promise<boolean> {
   try {
     await client.chat.postMessage({
-      channel: channel_id,
-      thread_ts,
-      text: threadText(result, surfaces.user_id),
-      blocks: threadBlocks(result, surfaces.user_id),
+      channel: channelId,
+      thread_ts: threadTs,
+      text: threadText(result, surfaces.agentId),
+      blocks: threadBlocks(result, surfaces.agentId),
       unfurl_links: false,
     });
     return true;
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
     if (!code || !NOT_A_MEMBER.has(code)) throw error;
-    return services.respond(surfaces.response_url, result, { note: notInChannelNote(channel_id) });
+    return services.respond(surfaces.responseUrl, result, { note: notInChannelNote(channelId) });
   }
 }

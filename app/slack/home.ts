@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { isAdmin, maySend } from '../services/permissions.js';
 import { slackDirectory } from './directory.js';
-import type { Services } from './services.js';
+import type { Services } from './dependencies.js';
 import { homeView } from './user-interface/home.js';
 
 /** Draws a person's App Home: their own sends, and for admins the accounts and settings. */

@@ -5,10 +5,10 @@ import type { AccountSummary } from '../store/accounts.js';
 import { maySend } from '../services/permissions.js';
 import type { WorkspaceSettings } from '../services/settings.js';
 import { slackDirectory } from './directory.js';
-import type { Services } from './services.js';
+import type { Services } from './dependencies.js';
 import { feedbackModal, formFrom, type FeedbackForm, type ModalContext } from './user-interface/feedback-modal.js';
-import { NOT_ALLOWED, NO_ACCOUNT } from './user-interface/notices.js';
-import { messageView } from './user-interface/outcome.js';
+import { admissionNotice } from './user-interface/admission.js';
+import { messageView } from './user-interface/send-outcome.js';
 
 export interface Prefill {
   draft: RawDraft;
@@ -55,7 +55,8 @@ export async function openFeedbackModal(services: Services, client: WebClient, o
     client.views.open({ trigger_id: opening.trigger_id, view });
   const settings = opening.settings ?? (await services.settings.forWorkspace(opening.team_id));
   if (!(await maySend(settings, opening.user_id, slackDirectory(client, opening.team_id, services.groups)))) {
-    await open(messageView(NOT_ALLOWED.title, NOT_ALLOWED.text));
+    const notice = admissionNotice({ kind: 'forbidden' });
+    await open(messageView(notice.title, notice.text));
     return;
   }
   const [accounts, agent] = await Promise.all([
@@ -65,7 +66,8 @@ export async function openFeedbackModal(services: Services, client: WebClient, o
   // The one a send without "Send as" goes out as; opening the form needs no tokens.
   const [account] = accounts;
   if (!account) {
-    await open(messageView(NO_ACCOUNT.title, NO_ACCOUNT.text));
+    const notice = admissionNotice({ kind: 'no_account' });
+    await open(messageView(notice.title, notice.text));
     return;
   }
   const prefill = opening.prefill?.(settings, account) ?? { draft: {} };

@@ -1,16 +1,11 @@
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
-import { questionText } from '../domain/variants.js';
-import type { SendResult } from '../services/feedback-relay.js';
-import type { Services } from './services.js';
-import { outcomeBlocks, outcomeText } from './user-interface/outcome.js';
-
-const ONE_DAY_MS = 24 * 60 * 60 * 1000;
+import type { Services } from './dependencies.js';
+import { outcomeBlocks, outcomeText } from './user-interface/send-outcome.js';
 
 /**
- * Sends left pending by a process that stopped mid-way (a crash, a kill) are settled as
- * unknown, never sent again by themselves, and their agents are told, with "Send again".
- * A claim per record makes one instance do it when several share the store.
+ * Sends a stopped process left pending are settled as unknown (see
+ * FeedbackRequests.settleInterrupted), and their agents are told, with "Send again".
  */
 export async function reconcile(
   services: Services,
@@ -18,23 +13,8 @@ export async function reconcile(
   logger: Logger,
   graceMs: number,
 ): Promise<number> {
-  let settled = 0;
-  for (const record of await services.log.pending(graceMs)) {
-    if (!(await services.claim(`reconcile:${record.team_id}:${record.id}`, ONE_DAY_MS))) continue;
-    const account = await services.accounts.forWorkspace(record.team_id, record.account_id);
-    const { request, recipient } = record;
-    const result: SendResult = {
-      status: 'unknown',
-      request,
-      recipient,
-      question: questionText(request.type, request.question_variant_id, request.display_name ?? account?.name ?? ''),
-      explanation: {
-        reason: 'The app stopped while sending this request, so it is not known whether the customer got it.',
-        action: "Check the business account's Direct Messages; if the request is not there, use Send again.",
-      },
-    };
-    await services.log.settle(record, result);
-    settled++;
+  const settled = await services.requests.settleInterrupted(graceMs);
+  for (const { record, result } of settled) {
     const told = await services.respond(record.response_url, result, { resendId: record.id }).catch(() => false);
     if (told) continue;
     try {
@@ -44,5 +24,5 @@ export async function reconcile(
       logger.warn(`Could not tell an agent about an interrupted send: ${(error as Error).message}`);
     }
   }
-  return settled;
+  return settled.length;
 }

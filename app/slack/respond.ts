@@ -1,6 +1,6 @@
 import type { SendResult } from '../services/feedback-relay.js';
 import { slackFetch } from './transport.js';
-import { noteBlock, outcomeBlocks, outcomeText } from './user-interface/outcome.js';
+import { noteBlock, outcomeBlocks, outcomeText } from './user-interface/send-outcome.js';
 
 export interface RespondOptions {
   /** Said before the outcome. */

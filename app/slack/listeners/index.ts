@@ -1,11 +1,11 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { Services } from '../services.js';
+import type { Services } from '../dependencies.js';
 import { FEEDBACK_MODAL, PREVIEW_ACTIONS } from '../user-interface/feedback-modal.js';
 import { feedbackFormChanged } from './actions/feedback-form-changed.js';
 import { confirmationEdit } from './actions/confirmation-edit.js';
 import { confirmationSend } from './actions/confirmation-send.js';
 import { resend } from './actions/resend.js';
-import { RESEND } from '../user-interface/outcome.js';
+import { RESEND } from '../user-interface/send-outcome.js';
 import { CONFIRM_EDIT, CONFIRM_SEND } from '../user-interface/confirmation.js';
 import { CONNECT_LINK, HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../user-interface/home.js';
 import { SETTINGS_MODAL } from '../user-interface/settings-modal.js';

@@ -18,11 +18,9 @@ export const STALE_FORM = {
 export const DEFAULT_MESSAGE =
   'Thanks for reaching out to us! Would you take a few seconds to tell us how we did?';
 
-export const LIMIT_REACHED = { title: 'Not sent' };
-
 export const NOT_ALLOWED = {
   title: 'Not allowed',
-  text: 'Sending feedback requests is limited to certain people in this workspace, so nothing was sent. Ask a workspace admin to add you (App Home → Settings → Who may send).',
+  text: 'Nothing was sent: sending feedback requests is limited to certain people in this workspace. Ask a workspace admin to add you (App Home → Settings → Who may send).',
 };
 
 export const NOT_ADMIN = {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { openFeedbackModal } from '../../open-modal.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 
 /** Edit on a one-line command's confirmation: the modal, prefilled with what was typed. */
 export function confirmationEdit(services: Services) {

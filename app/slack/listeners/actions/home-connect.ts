@@ -2,10 +2,10 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { WebClient } from '@slack/web-api';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 import { connectModal } from '../../user-interface/home.js';
 import { NOT_ADMIN } from '../../user-interface/notices.js';
-import { messageView } from '../../user-interface/outcome.js';
+import { messageView } from '../../user-interface/send-outcome.js';
 
 /**
  * An admin clicks Connect in App Home: a link is made then, for that admin, and shown in

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
 import { publishHome } from '../../home.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 
 /** An admin disconnects a Twitter account from App Home; its tokens are deleted. */
 export function homeDisconnect(services: Services) {

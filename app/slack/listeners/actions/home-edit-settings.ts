@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 import { NOT_ADMIN } from '../../user-interface/notices.js';
-import { messageView } from '../../user-interface/outcome.js';
+import { messageView } from '../../user-interface/send-outcome.js';
 import { settingsModal } from '../../user-interface/settings-modal.js';
 
 export function homeEditSettings(services: Services) {

@@ -1,11 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand, USAGE } from '../../../domain/command-args.js';
 import { checkDraft } from '../../../domain/feedback-request.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 import { openFeedbackModal, withDefaults } from '../../open-modal.js';
 import { confirmationMessage } from '../../user-interface/confirmation.js';
-import { NOT_ALLOWED, NO_ACCOUNT } from '../../user-interface/notices.js';
-import { maySend } from '../../../services/permissions.js';
+import { admissionNotice } from '../../user-interface/admission.js';
 import { slackDirectory } from '../../directory.js';
 
 /**
@@ -23,13 +22,13 @@ export function feedbackCommand(services: Services) {
     const draft = args.kind === 'prefill' ? args.draft : {};
     const complete = draft.type && draft.to_user_id && draft.message ? checkDraft(withDefaults(draft, settings)) : undefined;
     if (complete?.ok) {
-      if (!(await maySend(settings, body.user_id, slackDirectory(client, body.team_id, services.groups)))) {
-        await ack({ response_type: 'ephemeral', text: NOT_ALLOWED.text });
-        return;
-      }
-      const account = await services.accounts.forWorkspace(body.team_id);
-      if (!account) {
-        await ack({ response_type: 'ephemeral', text: NO_ACCOUNT.text });
+      const start = await services.requests.mayStart({
+        teamId: body.team_id,
+        agentId: body.user_id,
+        directory: slackDirectory(client, body.team_id, services.groups),
+      }, settings);
+      if (start.kind !== 'ok') {
+        await ack({ response_type: 'ephemeral', text: admissionNotice(start).text });
         return;
       }
       const id = await services.confirmations.save(body.team_id, {
@@ -38,7 +37,7 @@ export function feedbackCommand(services: Services) {
         channel_id: body.channel_id,
         response_url: body.response_url,
       });
-      await ack({ response_type: 'ephemeral', ...confirmationMessage(complete.value, account.name, id) });
+      await ack({ response_type: 'ephemeral', ...confirmationMessage(complete.value, start.account.name, id) });
       return;
     }
     await ack();

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { publishHome } from '../../home.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 
 export function appHomeOpened(services: Services) {
   return async ({ event, body, client }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs): Promise<void> => {

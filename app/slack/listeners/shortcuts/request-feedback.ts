@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { ticketContext } from '../../../domain/ticket-context.js';
 import { openFeedbackModal } from '../../open-modal.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 
 export const REQUEST_FEEDBACK_SHORTCUT = 'request_feedback';
 

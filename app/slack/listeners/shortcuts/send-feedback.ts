@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 import { openFeedbackModal } from '../../open-modal.js';
 
 export const SEND_FEEDBACK_SHORTCUT = 'send_feedback';

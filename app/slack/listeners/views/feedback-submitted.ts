@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { admit } from '../../admit.js';
 import { deliver } from '../../deliver.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 import { slackDirectory } from '../../directory.js';
 import { readContext, readForm, readSendAs } from '../../user-interface/feedback-modal.js';
-import { LIMIT_REACHED, NOT_ALLOWED, NO_ACCOUNT, STALE_FORM } from '../../user-interface/notices.js';
-import { messageView, sendingView } from '../../user-interface/outcome.js';
+import { admissionNotice } from '../../user-interface/admission.js';
+import { STALE_FORM } from '../../user-interface/notices.js';
+import { messageView, sendingView } from '../../user-interface/send-outcome.js';
 
 export function feedbackSubmitted(services: Services) {
   return async ({ ack, body, view, client, logger }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
@@ -19,47 +19,34 @@ export function feedbackSubmitted(services: Services) {
     }
     // Slack always sends the form's state; a payload without it reads as an empty form.
     const values = view.state?.values;
-    const admission = await admit(services, slackDirectory(client, teamId, services.groups), {
+    const admission = await services.requests.admit({
       teamId,
-      userId: body.user.id,
-      raw: readForm(values),
+      agentId: body.user.id,
+      directory: slackDirectory(client, teamId, services.groups),
+      draft: readForm(values),
       key: view.id,
       accountId: readSendAs(values),
     });
-    switch (admission.kind) {
-      case 'forbidden':
-        await ack({ response_action: 'update', view: messageView(NOT_ALLOWED.title, NOT_ALLOWED.text) });
-        return;
-      case 'invalid':
-        await ack({ response_action: 'errors', errors: admission.errors });
-        return;
-      case 'no_account':
-        await ack({ response_action: 'update', view: messageView(NO_ACCOUNT.title, NO_ACCOUNT.text) });
-        return;
-      case 'duplicate':
-        await ack();
-        return;
-      case 'refused':
-        // A customer's limit is about the field the agent can change; the account's is not.
-        await ack(
-          admission.refusal.rule.startsWith('recipient')
-            ? { response_action: 'errors', errors: { to_user_id: admission.refusal.message } }
-            : { response_action: 'update', view: messageView(LIMIT_REACHED.title, admission.refusal.message) },
-        );
-        return;
-      case 'ready': {
-        const { sending } = admission;
-        await ack({ response_action: 'update', view: sendingView(sending.prepared.request, sending.prepared.recipient) });
-        await deliver(services, client, logger, sending, {
-          user_id: body.user.id,
-          view_id: view.id,
-          response_url: context.response_url,
-          thread:
-            context.channel_id && context.thread_ts
-              ? { channel_id: context.channel_id, thread_ts: context.thread_ts }
-              : undefined,
-        });
-      }
+    if (admission.kind === 'duplicate') {
+      await ack();
+      return;
     }
+    if (admission.kind !== 'ready') {
+      const notice = admissionNotice(admission);
+      await ack(
+        notice.errors
+          ? { response_action: 'errors', errors: notice.errors }
+          : { response_action: 'update', view: messageView(notice.title, notice.text) },
+      );
+      return;
+    }
+    const { sending } = admission;
+    await ack({ response_action: 'update', view: sendingView(sending.prepared.request, sending.prepared.recipient) });
+    await deliver(services, client, logger, sending, {
+      agentId: body.user.id,
+      viewId: view.id,
+      responseUrl: context.response_url,
+      thread: context.channel_id && context.thread_ts ? { channelId: context.channel_id, threadTs: context.thread_ts } : undefined,
+    });
   };
 }

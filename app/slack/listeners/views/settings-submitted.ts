@@ -3,9 +3,9 @@ import { checkSettings } from '../../../domain/workspace-settings.js';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
 import { publishHome } from '../../home.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../dependencies.js';
 import { NOT_ADMIN } from '../../user-interface/notices.js';
-import { messageView } from '../../user-interface/outcome.js';
+import { messageView } from '../../user-interface/send-outcome.js';
 import { readSettings } from '../../user-interface/settings-modal.js';
 
 /** Saved settings take effect at once: every form and check reads them when it runs. */

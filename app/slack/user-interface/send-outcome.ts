@@ -1,11 +1,21 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { FeedbackRequest } from '../../domain/feedback-request.js';
-import type { Recipient, SendResult } from '../../services/feedback-relay.js';
 import { escapeMrkdwn, truncate, truncateMrkdwn } from './text.js';
 
 const TITLE = 'Ask for feedback';
 
-function describe(request: FeedbackRequest, recipient: Recipient): string {
+/** Whom a request went to, as the agent named them. */
+export interface RecipientShown {
+  label: string;
+}
+
+/** What an outcome shows, as plain data: a send's result, or one settled after a stop. */
+export type SendOutcome = { request: FeedbackRequest; recipient: RecipientShown; question: string } & (
+  | { status: 'sent'; feedback: { id: string; dm_id: string } }
+  | { status: 'not_sent' | 'unknown'; explanation: { reason: string; action: string } }
+);
+
+function describe(request: FeedbackRequest, recipient: RecipientShown): string {
   const test = request.test ? ' (test)' : '';
   return `${request.type.toUpperCase()}${test} request to ${escapeMrkdwn(recipient.label)}`;
 }
@@ -33,14 +43,14 @@ export function messageView(title: string, text: string): ModalView {
   return notice(truncate(title, 24), [section(escapeMrkdwn(text), 'notice')]);
 }
 
-export function sendingView(request: FeedbackRequest, recipient: Recipient): ModalView {
+export function sendingView(request: FeedbackRequest, recipient: RecipientShown): ModalView {
   return notice(TITLE, [section(`:hourglass_flowing_sand: Sending the ${describe(request, recipient)}…`, 'status')]);
 }
 
 export const RESEND = 'resend';
 
 /** The blocks of an outcome: the same words in the modal and in the channel. */
-export function outcomeBlocks(result: SendResult, resendId?: string): KnownBlock[] {
+export function outcomeBlocks(result: SendOutcome, resendId?: string): KnownBlock[] {
   const what = describe(result.request, result.recipient);
   const question: KnownBlock = {
     type: 'context',
@@ -91,12 +101,12 @@ export function outcomeBlocks(result: SendResult, resendId?: string): KnownBlock
   return blocks;
 }
 
-export function outcomeView(result: SendResult, resendId?: string): ModalView {
+export function outcomeView(result: SendOutcome, resendId?: string): ModalView {
   return notice(TITLE, outcomeBlocks(result, resendId));
 }
 
 /** Fallback text for notifications and clients that do not render blocks. */
-export function outcomeText(result: SendResult): string {
+export function outcomeText(result: SendOutcome): string {
   const what = describe(result.request, result.recipient);
   if (result.status === 'sent') return `Sent the ${what} (feedback id ${escapeMrkdwn(result.feedback.id)}).`;
   const reason = escapeMrkdwn(result.explanation.reason);
@@ -104,22 +114,22 @@ export function outcomeText(result: SendResult): string {
   return `Not sent: the ${what}. ${reason}`;
 }
 
-function threadSummary(result: SendResult, userId: string): string {
+function threadSummary(result: SendOutcome, agentId: string): string {
   const { request, recipient } = result;
   const what = `${request.type.toUpperCase()} feedback request (question ${request.question_variant_id}${request.test ? ', test' : ''}) to ${escapeMrkdwn(recipient.label)}`;
-  if (result.status === 'sent') return `<@${userId}> sent a ${what}. Feedback id \`${escapeMrkdwn(result.feedback.id)}\`.`;
+  if (result.status === 'sent') return `<@${agentId}> sent a ${what}. Feedback id \`${escapeMrkdwn(result.feedback.id)}\`.`;
   const state = result.status === 'unknown' ? 'may not have gone out' : 'was not sent';
-  return `A ${what} by <@${userId}> ${state}: ${escapeMrkdwn(result.explanation.reason)}`;
+  return `A ${what} by <@${agentId}> ${state}: ${escapeMrkdwn(result.explanation.reason)}`;
 }
 
 /** The thread reply: who asked whom for what, never a score. */
-export function threadBlocks(result: SendResult, userId: string): KnownBlock[] {
+export function threadBlocks(result: SendOutcome, agentId: string): KnownBlock[] {
   const icon = result.status === 'sent' ? ':speech_balloon:' : result.status === 'unknown' ? ':warning:' : ':x:';
-  return [section(`${icon} ${threadSummary(result, userId)}`, 'thread_outcome')];
+  return [section(`${icon} ${threadSummary(result, agentId)}`, 'thread_outcome')];
 }
 
-export function threadText(result: SendResult, userId: string): string {
-  return threadSummary(result, userId);
+export function threadText(result: SendOutcome, agentId: string): string {
+  return threadSummary(result, agentId);
 }
 
 /** Said privately when the thread could not be reached. */

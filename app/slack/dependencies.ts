@@ -1,5 +1,5 @@
-import type { FeedbackRelay } from '../services/feedback-relay.js';
 import type { AccountSource } from '../services/account-source.js';
+import type { FeedbackRequests } from '../services/feedback-requests.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
 import type { RawDraft } from '../domain/feedback-request.js';
@@ -8,7 +8,9 @@ import type { GroupMembers } from '../services/permissions.js';
 import type { RespondOptions } from './respond.js';
 import type { InstallationKey } from '../store/installations.js';
 
+/** Stored as it is, so its names are the stored ones. */
 export interface PendingConfirmation {
+  /** The agent who typed the command. */
   user_id: string;
   draft: RawDraft;
   channel_id?: string;
@@ -18,12 +20,11 @@ export interface PendingConfirmation {
 
 /** What the listeners work with; built once at start-up. */
 export interface Services {
-  relay: FeedbackRelay;
+  /** A feedback request from start to finish; the listeners only tell its answers. */
+  requests: Pick<FeedbackRequests, 'mayStart' | 'admit' | 'sendAgain' | 'send' | 'settleInterrupted'>;
   accounts: AccountSource;
-  log: SendLog;
-  /** First caller wins: a submission Slack delivers twice is sent once. */
-  claim(key: string, ttlMs: number): Promise<boolean>;
-  unclaim(key: string): Promise<void>;
+  /** For App Home's recent sends. */
+  log: Pick<SendLog, 'recent'>;
   settings: SettingsSource;
   /** User groups' members, as Slack last said (see GroupMembers for how long). */
   groups: GroupMembers;
@@ -38,7 +39,7 @@ export interface Services {
    * A single-use link that starts connecting a Twitter account to the workspace, for the
    * admin who asked; absent without PUBLIC_URL. `workspaceName` is shown on the pages.
    */
-  connectLink?(teamId: string, userId: string, workspaceName?: string): Promise<string>;
+  connectLink?(teamId: string, adminId: string, workspaceName?: string): Promise<string>;
   /** Multi-workspace mode only: what an uninstall or a token revocation deletes. */
   installations?: {
     forget(key: InstallationKey): Promise<void>;
