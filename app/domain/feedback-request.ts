@@ -1,4 +1,5 @@
-import { findVariant, isFeedbackType, variantsOf, type FeedbackType } from './variants.js';
+import { FEEDBACK_TYPES, isFeedbackType, oneOf, SURVEY_TYPES, TYPE_CHOICE, type FeedbackType } from './survey-types.js';
+import { findVariant, variantsOf } from './variants.js';
 
 /** feedback/create's parameters, named as Twitter names them. */
 export const PARAMS = [
@@ -102,8 +103,10 @@ export function checkDraft(raw: RawDraft): Checked<CheckedDraft> {
   const errors: FieldErrors = {};
 
   const type = raw.type;
-  if (!type) errors.type = 'Choose CSAT or NPS.';
-  else if (!isFeedbackType(type)) errors.type = 'Type must be exactly "csat" or "nps", in lower case.';
+  if (!type) errors.type = `Choose ${TYPE_CHOICE}.`;
+  else if (!isFeedbackType(type)) {
+    errors.type = `Type must be exactly ${oneOf(FEEDBACK_TYPES.map((id) => `"${id}"`))}, in lower case.`;
+  }
 
   const recipientText = optional(raw.to_user_id);
   const recipient = recipientText ? parseRecipient(recipientText) : undefined;
@@ -151,7 +154,7 @@ export function checkDraft(raw: RawDraft): Checked<CheckedDraft> {
   const variantId = /^[0-9]{1,3}$/.test(variantText) ? Number(variantText) : NaN;
   if (isFeedbackType(type) && findVariant(type, variantId) === undefined) {
     const last = variantsOf(type).length - 1;
-    errors.question_variant_id = `${type.toUpperCase()} questions are numbered 0 to ${last}.`;
+    errors.question_variant_id = `${SURVEY_TYPES[type].label} questions are numbered 0 to ${last}.`;
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
