@@ -43,7 +43,9 @@ export type CheckedDraft = Omit<FeedbackRequest, 'to_user_id'> & { recipient: Re
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 const USER_ID = /^[0-9]{1,20}$/;
-const SCREEN_NAME = /^[A-Za-z0-9_]{1,15}$/;
+/** A Twitter @handle without its @, as Twitter allows them. */
+export const SCREEN_NAME = String.raw`[A-Za-z0-9_]{1,15}`;
+const SCREEN_NAME_ONLY = new RegExp(`^${SCREEN_NAME}$`);
 const MAX_USER_ID = 18446744073709551615n;
 
 /** Characters as a person counts them: an emoji is one, not two UTF-16 units. */
@@ -57,11 +59,15 @@ export function isUserId(value: string): boolean {
   return USER_ID.test(value) && BigInt(value) > 0n && BigInt(value) <= MAX_USER_ID;
 }
 
+export function isScreenName(value: string): boolean {
+  return SCREEN_NAME_ONLY.test(value);
+}
+
 export function parseRecipient(input: string): Recipient | undefined {
   const text = input.trim();
   if (isUserId(text)) return { kind: 'id', id: text };
   const handle = text.startsWith('@') ? text.slice(1) : text;
-  if (SCREEN_NAME.test(handle) && (text.startsWith('@') || !USER_ID.test(handle))) {
+  if (isScreenName(handle) && (text.startsWith('@') || !USER_ID.test(handle))) {
     return { kind: 'handle', screen_name: handle };
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { checkDraft, type FieldErrors, type RawDraft } from '../domain/feedback-request.js';
-import type { Refusal } from '../domain/limits.js';
+import { DAY_MS, type Refusal } from '../domain/limits.js';
 import type { BusinessAccount, Prepared } from '../services/feedback-relay.js';
 import { maySend, type Directory } from '../services/permissions.js';
 import type { Reservation } from '../services/send-limits.js';
@@ -36,7 +36,7 @@ export type Admission =
   | { kind: 'ready'; sending: Sending };
 
 /** Submissions are remembered this long, so Slack's retries and double clicks send once. */
-const SUBMISSION_MEMORY_MS = 24 * 60 * 60 * 1000;
+const SUBMISSION_MEMORY_MS = DAY_MS;
 
 /**
  * The gate every entry point's submission passes, in order: who may send, the

@@ -1,11 +1,10 @@
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
+import { DAY_MS } from '../domain/limits.js';
 import { questionText } from '../domain/variants.js';
 import type { SendResult } from '../services/feedback-relay.js';
 import type { Services } from './services.js';
 import { outcomeBlocks, outcomeText } from './user-interface/outcome.js';
-
-const ONE_DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Sends left pending by a process that stopped mid-way (a crash, a kill) are settled as
@@ -20,7 +19,7 @@ export async function reconcile(
 ): Promise<number> {
   let settled = 0;
   for (const record of await services.log.pending(graceMs)) {
-    if (!(await services.claim(`reconcile:${record.team_id}:${record.id}`, ONE_DAY_MS))) continue;
+    if (!(await services.claim(`reconcile:${record.team_id}:${record.id}`, DAY_MS))) continue;
     const account = await services.accounts.forWorkspace(record.team_id, record.account_id);
     const { request, recipient } = record;
     const result: SendResult = {
