@@ -44,7 +44,7 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErro
 
 const USER_ID = /^[0-9]{1,20}$/;
 /** A Twitter @handle without its @, as Twitter allows them. */
-export const SCREEN_NAME = String.raw`[A-Za-z0-9_]{1,15}`;
+export const SCREEN_NAME = '[A-Za-z0-9_]{1,15}';
 const SCREEN_NAME_ONLY = new RegExp(`^${SCREEN_NAME}$`);
 const MAX_USER_ID = 18446744073709551615n;
 

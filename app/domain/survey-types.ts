@@ -60,7 +60,11 @@ export const SURVEY_TYPES = {
     // Promoters answer 9 or 10, detractors 0 to 6.
     score: (answers) =>
       answers.length
-        ? { answers: answers.length, score: percentOf(answers, (a) => a >= 9) - percentOf(answers, (a) => a <= 6), mean: mean(answers) }
+        ? {
+            answers: answers.length,
+            score: percentOf(answers, (a) => a >= 9) - percentOf(answers, (a) => a <= 6),
+            mean: mean(answers),
+          }
         : undefined,
   },
 } as const satisfies Record<string, SurveyType>;

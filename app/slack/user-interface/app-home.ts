@@ -78,7 +78,10 @@ function accountBlocks(accounts: HomeAccount[], mayConnect: boolean): KnownBlock
     blocks.push({
       type: 'section',
       block_id: `account_${account.id}`,
-      text: { type: 'mrkdwn', text: truncateMrkdwn(`*@${escapeMrkdwn(account.screenName)}* (${escapeMrkdwn(account.name)})${warning}`, 3000) },
+      text: {
+        type: 'mrkdwn',
+        text: truncateMrkdwn(`*@${escapeMrkdwn(account.screenName)}* (${escapeMrkdwn(account.name)})${warning}`, 3000),
+      },
       ...(account.mayDisconnect
         ? {
             accessory: {
@@ -89,7 +92,10 @@ function accountBlocks(accounts: HomeAccount[], mayConnect: boolean): KnownBlock
               value: account.id,
               confirm: {
                 title: { type: 'plain_text', text: 'Disconnect this account?' },
-                text: { type: 'mrkdwn', text: truncateMrkdwn(`Agents can no longer send as @${escapeMrkdwn(account.screenName)}.`, 300) },
+                text: {
+                  type: 'mrkdwn',
+                  text: truncateMrkdwn(`Agents can no longer send as @${escapeMrkdwn(account.screenName)}.`, 300),
+                },
                 confirm: { type: 'plain_text', text: 'Disconnect' },
                 deny: { type: 'plain_text', text: 'Cancel' },
               },
@@ -102,7 +108,14 @@ function accountBlocks(accounts: HomeAccount[], mayConnect: boolean): KnownBlock
     blocks.push({
       type: 'actions',
       block_id: 'connect',
-      elements: [{ type: 'button', action_id: HOME_CONNECT, style: 'primary', text: { type: 'plain_text', text: 'Connect Twitter account' } }],
+      elements: [
+        {
+          type: 'button',
+          action_id: HOME_CONNECT,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Connect Twitter account' },
+        },
+      ],
     });
   }
   return blocks;
@@ -112,7 +125,9 @@ function settingsBlocks(settings: WorkspaceSettings): KnownBlock[] {
   const senders =
     settings.senders.mode === 'everyone'
       ? 'Everyone'
-      : [...settings.senders.users.map((u) => `<@${u}>`), ...settings.senders.usergroups.map((g) => `<!subteam^${g}>`)].join(', ');
+      : [...settings.senders.users.map((u) => `<@${u}>`), ...settings.senders.usergroups.map((g) => `<!subteam^${g}>`)].join(
+          ', ',
+        );
   const fields = [
     `*Privacy policy*\n${settings.privacy_url ? escapeMrkdwn(settings.privacy_url) : '_not set_'}`,
     `*Display name*\n${settings.display_name ? escapeMrkdwn(settings.display_name) : '_the Twitter name_'}`,
@@ -170,7 +185,9 @@ export function connectModal(url: string): ModalView {
       {
         type: 'actions',
         block_id: 'connect_link',
-        elements: [{ type: 'button', action_id: CONNECT_LINK, style: 'primary', text: { type: 'plain_text', text: 'Open the link' }, url }],
+        elements: [
+          { type: 'button', action_id: CONNECT_LINK, style: 'primary', text: { type: 'plain_text', text: 'Open the link' }, url },
+        ],
       },
       {
         type: 'context',

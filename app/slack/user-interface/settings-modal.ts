@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { LIMITS } from '../../domain/feedback-request.js';
 import { TICKET_PATTERN_LIMITS } from '../../domain/ticket-pattern.js';
 import { FEEDBACK_TYPES, SURVEY_TYPES } from '../../domain/survey-types.js';
 import { variantsOf } from '../../domain/variants.js';
@@ -46,7 +47,7 @@ export function settingsModal(settings: WorkspaceSettings): ModalView {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       text('privacy_url', 'Privacy policy URL', settings.privacy_url, { placeholder: 'https://example.com/privacy' }),
-      text('display_name', 'Display name in questions', settings.display_name, { max: 20, hint: 'At most 20 characters. Empty: the Twitter account’s name.' }),
+      text('display_name', 'Display name in questions', settings.display_name, { max: LIMITS.display_name, hint: 'At most 20 characters. Empty: the Twitter account’s name.' }),
       {
         type: 'input',
         block_id: 'type',

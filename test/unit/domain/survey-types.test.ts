@@ -1,5 +1,11 @@
 import test from 'ava';
-import { FEEDBACK_TYPES, PLACEHOLDER, SURVEY_TYPES, type FeedbackType, type SurveyType } from '../../../app/domain/survey-types.js';
+import {
+  FEEDBACK_TYPES,
+  PLACEHOLDER,
+  SURVEY_TYPES,
+  type FeedbackType,
+  type SurveyType,
+} from '../../../app/domain/survey-types.js';
 
 type Block = Record<string, any>;
 
@@ -53,7 +59,10 @@ for (const type of [...FEEDBACK_TYPES]) {
     const modal = feedbackModal({ type, question_variant_id: last, test: false }, { team_id: 'T1', business_name: 'Acme' });
     t.true(optionValues(block(modal, 'type').element).includes(type));
     const questions = block(modal, 'question_variant_id').element;
-    t.deepEqual(optionValues(questions), variants.map((v) => String(v.id)));
+    t.deepEqual(
+      optionValues(questions),
+      variants.map((v) => String(v.id)),
+    );
     t.is(questions.initial_option.value, String(last));
     t.regex(questions.action_id, PREVIEW_ACTIONS);
     t.is(questions.action_id, questionActionId(type));

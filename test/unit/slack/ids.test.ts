@@ -46,11 +46,16 @@ function registered(): Registered {
   return seen;
 }
 
-const moduleIds: Id[] = (Object.values(ids) as unknown[]).filter((value): value is Id => typeof value === 'string' || value instanceof RegExp);
+const moduleIds: Id[] = (Object.values(ids) as unknown[]).filter(
+  (value): value is Id => typeof value === 'string' || value instanceof RegExp,
+);
 
 test('the slash command and the shortcuts are the ones manifest.yml declares', (t) => {
   const seen = registered();
-  t.deepEqual(manifest.features.slash_commands.map((c) => c.command), [ids.FEEDBACK_COMMAND]);
+  t.deepEqual(
+    manifest.features.slash_commands.map((c) => c.command),
+    [ids.FEEDBACK_COMMAND],
+  );
   t.deepEqual(seen.commands, [ids.FEEDBACK_COMMAND]);
   const byType = (type: string) => manifest.features.shortcuts.filter((s) => s.type === type).map((s) => s.callback_id);
   t.deepEqual(byType('global'), [ids.SEND_FEEDBACK_SHORTCUT]);
@@ -79,8 +84,14 @@ test('every id a listener is registered for comes from the ids module', (t) => {
 
 test('the ids are unique, and no button is taken for a change to the feedback form', (t) => {
   const strings = moduleIds.filter((id): id is string => typeof id === 'string');
-  t.deepEqual(strings.filter((id, i) => strings.indexOf(id) !== i), []);
-  t.deepEqual(ids.PREVIEW_ACTION_IDS.filter((id, i) => ids.PREVIEW_ACTION_IDS.indexOf(id) !== i), []);
+  t.deepEqual(
+    strings.filter((id, i) => strings.indexOf(id) !== i),
+    [],
+  );
+  t.deepEqual(
+    ids.PREVIEW_ACTION_IDS.filter((id, i) => ids.PREVIEW_ACTION_IDS.indexOf(id) !== i),
+    [],
+  );
   for (const id of ids.PREVIEW_ACTION_IDS) t.regex(id, ids.PREVIEW_ACTIONS);
   for (const id of registered().actions) {
     if (typeof id === 'string') t.notRegex(id, ids.PREVIEW_ACTIONS, `${id} would also redraw the feedback form`);
