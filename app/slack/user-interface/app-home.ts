@@ -1,4 +1,4 @@
-import type { HomeView, KnownBlock, ModalView } from '@slack/types';
+import type { Button, HomeView, KnownBlock, ModalView } from '@slack/types';
 import { SURVEY_TYPES, TYPE_CHOICE, type FeedbackType } from '../../domain/survey-types.js';
 import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { CONNECT_LINK, CONNECT_MODAL, HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../ids.js';
@@ -75,34 +75,26 @@ function accountBlocks(accounts: HomeAccount[], mayConnect: boolean): KnownBlock
   if (!accounts.length) blocks.push(section('No Twitter account is connected yet: feedback cannot be sent.', 'no_accounts'));
   for (const account of accounts.slice(0, MAX_ACCOUNTS)) {
     const warning = account.needsReconnect ? '\n:warning: Twitter refused its tokens: disconnect and connect it again.' : '';
-    blocks.push({
-      type: 'section',
-      block_id: `account_${account.id}`,
-      text: {
-        type: 'mrkdwn',
-        text: truncateMrkdwn(`*@${escapeMrkdwn(account.screenName)}* (${escapeMrkdwn(account.name)})${warning}`, 3000),
+    const disconnect: Button = {
+      type: 'button',
+      action_id: HOME_DISCONNECT,
+      style: 'danger',
+      text: { type: 'plain_text', text: 'Disconnect' },
+      value: account.id,
+      confirm: {
+        title: { type: 'plain_text', text: 'Disconnect this account?' },
+        text: { type: 'mrkdwn', text: truncateMrkdwn(`Agents can no longer send as @${escapeMrkdwn(account.screenName)}.`, 300) },
+        confirm: { type: 'plain_text', text: 'Disconnect' },
+        deny: { type: 'plain_text', text: 'Cancel' },
       },
-      ...(account.mayDisconnect
-        ? {
-            accessory: {
-              type: 'button',
-              action_id: HOME_DISCONNECT,
-              style: 'danger',
-              text: { type: 'plain_text', text: 'Disconnect' },
-              value: account.id,
-              confirm: {
-                title: { type: 'plain_text', text: 'Disconnect this account?' },
-                text: {
-                  type: 'mrkdwn',
-                  text: truncateMrkdwn(`Agents can no longer send as @${escapeMrkdwn(account.screenName)}.`, 300),
-                },
-                confirm: { type: 'plain_text', text: 'Disconnect' },
-                deny: { type: 'plain_text', text: 'Cancel' },
-              },
-            },
-          }
-        : {}),
-    });
+    };
+    blocks.push(
+      section(
+        `*@${escapeMrkdwn(account.screenName)}* (${escapeMrkdwn(account.name)})${warning}`,
+        `account_${account.id}`,
+        account.mayDisconnect ? disconnect : undefined,
+      ),
+    );
   }
   if (mayConnect) {
     blocks.push({
