@@ -27,7 +27,7 @@ const extra: SurveyType = {
 FEEDBACK_TYPES.push(EXTRA);
 
 const { checkDraft } = await import('../../../app/domain/feedback-request.js');
-const { parseCommand } = await import('../../../app/domain/command-args.js');
+const { parseCommand, USAGE } = await import('../../../app/domain/command-args.js');
 const { checkSettings, SETTINGS_DEFAULTS } = await import('../../../app/domain/workspace-settings.js');
 const { PREVIEW_ACTIONS, questionActionId } = await import('../../../app/slack/ids.js');
 const { feedbackModal } = await import('../../../app/slack/user-interface/feedback-modal.js');
@@ -79,6 +79,7 @@ for (const type of [...FEEDBACK_TYPES]) {
   });
 
   test(`${type}: /feedback ${type} fills in the type, in any case`, (t) => {
+    t.true(USAGE.includes(`\`${type}\``));
     t.deepEqual(parseCommand(`${type} @jack`), { kind: 'prefill', draft: { type, to_user_id: '@jack' } });
     t.deepEqual(parseCommand(`@jack ${type.toUpperCase()}`), { kind: 'prefill', draft: { to_user_id: '@jack', type } });
   });
