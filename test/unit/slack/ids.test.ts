@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { App } from '@slack/bolt';
+import { PARAMS } from '../../../app/domain/feedback-request.js';
 import { FEEDBACK_TYPES } from '../../../app/domain/survey-types.js';
+import { SETTINGS_DEFAULTS } from '../../../app/domain/workspace-settings.js';
 import * as ids from '../../../app/slack/ids.js';
 import { registerListeners } from '../../../app/slack/listeners/index.js';
 import type { Services } from '../../../app/slack/services.js';
+import { feedbackModal, readForm } from '../../../app/slack/user-interface/feedback-modal.js';
+import { readSettings, settingsModal } from '../../../app/slack/user-interface/settings-modal.js';
 import { repoRoot } from '../../support/paths.js';
 
 interface Manifest {
@@ -96,4 +100,22 @@ test('the ids are unique, and no button is taken for a change to the feedback fo
   for (const id of registered().actions) {
     if (typeof id === 'string') t.notRegex(id, ids.PREVIEW_ACTIONS, `${id} would also redraw the feedback form`);
   }
+});
+
+test('each form field’s block_id is the name its value is read and its error is given under', (t) => {
+  const blockIds = (view: { blocks: unknown[] }) => view.blocks.map((b) => (b as { block_id?: string }).block_id);
+  const form = blockIds(
+    feedbackModal(
+      { type: FEEDBACK_TYPES[0], question_variant_id: 0, test: false },
+      {
+        team_id: 'T1',
+        business_name: 'Acme',
+        accounts: [1, 2].map((n) => ({ user_id: `${n}`, screen_name: `a${n}`, name: `A${n}` })),
+      },
+    ),
+  );
+  for (const param of [...PARAMS, ...Object.keys(readForm({})), ids.SEND_AS])
+    t.true(form.includes(param), `feedback form: ${param}`);
+  const settings = blockIds(settingsModal({ ...SETTINGS_DEFAULTS, message: 'Thanks!' }));
+  for (const field of Object.keys(readSettings({}))) t.true(settings.includes(field), `settings: ${field}`);
 });
