@@ -80,10 +80,6 @@ export function isFeedbackType(value: unknown): value is FeedbackType {
   return typeof value === 'string' && Object.hasOwn(SURVEY_TYPES, value);
 }
 
-export function surveyType(type: FeedbackType): SurveyType {
-  return SURVEY_TYPES[type];
-}
-
 /** A choice as a sentence says it: "a, b or c". */
 export function oneOf(words: readonly string[]): string {
   return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words.join('');
