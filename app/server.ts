@@ -16,7 +16,7 @@ import { connectRoutes } from './http/connect-routes.js';
 import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
 import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace } from './slack/app.js';
-import { publishHome } from './slack/home.js';
+import { publishHome } from './slack/publish-home.js';
 import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/dependencies.js';
 import { responder } from './slack/respond.js';

@@ -168,7 +168,7 @@ test('an admin may make any of NPS questions 0–9 the default; 10 is refused on
   const since = harness.slack.calls.length;
   await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }));
   const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
-  t.is((form.blocks.find((b) => b.block_id === 'question_variant_id') as Block).hint.text, 'NPS 0–9, CSAT 0–37: as listed in the feedback form.');
+  t.is((form.blocks.find((b) => b.block_id === 'question_variant_id') as Block).hint.text, 'CSAT 0–37, NPS 0–9: as listed in the feedback form.');
 
   const refused = await harness.post(viewSubmissionBody(form, { userId: ADMIN, values: { type: 'nps', question_variant_id: '10' } }));
   t.deepEqual(Object.keys((refused.json as Block).errors), ['question_variant_id']);

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { checkDraft, formParams, parseRecipient, toRequest, type RawDraft } from '../app/domain/feedback-request.js';
-import { FEEDBACK_TYPES, questionText, variantsOf, PLACEHOLDER } from '../app/domain/variants.js';
+import { FEEDBACK_TYPES, PLACEHOLDER } from '../app/domain/survey-types.js';
+import { questionText, variantsOf } from '../app/domain/variants.js';
 import { checkSettings, SETTINGS_DEFAULTS } from '../app/domain/workspace-settings.js';
 import { variantOption } from '../app/slack/user-interface/feedback-modal.js';
 import { fixture } from './support/paths.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { CheckedDraft, FeedbackRequest } from '../app/domain/feedback-request.js';
 import type { SendResult } from '../app/services/feedback-relay.js';
 import { confirmationMessage } from '../app/slack/user-interface/confirmation.js';
-import { homeView } from '../app/slack/user-interface/home.js';
+import { homeView } from '../app/slack/user-interface/app-home.js';
 import { messageView, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from '../app/slack/user-interface/send-outcome.js';
 import { truncateMrkdwn } from '../app/slack/user-interface/text.js';
 import { SETTINGS_DEFAULTS } from '../app/domain/workspace-settings.js';
@@ -89,11 +89,11 @@ test('every Block Kit builder escapes hostile strings in its mrkdwn and its text
     maySend: true,
     recent: [
       {
-        id: 'send-1', team_id: DEFAULTS.teamId, agent_id: DEFAULTS.userId, account_id: '1', created_at: '2024-05-01T10:00:00Z',
-        updated_at: '2024-05-01T10:00:00Z', status: 'sent', request, recipient, reservation: {} as never,
+        createdAt: '2024-05-01T10:00:00Z', type: request.type, test: request.test, customer: recipient.label,
+        ticket: request.external_id, status: 'sent',
       },
     ],
-    accounts: [{ user_id: '1', screen_name: HOSTILE, name: HOSTILE, added_at: '2024-05-01T10:00:00Z', needs_reconnect: true }],
+    accounts: [{ id: '1', screenName: HOSTILE, name: HOSTILE, needsReconnect: true, mayDisconnect: true }],
     settings: {
       ...SETTINGS_DEFAULTS,
       privacy_url: HOSTILE,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAccountsConfig, type StoreConfig, type TwitterConfig } from '../config.js';
-import { isUserId } from '../domain/feedback-request.js';
+import { isScreenName, isUserId } from '../domain/feedback-request.js';
 import { explain } from '../domain/outcome.js';
 import { workspaceOf, type AccountSummary, type AccountTokens, type Workspace } from '../store/accounts.js';
 import { openStore, type Store } from '../store/store.js';
@@ -47,8 +47,6 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-const SCREEN_NAME = /^[A-Za-z0-9_]{1,15}$/;
-
 /** Wrong arguments or settings: exit 2 with the usage hint. */
 class UsageError extends Error {}
 
@@ -92,7 +90,7 @@ function offlineIdentity(values: Values): Identity | undefined {
   }
   if (!isUserId(userId)) throw new UsageError('--user-id must be a numeric Twitter user id');
   const screenName = values['screen-name']?.replace(/^@/, '');
-  if (!screenName || !SCREEN_NAME.test(screenName)) {
+  if (!screenName || !isScreenName(screenName)) {
     throw new UsageError('--screen-name is required with --user-id: the @handle, up to 15 letters, digits or _');
   }
   return { user_id: userId, screen_name: screenName, name: values.name?.trim() || screenName };

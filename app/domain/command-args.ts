@@ -1,4 +1,5 @@
 import type { RawDraft } from './feedback-request.js';
+import { FEEDBACK_TYPES, oneOf } from './survey-types.js';
 import { decodeSlack, recipientAt, ticketAt } from './ticket-context.js';
 
 /**
@@ -16,7 +17,7 @@ export type CommandArgs =
 export const USAGE = [
   '*Ask a customer on X for feedback*',
   '`/feedback` opens the form; words after it fill it in, in any order, before the message:',
-  '• *type*: `csat` or `nps`',
+  `• *type*: ${oneOf(FEEDBACK_TYPES.map((type) => `\`${type}\``))}`,
   '• *customer*: `@jack`, a user id such as `12345`, or a profile link such as `https://x.com/jack`',
   '• *ticket*: `ticket 5555`, `#5555`, `case 00012345`, `SUP-123` or a link to the ticket',
   '• *question*: `q3` or `variant 3` for question variant 3',
@@ -38,7 +39,7 @@ interface Word {
 
 // A bare "test" is the flag only in lower case: "Test our new app" is a message.
 const OWN_WORDS: Array<[Field, RegExp, (m: RegExpExecArray) => string]> = [
-  ['type', /(csat|nps)/iy, (m) => m[1].toLowerCase()],
+  ['type', new RegExp(`(${FEEDBACK_TYPES.join('|')})`, 'iy'), (m) => m[1].toLowerCase()],
   ['test', /--test/iy, () => 'true'],
   ['test', /test/y, () => 'true'],
   ['question_variant_id', /(?:q|v|variant\s+#?)(\d{1,3})/iy, (m) => String(Number(m[1]))],

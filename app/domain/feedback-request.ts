@@ -1,4 +1,5 @@
-import { findVariant, isFeedbackType, variantsOf, type FeedbackType } from './variants.js';
+import { FEEDBACK_TYPES, isFeedbackType, oneOf, SURVEY_TYPES, TYPE_CHOICE, type FeedbackType } from './survey-types.js';
+import { findVariant, variantsOf } from './variants.js';
 
 /** feedback/create's parameters, named as Twitter names them. */
 export const PARAMS = [
@@ -42,7 +43,9 @@ export type CheckedDraft = Omit<FeedbackRequest, 'to_user_id'> & { recipient: Re
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 const USER_ID = /^[0-9]{1,20}$/;
-const SCREEN_NAME = /^[A-Za-z0-9_]{1,15}$/;
+/** A Twitter @handle without its @, as Twitter allows them. */
+export const SCREEN_NAME = '[A-Za-z0-9_]{1,15}';
+const SCREEN_NAME_ONLY = new RegExp(`^${SCREEN_NAME}$`);
 const MAX_USER_ID = 18446744073709551615n;
 
 /** Characters as a person counts them: an emoji is one, not two UTF-16 units. */
@@ -56,11 +59,15 @@ export function isUserId(value: string): boolean {
   return USER_ID.test(value) && BigInt(value) > 0n && BigInt(value) <= MAX_USER_ID;
 }
 
+export function isScreenName(value: string): boolean {
+  return SCREEN_NAME_ONLY.test(value);
+}
+
 export function parseRecipient(input: string): RecipientInput | undefined {
   const text = input.trim();
   if (isUserId(text)) return { kind: 'id', id: text };
   const handle = text.startsWith('@') ? text.slice(1) : text;
-  if (SCREEN_NAME.test(handle) && (text.startsWith('@') || !USER_ID.test(handle))) {
+  if (isScreenName(handle) && (text.startsWith('@') || !USER_ID.test(handle))) {
     return { kind: 'handle', screen_name: handle };
   }
   return undefined;
@@ -102,8 +109,10 @@ export function checkDraft(raw: RawDraft): Checked<CheckedDraft> {
   const errors: FieldErrors = {};
 
   const type = raw.type;
-  if (!type) errors.type = 'Choose CSAT or NPS.';
-  else if (!isFeedbackType(type)) errors.type = 'Type must be exactly "csat" or "nps", in lower case.';
+  if (!type) errors.type = `Choose ${TYPE_CHOICE}.`;
+  else if (!isFeedbackType(type)) {
+    errors.type = `Type must be exactly ${oneOf(FEEDBACK_TYPES.map((id) => `"${id}"`))}, in lower case.`;
+  }
 
   const recipientText = optional(raw.to_user_id);
   const recipient = recipientText ? parseRecipient(recipientText) : undefined;
@@ -151,7 +160,7 @@ export function checkDraft(raw: RawDraft): Checked<CheckedDraft> {
   const variantId = /^[0-9]{1,3}$/.test(variantText) ? Number(variantText) : NaN;
   if (isFeedbackType(type) && findVariant(type, variantId) === undefined) {
     const last = variantsOf(type).length - 1;
-    errors.question_variant_id = `${type.toUpperCase()} questions are numbered 0 to ${last}.`;
+    errors.question_variant_id = `${SURVEY_TYPES[type].label} questions are numbered 0 to ${last}.`;
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };

@@ -1,4 +1,4 @@
-import { LIMITS, isUserId, length } from './feedback-request.js';
+import { LIMITS, isScreenName, isUserId, length, SCREEN_NAME } from './feedback-request.js';
 import { clip, compileTicketPattern, TICKET_PATTERN_LIMITS } from './ticket-pattern.js';
 
 /**
@@ -125,8 +125,6 @@ const LINE_BREAK = String.raw`(?:\n${GAP})?`;
 // A gap never holds what may follow it, so a long run of spaces is scanned once, not
 // once per way of splitting it.
 const LABEL_END = String.raw`${GAP}(?:[:=#]${GAP})?${LINE_BREAK}`;
-const SCREEN_NAME = String.raw`[A-Za-z0-9_]{1,15}`;
-const SCREEN_NAME_ONLY = new RegExp(`^${SCREEN_NAME}$`);
 // A handle ends where Twitter would end it; "@jack.smith" or "@jack@host" is something else.
 const HANDLE_END = String.raw`(?![A-Za-z0-9_@]|[.-][A-Za-z0-9])`;
 const NUMBER_END = String.raw`(?![\w-]|[.,]\d)`;
@@ -415,7 +413,7 @@ function metadataTicket(payload: Json): Candidate<TicketSource>[] {
 function metadataRecipient(payload: Json, keep: (value: string) => boolean): Candidate<RecipientSource>[] {
   const ids = ID_FIELDS.map((f) => userId(scalar(payload[f])));
   const handles = HANDLE_FIELDS.map((f) => scalar(payload[f])?.replace(/^@/, '')).map((h) =>
-    h && SCREEN_NAME_ONLY.test(h) ? `@${h}` : undefined,
+    h && isScreenName(h) ? `@${h}` : undefined,
   );
   const value = [...ids, ...handles].find((v): v is string => v !== undefined && keep(v));
   return value ? [{ value, source: 'metadata' }] : [];

@@ -1,7 +1,8 @@
 import { isHttpUrl, length, LIMITS, parseRecipient, type FieldErrors } from './feedback-request.js';
 import { DEFAULT_RECIPIENT_DAYS, MIN_RECIPIENT_DAYS } from './limits.js';
 import { compileTicketPattern, groupCount } from './ticket-pattern.js';
-import { findVariant, isFeedbackType, type FeedbackType } from './variants.js';
+import { isFeedbackType, SURVEY_TYPES, TYPE_CHOICE, type FeedbackType } from './survey-types.js';
+import { findVariant } from './variants.js';
 
 /** Who may send feedback requests: everyone, or the listed people and user groups (and admins). */
 export interface Senders {
@@ -78,9 +79,9 @@ export function checkSettings(raw: RawSettings): { ok: true; value: Omit<Workspa
   const displayName = trimmed(raw.display_name);
   if (displayName && length(displayName) > LIMITS.display_name) errors.display_name = 'At most 20 characters.';
   const type = raw.type ?? SETTINGS_DEFAULTS.type;
-  if (!isFeedbackType(type)) errors.type = 'Choose CSAT or NPS.';
+  if (!isFeedbackType(type)) errors.type = `Choose ${TYPE_CHOICE}.`;
   const variant = Number(raw.question_variant_id ?? 0);
-  if (isFeedbackType(type) && !findVariant(type, variant)) errors.question_variant_id = `${type.toUpperCase()} has no question ${raw.question_variant_id}.`;
+  if (isFeedbackType(type) && !findVariant(type, variant)) errors.question_variant_id = `${SURVEY_TYPES[type].label} has no question ${raw.question_variant_id}.`;
   const message = raw.message ?? '';
   if (!message.trim()) errors.message = 'Write the default Direct Message.';
   else if (length(message) > LIMITS.message) errors.message = 'At most 10,000 characters.';

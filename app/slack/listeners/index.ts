@@ -1,14 +1,24 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Services } from '../dependencies.js';
-import { FEEDBACK_MODAL, PREVIEW_ACTIONS } from '../user-interface/feedback-modal.js';
+import {
+  CONFIRM_EDIT,
+  CONFIRM_SEND,
+  CONNECT_LINK,
+  FEEDBACK_COMMAND,
+  FEEDBACK_MODAL,
+  HOME_CONNECT,
+  HOME_DISCONNECT,
+  HOME_EDIT_SETTINGS,
+  PREVIEW_ACTIONS,
+  REQUEST_FEEDBACK_SHORTCUT,
+  RESEND,
+  SEND_FEEDBACK_SHORTCUT,
+  SETTINGS_MODAL,
+} from '../ids.js';
 import { feedbackFormChanged } from './actions/feedback-form-changed.js';
 import { confirmationEdit } from './actions/confirmation-edit.js';
 import { confirmationSend } from './actions/confirmation-send.js';
 import { resend } from './actions/resend.js';
-import { RESEND } from '../user-interface/send-outcome.js';
-import { CONFIRM_EDIT, CONFIRM_SEND } from '../user-interface/confirmation.js';
-import { CONNECT_LINK, HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../user-interface/home.js';
-import { SETTINGS_MODAL } from '../user-interface/settings-modal.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { appUninstalled } from './events/app-uninstalled.js';
 import { tokensRevoked } from './events/tokens-revoked.js';
@@ -18,13 +28,13 @@ import { homeEditSettings } from './actions/home-edit-settings.js';
 import { settingsSubmitted } from './views/settings-submitted.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { feedbackSubmitted } from './views/feedback-submitted.js';
-import { SEND_FEEDBACK_SHORTCUT, sendFeedbackShortcut } from './shortcuts/send-feedback.js';
-import { REQUEST_FEEDBACK_SHORTCUT, requestFeedbackShortcut } from './shortcuts/request-feedback.js';
+import { sendFeedbackShortcut } from './shortcuts/send-feedback.js';
+import { requestFeedbackShortcut } from './shortcuts/request-feedback.js';
 
 export function registerListeners(app: App, services: Services): void {
   // Listeners go on after ack(); shutdown waits for every one of them to finish.
   app.use(({ next }) => services.finishing(next()));
-  app.command('/feedback', feedbackCommand(services));
+  app.command(FEEDBACK_COMMAND, feedbackCommand(services));
   app.shortcut({ type: 'shortcut', callback_id: SEND_FEEDBACK_SHORTCUT }, sendFeedbackShortcut(services));
   app.shortcut({ type: 'message_action', callback_id: REQUEST_FEEDBACK_SHORTCUT }, requestFeedbackShortcut(services));
   app.action({ type: 'block_actions', action_id: PREVIEW_ACTIONS }, feedbackFormChanged);

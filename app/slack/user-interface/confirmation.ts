@@ -1,10 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckedDraft } from '../../domain/feedback-request.js';
 import { questionText } from '../../domain/variants.js';
+import { CONFIRM_EDIT, CONFIRM_SEND } from '../ids.js';
+import { section } from './blocks.js';
 import { escapeMrkdwn, truncateMrkdwn } from './text.js';
-
-export const CONFIRM_SEND = 'confirm_send';
-export const CONFIRM_EDIT = 'confirm_edit';
 
 function recipientLabel(draft: CheckedDraft): string {
   return draft.recipient.kind === 'id' ? draft.recipient.id : `@${draft.recipient.screen_name}`;
@@ -17,12 +16,8 @@ export function confirmationMessage(draft: CheckedDraft, businessName: string, c
     `Send this *${draft.type.toUpperCase()}* feedback request to *${escapeMrkdwn(recipientLabel(draft))}*` +
     `${draft.test ? ' (test)' : ''}${draft.external_id ? ` for ${escapeMrkdwn(draft.external_id)}` : ''}?`;
   const blocks: KnownBlock[] = [
-    { type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: truncateMrkdwn(summary, 3000) } },
-    {
-      type: 'section',
-      block_id: 'message',
-      text: { type: 'mrkdwn', text: truncateMrkdwn(`*Direct Message:* ${escapeMrkdwn(draft.message)}`, 3000) },
-    },
+    section(summary, 'summary'),
+    section(`*Direct Message:* ${escapeMrkdwn(draft.message)}`, 'message'),
     {
       type: 'context',
       block_id: 'question',

@@ -1,18 +1,14 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { LIMITS, type RawDraft } from '../../domain/feedback-request.js';
-import { findVariant, isFeedbackType, questionText, variantsOf, type FeedbackType } from '../../domain/variants.js';
+import { FEEDBACK_TYPES, isFeedbackType, SURVEY_TYPES, type FeedbackType } from '../../domain/survey-types.js';
+import { findVariant, questionText, variantsOf } from '../../domain/variants.js';
+import { SETTINGS_DEFAULTS } from '../../domain/workspace-settings.js';
+import { FEEDBACK_MODAL, questionActionId, SEND_AS } from '../ids.js';
 import { textInput } from './inputs.js';
 import { truncate } from './text.js';
+import { checkedIn, selectedIn, stringOf, textIn, type StateValues } from './view-state.js';
 
-export const FEEDBACK_MODAL = 'feedback';
-/** Every action that changes what the preview shows. */
-export const PREVIEW_ACTIONS = /^(type|question_variant_id\.(csat|nps)|display_name|send_as)$/;
 const OPTION_TEXT_MAX = 75;
-
-const TYPE_LABELS: Record<FeedbackType, string> = {
-  csat: 'CSAT: customer satisfaction, scored 1–5',
-  nps: 'NPS: Net Promoter Score, scored 0–10',
-};
 
 /** What the modal shows; every field is named after the parameter it feeds. */
 export interface FeedbackForm {
@@ -51,7 +47,8 @@ export function variantOption(type: FeedbackType, id: number, displayName: strin
 }
 
 function typeOption(type: FeedbackType): PlainTextOption {
-  return { text: { type: 'plain_text', text: TYPE_LABELS[type] }, value: type };
+  const { label, measures, scale } = SURVEY_TYPES[type];
+  return { text: { type: 'plain_text', text: `${label}: ${measures}, scored ${scale.min}–${scale.max}` }, value: type };
 }
 
 function previewBlocks(form: FeedbackForm, businessName: string): KnownBlock[] {
@@ -78,12 +75,12 @@ function sendAsBlock(accounts: NonNullable<ModalContext['accounts']>, chosen: st
   }));
   return {
     type: 'input',
-    block_id: 'send_as',
+    block_id: SEND_AS,
     dispatch_action: true,
     label: { type: 'plain_text', text: 'Send as' },
     element: {
       type: 'static_select',
-      action_id: 'send_as',
+      action_id: SEND_AS,
       options,
       initial_option: options.find((o) => o.value === chosen) ?? options[0],
     },
@@ -118,7 +115,7 @@ export function feedbackModal(form: FeedbackForm, context: ModalContext): ModalV
         element: {
           type: 'radio_buttons',
           action_id: 'type',
-          options: [typeOption('csat'), typeOption('nps')],
+          options: FEEDBACK_TYPES.map(typeOption),
           initial_option: typeOption(form.type),
         },
       },
@@ -129,10 +126,7 @@ export function feedbackModal(form: FeedbackForm, context: ModalContext): ModalV
         label: { type: 'plain_text', text: 'Question' },
         element: {
           type: 'static_select',
-          // A new action_id per type: Slack keeps an entry across views.update only
-          // while block_id and action_id stay the same, and a CSAT choice must not
-          // linger in the NPS list.
-          action_id: `question_variant_id.${form.type}`,
+          action_id: questionActionId(form.type),
           options: variants,
           initial_option: variants[form.question_variant_id],
         },
@@ -174,46 +168,24 @@ export function feedbackModal(form: FeedbackForm, context: ModalContext): ModalV
   };
 }
 
-type StateValues = Record<string, Record<string, unknown>>;
-
-function field(values: StateValues, blockId: string): Record<string, unknown> | undefined {
-  const block = values?.[blockId];
-  if (!block || typeof block !== 'object') return undefined;
-  const first = Object.values(block)[0];
-  return first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function selected(values: StateValues, blockId: string): string | undefined {
-  const option = field(values, blockId)?.selected_option as { value?: unknown } | null | undefined;
-  return stringOf(option?.value);
-}
-
-/**
- * The parameters as the agent left them. Payloads are read defensively: a missing or
- * odd-shaped block reads as empty and is then refused by the checks, never thrown on.
- */
-export function readForm(values: StateValues): RawDraft {
-  const text = (blockId: string) => stringOf(field(values, blockId)?.value);
-  const checked = field(values, 'test')?.selected_options;
+/** The parameters as the agent left them. */
+export function readForm(values: StateValues | undefined): RawDraft {
+  const text = (blockId: string) => textIn(values, blockId);
   return {
-    type: selected(values, 'type'),
-    question_variant_id: selected(values, 'question_variant_id'),
+    type: selectedIn(values, 'type'),
+    question_variant_id: selectedIn(values, 'question_variant_id'),
     to_user_id: text('to_user_id'),
     message: text('message'),
     privacy_url: text('privacy_url'),
     external_id: text('external_id'),
     display_name: text('display_name'),
-    test: Array.isArray(checked) && checked.some((o) => (o as { value?: unknown })?.value === 'true'),
+    test: checkedIn(values, 'test').includes('true'),
   };
 }
 
 /** The account chosen under "Send as", when the form offers the choice. */
-export function readSendAs(values: StateValues): string | undefined {
-  return selected(values, 'send_as');
+export function readSendAs(values: StateValues | undefined): string | undefined {
+  return selectedIn(values, SEND_AS);
 }
 
 export function readContext(privateMetadata: unknown): ModalContext | undefined {
@@ -243,7 +215,7 @@ function trimmed(value: string | undefined): string | undefined {
 
 /** The form to render again after a change: unknown type or variant fall back to the first. */
 export function formFrom(raw: RawDraft): FeedbackForm {
-  const type = isFeedbackType(raw.type) ? raw.type : 'csat';
+  const type = isFeedbackType(raw.type) ? raw.type : SETTINGS_DEFAULTS.type;
   const id = Number(raw.question_variant_id ?? 0);
   return {
     type,

@@ -1,5 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { FeedbackRequest } from '../../domain/feedback-request.js';
+import { OUTCOME_MODAL, RESEND } from '../ids.js';
+import { section } from './blocks.js';
 import { escapeMrkdwn, truncate, truncateMrkdwn } from './text.js';
 
 const TITLE = 'Ask for feedback';
@@ -23,15 +25,11 @@ function describe(request: FeedbackRequest, recipient: RecipientShown): string {
 function notice(title: string, blocks: KnownBlock[]): ModalView {
   return {
     type: 'modal',
-    callback_id: 'feedback_outcome',
+    callback_id: OUTCOME_MODAL,
     title: { type: 'plain_text', text: title },
     close: { type: 'plain_text', text: 'Close' },
     blocks,
   };
-}
-
-function section(text: string, blockId: string): KnownBlock {
-  return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncateMrkdwn(text, 3000) } };
 }
 
 export function noteBlock(text: string): KnownBlock {
@@ -46,8 +44,6 @@ export function messageView(title: string, text: string): ModalView {
 export function sendingView(request: FeedbackRequest, recipient: RecipientShown): ModalView {
   return notice(TITLE, [section(`:hourglass_flowing_sand: Sending the ${describe(request, recipient)}…`, 'status')]);
 }
-
-export const RESEND = 'resend';
 
 /** The blocks of an outcome: the same words in the modal and in the channel. */
 export function outcomeBlocks(result: SendOutcome, resendId?: string): KnownBlock[] {

@@ -1,10 +1,12 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { LIMITS } from '../../domain/feedback-request.js';
 import { TICKET_PATTERN_LIMITS } from '../../domain/ticket-pattern.js';
+import { FEEDBACK_TYPES, SURVEY_TYPES } from '../../domain/survey-types.js';
 import { variantsOf } from '../../domain/variants.js';
 import type { RawSettings, WorkspaceSettings } from '../../domain/workspace-settings.js';
+import { SETTINGS_MODAL } from '../ids.js';
 import { textInput, type TextInputOptions } from './inputs.js';
-
-export const SETTINGS_MODAL = 'settings';
+import { selectedIn, textIn, usersIn, type StateValues } from './view-state.js';
 
 type Block = KnownBlock;
 
@@ -34,7 +36,8 @@ function option(value: string, label: string): PlainTextOption {
 
 /** Every setting an admin may change; each block_id names the setting it feeds. */
 export function settingsModal(settings: WorkspaceSettings): ModalView {
-  const types = [option('csat', 'CSAT'), option('nps', 'NPS')];
+  const types = FEEDBACK_TYPES.map((type) => option(type, SURVEY_TYPES[type].label));
+  const numbering = FEEDBACK_TYPES.map((type) => `${SURVEY_TYPES[type].label} 0–${variantsOf(type).length - 1}`).join(', ');
   const modes = [option('everyone', 'Everyone in the workspace'), option('listed', 'Only the people and groups below (and admins)')];
   return {
     type: 'modal',
@@ -44,7 +47,7 @@ export function settingsModal(settings: WorkspaceSettings): ModalView {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       text('privacy_url', 'Privacy policy URL', settings.privacy_url, { placeholder: 'https://example.com/privacy' }),
-      text('display_name', 'Display name in questions', settings.display_name, { max: 20, hint: 'At most 20 characters. Empty: the Twitter account’s name.' }),
+      text('display_name', 'Display name in questions', settings.display_name, { max: LIMITS.display_name, hint: 'At most 20 characters. Empty: the Twitter account’s name.' }),
       {
         type: 'input',
         block_id: 'type',
@@ -54,7 +57,7 @@ export function settingsModal(settings: WorkspaceSettings): ModalView {
       text('question_variant_id', 'Default question number', String(settings.question_variant_id), {
         optional: false,
         max: 2,
-        hint: `NPS 0–${variantsOf('nps').length - 1}, CSAT 0–${variantsOf('csat').length - 1}: as listed in the feedback form.`,
+        hint: `${numbering}: as listed in the feedback form.`,
       }),
       text('message', 'Default Direct Message', settings.message, {
         optional: false,
@@ -96,40 +99,21 @@ export function settingsModal(settings: WorkspaceSettings): ModalView {
   };
 }
 
-type StateValues = Record<string, Record<string, unknown>>;
-
-function first(values: StateValues, blockId: string): Record<string, unknown> | undefined {
-  const block = values?.[blockId];
-  const element = block && typeof block === 'object' ? Object.values(block)[0] : undefined;
-  return element && typeof element === 'object' ? (element as Record<string, unknown>) : undefined;
-}
-
-/** The form as text and lists, read defensively; the rules are checked by the domain. */
-export function readSettings(values: StateValues): RawSettings {
-  const value = (id: string) => {
-    const v = first(values, id)?.value;
-    return typeof v === 'string' ? v : undefined;
-  };
-  const selected = (id: string) => {
-    const v = (first(values, id)?.selected_option as { value?: unknown } | null | undefined)?.value;
-    return typeof v === 'string' ? v : undefined;
-  };
-  const people = (id: string) => {
-    const v = first(values, id)?.selected_users;
-    return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string') : [];
-  };
+/** The form as text and lists; the rules are checked by the domain. */
+export function readSettings(values: StateValues | undefined): RawSettings {
+  const value = (id: string) => textIn(values, id);
   return {
     privacy_url: value('privacy_url'),
     display_name: value('display_name'),
-    type: selected('type'),
+    type: selectedIn(values, 'type'),
     question_variant_id: value('question_variant_id'),
     message: value('message'),
     ticket_pattern: value('ticket_pattern'),
     allowlist: value('allowlist'),
     recipient_days: value('recipient_days'),
-    senders_mode: selected('senders_mode'),
-    sender_users: people('sender_users'),
+    senders_mode: selectedIn(values, 'senders_mode'),
+    sender_users: usersIn(values, 'sender_users'),
     sender_usergroups: value('sender_usergroups'),
-    admins: people('admins'),
+    admins: usersIn(values, 'admins'),
   };
 }

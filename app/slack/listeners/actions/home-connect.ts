@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
 import type { Services } from '../../dependencies.js';
-import { connectModal } from '../../user-interface/home.js';
+import { connectModal } from '../../user-interface/app-home.js';
 import { NOT_ADMIN } from '../../user-interface/notices.js';
 import { messageView } from '../../user-interface/send-outcome.js';
 

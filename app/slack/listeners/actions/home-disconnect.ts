@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
-import { publishHome } from '../../home.js';
+import { publishHome } from '../../publish-home.js';
 import type { Services } from '../../dependencies.js';
 
 /** An admin disconnects a Twitter account from App Home; its tokens are deleted. */

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { publishHome } from '../../home.js';
+import { publishHome } from '../../publish-home.js';
 import type { Services } from '../../dependencies.js';
 
 export function appHomeOpened(services: Services) {

@@ -3,8 +3,6 @@ import { ticketContext } from '../../../domain/ticket-context.js';
 import { openFeedbackModal } from '../../open-modal.js';
 import type { Services } from '../../dependencies.js';
 
-export const REQUEST_FEEDBACK_SHORTCUT = 'request_feedback';
-
 /**
  * On a ticket thread's message: the modal prefilled with the ticket and the customer the
  * message names, and the outcome replied in that thread.

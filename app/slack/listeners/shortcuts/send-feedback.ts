@@ -2,8 +2,6 @@ import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } f
 import type { Services } from '../../dependencies.js';
 import { openFeedbackModal } from '../../open-modal.js';
 
-export const SEND_FEEDBACK_SHORTCUT = 'send_feedback';
-
 /** From anywhere in Slack: the same modal; its outcome shows in the modal itself. */
 export function sendFeedbackShortcut(services: Services) {
   return async ({ ack, body, client }: SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs): Promise<void> => {

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { checkSettings } from '../../../domain/workspace-settings.js';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
-import { publishHome } from '../../home.js';
+import { publishHome } from '../../publish-home.js';
 import type { Services } from '../../dependencies.js';
 import { NOT_ADMIN } from '../../user-interface/notices.js';
 import { messageView } from '../../user-interface/send-outcome.js';

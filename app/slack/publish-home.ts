@@ -2,24 +2,40 @@ import type { WebClient } from '@slack/web-api';
 import { isAdmin, maySend } from '../services/permissions.js';
 import { slackDirectory } from './directory.js';
 import type { Services } from './dependencies.js';
-import { homeView } from './user-interface/home.js';
+import { homeView, type RecentRequest } from './user-interface/app-home.js';
 
 /** Draws a person's App Home: their own sends, and for admins the accounts and settings. */
 export async function publishHome(services: Services, client: WebClient, teamId: string, userId: string): Promise<void> {
   const directory = slackDirectory(client, teamId, services.groups);
   const settings = await services.settings.forWorkspace(teamId);
-  const [admin, sender, recent] = await Promise.all([
+  const [admin, sender, records] = await Promise.all([
     isAdmin(settings, userId, directory),
     maySend(settings, userId, directory),
     services.log.recent(teamId, userId),
   ]);
+  const recent = records.map(
+    ({ created_at, request, recipient, status }): RecentRequest => ({
+      createdAt: created_at,
+      type: request.type,
+      test: request.test,
+      customer: recipient.label,
+      ticket: request.external_id,
+      status,
+    }),
+  );
   const view = admin
     ? homeView({
         isAdmin: true,
         maySend: sender,
         recent,
         settings,
-        accounts: await services.accounts.list(teamId),
+        accounts: (await services.accounts.list(teamId)).map((account) => ({
+          id: account.user_id,
+          screenName: account.screen_name,
+          name: account.name,
+          needsReconnect: account.needs_reconnect,
+          mayDisconnect: Boolean(account.added_at),
+        })),
         mayConnect: services.connectLink !== undefined,
       })
     : homeView({ isAdmin: false, maySend: sender, recent });

@@ -1,0 +1,42 @@
+import { FEEDBACK_TYPES, type FeedbackType } from '../domain/survey-types.js';
+
+// Every id Slack sends back to a listener. Those in manifest.yml must match it exactly;
+// the others only need to stay unique, so that no click reaches the wrong listener.
+
+/** The slash command, as manifest.yml declares it. */
+export const FEEDBACK_COMMAND = '/feedback';
+
+/** Shortcut callback_ids, as manifest.yml declares them: a global one and a message one. */
+export const SEND_FEEDBACK_SHORTCUT = 'send_feedback';
+export const REQUEST_FEEDBACK_SHORTCUT = 'request_feedback';
+
+/** View callback_ids. */
+export const FEEDBACK_MODAL = 'feedback';
+export const SETTINGS_MODAL = 'settings';
+export const OUTCOME_MODAL = 'feedback_outcome';
+export const CONNECT_MODAL = 'connect_twitter';
+
+/** Button action_ids. */
+export const CONFIRM_SEND = 'confirm_send';
+export const CONFIRM_EDIT = 'confirm_edit';
+export const RESEND = 'resend';
+export const HOME_CONNECT = 'home_connect';
+export const HOME_DISCONNECT = 'home_disconnect';
+export const HOME_EDIT_SETTINGS = 'home_edit_settings';
+/** The link button in the modal that Connect opens. */
+export const CONNECT_LINK = 'connect_link';
+
+/** The feedback form's "Send as" choice; its other fields are named after the parameter they feed. */
+export const SEND_AS = 'send_as';
+
+/**
+ * A question list's action_id, one per type: Slack keeps an entry across views.update only
+ * while block_id and action_id stay the same, and a CSAT choice must not linger in the NPS list.
+ */
+export function questionActionId(type: FeedbackType): string {
+  return `question_variant_id.${type}`;
+}
+
+/** Every feedback form action that changes what the preview shows. */
+export const PREVIEW_ACTION_IDS: readonly string[] = ['type', ...FEEDBACK_TYPES.map(questionActionId), 'display_name', SEND_AS];
+export const PREVIEW_ACTIONS = new RegExp(`^(${PREVIEW_ACTION_IDS.map((id) => id.replace(/\./g, '\\.')).join('|')})$`);
