@@ -20,7 +20,8 @@ import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/services.js';
 import { responder } from './slack/respond.js';
 import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
-import { openStore, SWEEP_EVERY_MS } from './store/store.js';
+import { openConfiguredStore } from './services/open-store.js';
+import { SWEEP_EVERY_MS } from './store/store.js';
 import { forgetWorkspace, SlackInstallations } from './store/installations.js';
 import { withoutSecrets } from './secret-free-logger.js';
 import { TwitterClient } from './twitter/client.js';
@@ -40,7 +41,7 @@ export interface RunningApp {
 
 /** Wires the adapters around the core and starts listening. */
 export async function startApp(config: Config, logLevel = LogLevel.INFO): Promise<RunningApp> {
-  const store = await openStore(config.store);
+  const store = await openConfiguredStore(config.store);
   const twitter = new TwitterClient({
     apiUrl: config.twitter.apiUrl,
     consumerKey: config.twitter.consumerKey,

@@ -3,8 +3,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadAccountsConfig, type StoreConfig, type TwitterConfig } from '../config.js';
 import { isUserId } from '../domain/feedback-request.js';
 import { explain } from '../domain/outcome.js';
-import { workspaceOf, type AccountSummary, type AccountTokens, type Workspace } from '../store/accounts.js';
-import { openStore, type Store } from '../store/store.js';
+import { workspaceOf, type Workspace } from '../domain/workspace.js';
+import type { AccountSummary, AccountTokens } from '../store/account-records.js';
+import { openConfiguredStore } from '../services/open-store.js';
+import type { Store } from '../store/store.js';
 import { TwitterClient } from '../twitter/client.js';
 
 const USAGE = `Usage: npm run accounts -- <command> [options]
@@ -72,7 +74,7 @@ function printable(text: string): string {
 }
 
 async function withStore<T>(config: StoreConfig, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config);
+  const store = await openConfiguredStore(config);
   try {
     return await work(store);
   } finally {

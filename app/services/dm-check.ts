@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { explain, isRateLimited } from '../domain/outcome.js';
-import { workspaceId, type Workspace } from '../store/accounts.js';
+import { workspaceId, type Workspace } from '../domain/workspace.js';
 import type { Records, Store } from '../store/store.js';
 import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
 

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TwitterFailure } from '../domain/outcome.js';
-import { workspaceId, workspaceOf, type AccountSummary, type AccountTokens, type Workspace } from '../store/accounts.js';
+import { workspaceId, workspaceOf, type Workspace } from '../domain/workspace.js';
+import type { AccountSummary, AccountTokens } from '../store/account-records.js';
 import { open, seal, type SealKeys } from '../store/crypto.js';
 import type { Records, Store } from '../store/store.js';
 import type { TwitterClient } from '../twitter/client.js';

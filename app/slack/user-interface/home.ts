@@ -1,6 +1,6 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
-import type { AccountSummary } from '../../store/accounts.js';
+import type { AccountSummary } from '../../store/account-records.js';
 import type { SendRecord } from '../../services/send-log.js';
 import { escapeMrkdwn, truncateMrkdwn } from './text.js';
 
