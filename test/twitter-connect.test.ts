@@ -12,7 +12,8 @@ import { CONNECT_LIFETIME_MS, TwitterConnect, type TwitterConnectOptions } from 
 import type { Workspace } from '../app/domain/workspace.js';
 import type { AccountSummary } from '../app/store/account-records.js';
 import { openStore } from '../app/store/store.js';
-import { TwitterClient, type RequestToken } from '../app/twitter/client.js';
+import { TwitterClient } from '../app/twitter/client.js';
+import type { RequestToken } from '../app/twitter/wire.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { TwitterSimulator } from './simulators/twitter.js';
 import { Harness, OTHER_BUSINESS } from './support/harness.js';

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAccountsConfig, type StoreConfig, type TwitterConfig } from '../config.js';
 import { isUserId } from '../domain/feedback-request.js';
-import { explain } from '../domain/outcome.js';
 import { workspaceOf, type Workspace } from '../domain/workspace.js';
 import type { AccountSummary, AccountTokens } from '../store/account-records.js';
 import { openConfiguredStore } from '../services/open-store.js';
+import { explain } from '../services/twitter-outcome.js';
 import type { Store } from '../store/store.js';
 import { TwitterClient } from '../twitter/client.js';
 

@@ -6,19 +6,12 @@ import {
   type FeedbackRequest,
 } from '../domain/feedback-request.js';
 import type { Refusal } from '../domain/limits.js';
-import {
-  dmsClosed,
-  explain,
-  isRateLimited,
-  notReceived,
-  type Explanation,
-  type FeedbackCreated,
-  type TwitterFailure,
-} from '../domain/outcome.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { questionText } from '../domain/variants.js';
-import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
+import type { TwitterClient } from '../twitter/client.js';
+import { isRateLimited, notReceived, type FeedbackCreated, type TwitterFailure, type TwitterTokens } from '../twitter/wire.js';
 import type { DmCheck } from './dm-check.js';
+import { dmsClosed, explain, type Explanation } from './twitter-outcome.js';
 import type { Reservation, SendLimits } from './send-limits.js';
 import type { WorkspaceSettings } from './settings.js';
 

@@ -1,10 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { TwitterFailure } from '../domain/outcome.js';
 import { workspaceId, workspaceOf, type Workspace } from '../domain/workspace.js';
 import type { AccountSummary, AccountTokens } from '../store/account-records.js';
 import { open, seal, type SealKeys } from '../store/crypto.js';
 import type { Records, Store } from '../store/store.js';
 import type { TwitterClient } from '../twitter/client.js';
+import type { TwitterFailure } from '../twitter/wire.js';
 
 export const CONNECT_PATH = '/twitter/connect';
 export const CALLBACK_PATH = '/twitter/callback';
