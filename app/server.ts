@@ -19,7 +19,6 @@ import { publishHome } from './slack/home.js';
 import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/services.js';
 import { responder } from './slack/respond.js';
-import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
 import { openConfiguredStore } from './services/open-store.js';
 import { SWEEP_EVERY_MS } from './store/store.js';
 import { forgetWorkspace, SlackInstallations } from './store/installations.js';
@@ -110,10 +109,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     claim: (key, ttlMs) => store.claim(key, ttlMs),
     unclaim: (key) => store.unclaim(key),
     log: new SendLog(store.records('sends'), store),
-    settings: new SettingsSource(store.records('settings'), {
-      privacy_url: config.defaultPrivacyUrl,
-      message: DEFAULT_MESSAGE,
-    }),
+    settings: new SettingsSource(store.records('settings'), { privacy_url: config.defaultPrivacyUrl }),
     groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
     finishing,
