@@ -2,19 +2,11 @@ import type { FeedbackRelay } from '../services/feedback-relay.js';
 import type { AccountSource } from '../services/account-source.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
-import type { RawDraft } from '../domain/feedback-request.js';
+import type { PendingConfirmation } from '../services/confirmations.js';
 import type { SettingsSource } from '../services/settings.js';
 import type { GroupMembers } from '../services/permissions.js';
 import type { RespondOptions } from './respond.js';
 import type { InstallationKey } from '../store/installations.js';
-
-export interface PendingConfirmation {
-  user_id: string;
-  draft: RawDraft;
-  channel_id?: string;
-  /** The command's own response_url, for the modal that Edit opens. */
-  response_url?: string;
-}
 
 /** What the listeners work with; built once at start-up. */
 export interface Services {
