@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadAccountsConfig, type StoreConfig, type TwitterConfig } from '../config.js';
 import { isUserId } from '../domain/feedback-request.js';
 import { workspaceOf, type Workspace } from '../domain/workspace.js';
-import type { AccountSummary, AccountTokens } from '../store/account-records.js';
+import type { AccountSummary } from '../store/account-records.js';
 import { openConfiguredStore } from '../services/open-store.js';
 import { explain } from '../services/twitter-outcome.js';
 import type { Store } from '../store/store.js';
 import { TwitterClient } from '../twitter/client.js';
+import type { TwitterTokens } from '../twitter/wire.js';
 
 const USAGE = `Usage: npm run accounts -- <command> [options]
 
@@ -100,7 +101,7 @@ function offlineIdentity(values: Values): Identity | undefined {
   return { user_id: userId, screen_name: screenName, name: values.name?.trim() || screenName };
 }
 
-async function verifiedIdentity(config: TwitterConfig, tokens: AccountTokens): Promise<Identity> {
+async function verifiedIdentity(config: TwitterConfig, tokens: TwitterTokens): Promise<Identity> {
   const twitter = new TwitterClient({
     apiUrl: config.apiUrl,
     consumerKey: config.consumerKey,

@@ -1,10 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { workspaceId, workspaceOf, type Workspace } from '../domain/workspace.js';
-import type { AccountSummary, AccountTokens } from '../store/account-records.js';
+import type { AccountSummary } from '../store/account-records.js';
 import { open, seal, type SealKeys } from '../store/crypto.js';
 import type { Records, Store } from '../store/store.js';
 import type { TwitterClient } from '../twitter/client.js';
-import type { TwitterFailure } from '../twitter/wire.js';
+import type { TwitterFailure, TwitterTokens } from '../twitter/wire.js';
 
 export const CONNECT_PATH = '/twitter/connect';
 export const CALLBACK_PATH = '/twitter/callback';
@@ -383,7 +383,7 @@ export class TwitterConnect {
     return open(sealed, this.keys, `${NAMESPACE}:${key}:${field}`).plaintext;
   }
 
-  private tokensOf(key: string, pending: UnconfirmedAccount): AccountTokens {
+  private tokensOf(key: string, pending: UnconfirmedAccount): TwitterTokens {
     return {
       access_token: this.open(key, 'access_token', pending.sealed_access_token),
       access_token_secret: this.open(key, 'access_token_secret', pending.sealed_access_token_secret),

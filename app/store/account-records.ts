@@ -1,14 +1,10 @@
 import { isUserId } from '../domain/feedback-request.js';
 import { workspaceId, type Workspace } from '../domain/workspace.js';
+import type { TwitterTokens } from '../twitter/wire.js';
 import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
 import type { Lock } from './lock.js';
 import { KeyedQueue } from './queue.js';
 import type { Records } from './records.js';
-
-export interface AccountTokens {
-  access_token: string;
-  access_token_secret: string;
-}
 
 /** What may be shown to anyone in the workspace: never a token. */
 export interface AccountSummary {
@@ -24,11 +20,11 @@ export interface AccountSummary {
 }
 
 /** Tokens apart, so they are handed to the Twitter client whole and never spread into a summary. */
-export type Account = AccountSummary & { tokens: AccountTokens };
+export type Account = AccountSummary & { tokens: TwitterTokens };
 
 export type NewAccount = Omit<Account, 'added_at' | 'needs_reconnect'> & { added_at?: string };
 
-type TokenField = keyof AccountTokens;
+type TokenField = keyof TwitterTokens;
 
 interface StoredAccount extends AccountSummary {
   sealed_access_token: string;
