@@ -1,5 +1,4 @@
 import { isHttpUrl } from './domain/feedback-request.js';
-import type { SlackOAuthConfig } from './slack/installer.js';
 
 /**
  * Every setting the app reads, checked once at start-up. Start-up stops on the first
@@ -23,6 +22,19 @@ export interface TwitterConfig {
   /** The business's own tokens, for a single workspace that does not use the store. */
   accessToken?: string;
   accessTokenSecret?: string;
+}
+
+/** The Slack app's credentials for installing it in any number of workspaces. */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the state that ties Slack's redirect to the browser that started the install. */
+  stateSecret: string;
+  /**
+   * Where Slack sends the installer back, when it must be named (the app has several
+   * Redirect URLs); unset, Slack uses the one configured. Its path is the one served.
+   */
+  redirectUri?: string;
 }
 
 export interface SlackConfig {

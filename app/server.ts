@@ -1,6 +1,5 @@
 import { ConsoleLogger, LogLevel } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
@@ -8,9 +7,12 @@ import { DmCheck } from './services/dm-check.js';
 import { FeedbackRelay } from './services/feedback-relay.js';
 import { FeedbackRequests } from './services/feedback-requests.js';
 import { AccountSource } from './services/account-source.js';
+import { Confirmations } from './services/confirmations.js';
+import { InFlight } from './services/in-flight.js';
 import { SendLimits } from './services/send-limits.js';
 import { GroupMembers } from './services/permissions.js';
 import { SendLog } from './services/send-log.js';
+import { Schedule } from './services/schedule.js';
 import { SettingsSource } from './services/settings.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { healthRoute } from './http/health-route.js';
@@ -20,16 +22,13 @@ import { publishHome } from './slack/publish-home.js';
 import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/dependencies.js';
 import { responder } from './slack/respond.js';
-import { DEFAULT_MESSAGE } from './slack/user-interface/notices.js';
-import { openStore, SWEEP_EVERY_MS } from './store/store.js';
+import { openConfiguredStore } from './services/open-store.js';
+import { SWEEP_EVERY_MS } from './store/store.js';
 import { forgetWorkspace, SlackInstallations } from './store/installations.js';
 import { withoutSecrets } from './secret-free-logger.js';
 import { TwitterClient } from './twitter/client.js';
 
 const RECONCILE_EVERY_MS = 60_000;
-
-/** A one-line command's confirmation can be clicked for a working day. */
-const CONFIRMATION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
 export interface RunningApp {
   /** The HTTP port, or undefined in Socket Mode. */
@@ -41,7 +40,7 @@ export interface RunningApp {
 
 /** Wires the adapters around the core and starts listening. */
 export async function startApp(config: Config, logLevel = LogLevel.INFO): Promise<RunningApp> {
-  const store = await openStore(config.store);
+  const store = await openConfiguredStore(config.store);
   const twitter = new TwitterClient({
     apiUrl: config.twitter.apiUrl,
     consumerKey: config.twitter.consumerKey,
@@ -79,7 +78,6 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     throw new Error(`SLACK_BOT_TOKEN could not be checked with Slack at ${config.slack.apiUrl}: ${(error as Error).message}`);
   }
   const accounts = new AccountSource(store.accounts, envTokens, twitter, (message) => logger.warn(message));
-  const confirmations = store.records('confirmations');
   /** Outside a Slack request, the client that acts in one workspace. */
   const workspaceClient = async (teamId: string): Promise<WebClient> => {
     if (botClient) return botClient;
@@ -99,15 +97,8 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       })
     : undefined;
   let unhandledFailures = 0;
-  const unfinished = new Set<Promise<unknown>>();
-  const finishing = <T>(work: Promise<T>): Promise<T> => {
-    unfinished.add(work);
-    return work.finally(() => unfinished.delete(work));
-  };
-  const settings = new SettingsSource(store.records('settings'), {
-    privacy_url: config.defaultPrivacyUrl,
-    message: DEFAULT_MESSAGE,
-  });
+  const inFlight = new InFlight();
+  const settings = new SettingsSource(store.records('settings'), { privacy_url: config.defaultPrivacyUrl });
   const log = new SendLog(store.records('sends'), store);
   const limits = new SendLimits(store);
   const services: Services = {
@@ -124,15 +115,8 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     settings,
     groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
-    finishing,
-    confirmations: {
-      async save(teamId, pending) {
-        const id = randomUUID();
-        await confirmations.set({ teamId }, id, pending, CONFIRMATION_LIFETIME_MS);
-        return id;
-      },
-      load: (teamId, id) => confirmations.get({ teamId }, id),
-    },
+    finishing: (work) => inFlight.track(work),
+    confirmations: new Confirmations(store.records('confirmations')),
     ...(installations
       ? {
           installations: {
@@ -152,19 +136,13 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   });
   const server = (await app.start(config.slack.port)) as Server | undefined;
   const address = server?.address?.() as AddressInfo | null | undefined;
-  const settlePending = () =>
-    finishing(reconcile(services, workspaceClient, logger, config.pendingGraceSeconds * 1000)).catch((error: Error) =>
-      logger.warn(`Could not settle interrupted sends: ${error.message}`),
-    );
+  const schedule = new Schedule(inFlight, (message) => logger.warn(message));
+  const settlePending = schedule.every(RECONCILE_EVERY_MS, 'Could not settle interrupted sends', () =>
+    reconcile(services, workspaceClient, logger, config.pendingGraceSeconds * 1000),
+  );
+  schedule.every(SWEEP_EVERY_MS, 'Could not delete expired records', () => store.sweep());
   // At start-up for this process's own crash; then now and again for other instances'.
   await settlePending();
-  const timer = setInterval(settlePending, RECONCILE_EVERY_MS);
-  timer.unref();
-  const sweeping = setInterval(
-    () => finishing(store.sweep()).catch((error: Error) => logger.warn(`Could not delete expired records: ${error.message}`)),
-    SWEEP_EVERY_MS,
-  );
-  sweeping.unref();
   return {
     port: address?.port,
     unhandled(reason) {
@@ -173,10 +151,9 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     },
     /** Stops taking requests, lets sends under way finish and report, then closes the store. */
     async stop() {
-      clearInterval(timer);
-      clearInterval(sweeping);
+      schedule.stop();
       await app.stop();
-      await Promise.allSettled(unfinished);
+      await inFlight.settled();
       await store.close();
     },
   };

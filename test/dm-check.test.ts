@@ -2,7 +2,7 @@ import test from 'ava';
 import { LogLevel } from '@slack/logger';
 import { format } from 'node:util';
 import { DM_CHECK_BUDGET, DmCheck } from '../app/services/dm-check.js';
-import { workspaceId } from '../app/store/accounts.js';
+import { workspaceId } from '../app/domain/workspace.js';
 import { openStore } from '../app/store/store.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import type { RecordedRequest } from './simulators/twitter.js';

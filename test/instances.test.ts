@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { loadConfig } from '../app/config.js';
 import { ACCOUNT_DAILY_LIMIT, DAY_MS } from '../app/domain/limits.js';
-import { workspaceId } from '../app/store/accounts.js';
+import { workspaceId } from '../app/domain/workspace.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { startAppProcess, type AppProcess } from './support/app-process.js';
 import { appEnv, BUSINESS, BUSINESS_TOKENS, CUSTOMERS, SECRETS, startSimulators } from './support/harness.js';

@@ -13,7 +13,8 @@ import {
   type LimitSettings,
 } from '../app/domain/limits.js';
 import { SendLimits, type SendAttempt } from '../app/services/send-limits.js';
-import type { Store, Workspace } from '../app/store/store.js';
+import type { Workspace } from '../app/domain/workspace.js';
+import type { Store } from '../app/store/store.js';
 import { eachBackend, openTestStore } from './support/stores.js';
 
 function open(storeUrl: string): Promise<Store> {

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import { ConfigError } from '../app/config.js';
-import { UnreadableTokensError, workspaceId, workspaceOf, type Workspace } from '../app/store/accounts.js';
+import { workspaceId, workspaceOf, type Workspace } from '../app/domain/workspace.js';
+import { UnreadableTokensError } from '../app/store/account-records.js';
 import { reason } from '../app/store/backend.js';
-import type { Store } from '../app/store/store.js';
+import { StoreUrlError, type Store } from '../app/store/store.js';
 import { eachBackend, openTestStore } from './support/stores.js';
 
 const KEY = randomBytes(32);
@@ -74,12 +74,12 @@ test('the directory of a SQLite file is made when missing, relative paths from t
 
 test('an unsupported STORE_URL is named, without repeating what may be a password', async (t) => {
   for (const url of ['mysql://app:hunter2@db/feedback', 'mongodb://hunter2@x', 'redis+sentinel://:hunter2@x']) {
-    const error = await t.throwsAsync(open(url), { instanceOf: ConfigError });
+    const error = await t.throwsAsync(open(url), { instanceOf: StoreUrlError });
     t.regex(error!.message, /STORE_URL/);
     t.false(error!.message.includes('hunter2'));
   }
   for (const url of ['data/feedback.sqlite', 'sqlite://', 'sqlite:data.sqlite']) {
-    const error = await t.throwsAsync(open(url), { instanceOf: ConfigError });
+    const error = await t.throwsAsync(open(url), { instanceOf: StoreUrlError });
     t.regex(error!.message, /STORE_URL/, url);
   }
   const unopenable = await t.throwsAsync(open(`sqlite://${dir}`));

@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import fetch from 'node-fetch';
-import { TwitterClient, type TwitterResult } from '../app/twitter/client.js';
+import { TwitterClient } from '../app/twitter/client.js';
+import type { TwitterResult } from '../app/twitter/wire.js';
 import { authorizationHeader } from '../app/twitter/oauth.js';
 import { closedPort } from './support/temporary.js';
 import { BUSINESS, clientAndSimulator, CONSUMER, refusal, TOKENS, type ClientOptions } from './support/twitter-client.js';

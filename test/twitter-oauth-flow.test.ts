@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import fetch from 'node-fetch';
-import { TwitterClient, type RequestToken, type TwitterResult, type TwitterTokens } from '../app/twitter/client.js';
+import { TwitterClient } from '../app/twitter/client.js';
+import type { RequestToken, TwitterResult, TwitterTokens } from '../app/twitter/wire.js';
 import { authorizationHeader, percentEncode } from '../app/twitter/oauth.js';
 import { closedPort } from './support/temporary.js';
 import { BUSINESS, clientAndSimulator, CONSUMER, TOKENS, type ClientOptions } from './support/twitter-client.js';

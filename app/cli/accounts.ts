@@ -2,10 +2,13 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAccountsConfig, type StoreConfig, type TwitterConfig } from '../config.js';
 import { isScreenName, isUserId } from '../domain/feedback-request.js';
-import { explain } from '../domain/outcome.js';
-import { workspaceOf, type AccountSummary, type AccountTokens, type Workspace } from '../store/accounts.js';
-import { openStore, type Store } from '../store/store.js';
+import { workspaceOf, type Workspace } from '../domain/workspace.js';
+import type { AccountSummary } from '../store/account-records.js';
+import { openConfiguredStore } from '../services/open-store.js';
+import { explain } from '../services/twitter-outcome.js';
+import type { Store } from '../store/store.js';
 import { TwitterClient } from '../twitter/client.js';
+import type { TwitterTokens } from '../twitter/wire.js';
 
 const USAGE = `Usage: npm run accounts -- <command> [options]
 
@@ -70,7 +73,7 @@ function printable(text: string): string {
 }
 
 async function withStore<T>(config: StoreConfig, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config);
+  const store = await openConfiguredStore(config);
   try {
     return await work(store);
   } finally {
@@ -96,7 +99,7 @@ function offlineIdentity(values: Values): Identity | undefined {
   return { user_id: userId, screen_name: screenName, name: values.name?.trim() || screenName };
 }
 
-async function verifiedIdentity(config: TwitterConfig, tokens: AccountTokens): Promise<Identity> {
+async function verifiedIdentity(config: TwitterConfig, tokens: TwitterTokens): Promise<Identity> {
   const twitter = new TwitterClient({
     apiUrl: config.apiUrl,
     consumerKey: config.consumerKey,

@@ -30,7 +30,11 @@ export interface WorkspaceSettings {
   admins: string[];
 }
 
-export const SETTINGS_DEFAULTS: Omit<WorkspaceSettings, 'message'> = {
+/** Prefilled DM text: it must read well on its own, for clients that show no card. */
+export const DEFAULT_MESSAGE = 'Thanks for reaching out to us! Would you take a few seconds to tell us how we did?';
+
+export const SETTINGS_DEFAULTS: WorkspaceSettings = {
+  message: DEFAULT_MESSAGE,
   type: 'csat',
   question_variant_id: 0,
   allowlist: [],

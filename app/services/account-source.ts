@@ -1,8 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUserId } from '../domain/feedback-request.js';
-import { explain } from '../domain/outcome.js';
-import { workspaceOf, type AccountSummary, type Workspace } from '../store/accounts.js';
-import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
+import { workspaceOf, type Workspace } from '../domain/workspace.js';
+import type { AccountSummary } from '../store/account-records.js';
+import type { TwitterClient } from '../twitter/client.js';
+import type { TwitterTokens } from '../twitter/wire.js';
+import { explain } from './twitter-outcome.js';
 import type { BusinessAccount } from './feedback-relay.js';
 
 export interface StoredAccounts {

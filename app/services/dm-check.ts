@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { explain, isRateLimited } from '../domain/outcome.js';
-import { workspaceId, type Workspace } from '../store/accounts.js';
+import { explain } from './twitter-outcome.js';
+import { workspaceId, type Workspace } from '../domain/workspace.js';
 import type { Records, Store } from '../store/store.js';
-import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
+import type { TwitterClient } from '../twitter/client.js';
+import { isRateLimited, type TwitterTokens } from '../twitter/wire.js';
 
 /** Twitter allows friendships/show 180 times per account in 15 minutes. */
 export const DM_CHECK_BUDGET = 180;

@@ -5,20 +5,13 @@ import {
   type Checked,
   type FeedbackRequest,
 } from '../domain/feedback-request.js';
-import {
-  dmsClosed,
-  explain,
-  isRateLimited,
-  notReceived,
-  type Explanation,
-  type FeedbackCreated,
-  type TwitterFailure,
-} from '../domain/outcome.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { questionText } from '../domain/variants.js';
-import type { TwitterClient, TwitterTokens } from '../twitter/client.js';
+import type { TwitterClient } from '../twitter/client.js';
+import { isRateLimited, notReceived, type FeedbackCreated, type TwitterFailure, type TwitterTokens } from '../twitter/wire.js';
 import type { DmCheck } from './dm-check.js';
 import type { SendLimits } from './send-limits.js';
+import { dmsClosed, explain, type Explanation } from './twitter-outcome.js';
 
 /**
  * What prepare asks Twitter (the handle lookup, then the DM check) is over within this

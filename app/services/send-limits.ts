@@ -11,7 +11,7 @@ import {
   type LimitSettings,
   type Refusal,
 } from '../domain/limits.js';
-import { workspaceId, type Workspace } from '../store/accounts.js';
+import { workspaceId, type Workspace } from '../domain/workspace.js';
 import type { Records, Reserved, Store } from '../store/store.js';
 
 /**

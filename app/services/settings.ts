@@ -3,13 +3,11 @@ import type { Records } from '../store/store.js';
 
 export type { WorkspaceSettings } from '../domain/workspace-settings.js';
 
-export type SettingsDefaults = Pick<WorkspaceSettings, 'message'> & Partial<WorkspaceSettings>;
-
-/** A workspace's settings: what its admins saved over the deployment's defaults. */
+/** A workspace's settings: what its admins saved over the deployment's defaults, and those over the app's. */
 export class SettingsSource {
   constructor(
     private readonly records: Records,
-    private readonly defaults: SettingsDefaults,
+    private readonly defaults: Partial<WorkspaceSettings>,
   ) {}
 
   async forWorkspace(teamId: string): Promise<WorkspaceSettings> {

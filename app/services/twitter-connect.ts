@@ -1,9 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { TwitterFailure } from '../domain/outcome.js';
-import { workspaceId, workspaceOf, type AccountSummary, type AccountTokens, type Workspace } from '../store/accounts.js';
+import { workspaceId, workspaceOf, type Workspace } from '../domain/workspace.js';
+import type { AccountSummary } from '../store/account-records.js';
 import { open, seal, type SealKeys } from '../store/crypto.js';
 import type { Records, Store } from '../store/store.js';
 import type { TwitterClient } from '../twitter/client.js';
+import type { TwitterFailure, TwitterTokens } from '../twitter/wire.js';
 
 export const CONNECT_PATH = '/twitter/connect';
 export const CALLBACK_PATH = '/twitter/callback';
@@ -66,7 +67,7 @@ interface PendingRequest extends Binding {
 }
 
 /** The account Twitter granted, kept until the admin confirms it from the same browser. */
-interface PendingConfirmation extends Binding {
+interface UnconfirmedAccount extends Binding {
   user_id: string;
   screen_name: string;
   name: string;
@@ -262,10 +263,7 @@ export class TwitterConnect {
     const nonce = randomBytes(32).toString('base64url');
     const requestKey = `request:${digest(oauth_token)}`;
     const pending: PendingRequest = {
-      workspace: link.workspace,
-      slackUserId: link.slackUserId,
-      ...(link.workspaceName && { workspaceName: link.workspaceName }),
-      createdAt: this.now(),
+      ...this.restarted(link),
       sealed_oauth_token_secret: this.seal(requestKey, 'oauth_token_secret', oauth_token_secret),
       browser: digest(nonce),
     };
@@ -299,11 +297,8 @@ export class TwitterConnect {
     const tokens = { access_token: access.data.oauth_token, access_token_secret: access.data.oauth_token_secret };
     const me = await this.twitter.verifyCredentials(tokens);
     const confirmKey = `confirm:${digest(nonce)}`;
-    const confirmation: PendingConfirmation = {
-      workspace: pending.workspace,
-      slackUserId: pending.slackUserId,
-      ...(pending.workspaceName && { workspaceName: pending.workspaceName }),
-      createdAt: this.now(),
+    const confirmation: UnconfirmedAccount = {
+      ...this.restarted(pending),
       user_id: access.data.user_id,
       screen_name: access.data.screen_name,
       // Only for display: without it the screen name stands in, rather than losing a granted connection.
@@ -332,7 +327,7 @@ export class TwitterConnect {
   async confirm(csrf: string | undefined, nonce: string | undefined): Promise<Answer> {
     if (nonce === undefined || !RANDOM_TOKEN.test(nonce)) return { page: PAGES.nothingToConfirm };
     const key = `confirm:${digest(nonce)}`;
-    const pending = await this.records.get<PendingConfirmation>(UNBOUND, key);
+    const pending = await this.records.get<UnconfirmedAccount>(UNBOUND, key);
     if (!pending) return { page: PAGES.nothingToConfirm };
     if (!same(csrfFor(nonce), csrf)) return { page: PAGES.foreignForm };
     if (this.expired(pending)) return { page: PAGES.expiredConfirmation, browser: 'clear' };
@@ -365,6 +360,16 @@ export class TwitterConnect {
     };
   }
 
+  /** The same admin and workspace, for the next step, whose time starts now. */
+  private restarted(binding: Binding): Binding {
+    return {
+      workspace: binding.workspace,
+      slackUserId: binding.slackUserId,
+      ...(binding.workspaceName && { workspaceName: binding.workspaceName }),
+      createdAt: this.now(),
+    };
+  }
+
   private expired(record: Binding): boolean {
     return this.now() - record.createdAt > CONNECT_LIFETIME_MS;
   }
@@ -378,7 +383,7 @@ export class TwitterConnect {
     return open(sealed, this.keys, `${NAMESPACE}:${key}:${field}`).plaintext;
   }
 
-  private tokensOf(key: string, pending: PendingConfirmation): AccountTokens {
+  private tokensOf(key: string, pending: UnconfirmedAccount): TwitterTokens {
     return {
       access_token: this.open(key, 'access_token', pending.sealed_access_token),
       access_token_secret: this.open(key, 'access_token_secret', pending.sealed_access_token_secret),

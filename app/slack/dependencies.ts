@@ -2,21 +2,11 @@ import type { AccountSource } from '../services/account-source.js';
 import type { FeedbackRequests } from '../services/feedback-requests.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
-import type { RawDraft } from '../domain/feedback-request.js';
+import type { PendingConfirmation } from '../services/confirmations.js';
 import type { SettingsSource } from '../services/settings.js';
 import type { GroupMembers } from '../services/permissions.js';
 import type { RespondOptions } from './respond.js';
 import type { InstallationKey } from '../store/installations.js';
-
-/** Stored as it is, so its names are the stored ones. */
-export interface PendingConfirmation {
-  /** The agent who typed the command. */
-  user_id: string;
-  draft: RawDraft;
-  channel_id?: string;
-  /** The command's own response_url, for the modal that Edit opens. */
-  response_url?: string;
-}
 
 /** What the listeners work with; built once at start-up. */
 export interface Services {

@@ -1,20 +1,8 @@
 import type { AppOptions, InstallationStore } from '@slack/bolt';
+import type { SlackOAuthConfig } from '../config.js';
 
 /** What every workspace grants at install: manifest.yml's bot scopes, no more. */
 export const BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'usergroups:read'];
-
-/** The Slack app's credentials for installing it in any number of workspaces. */
-export interface SlackOAuthConfig {
-  clientId: string;
-  clientSecret: string;
-  /** Signs the state that ties Slack's redirect to the browser that started the install. */
-  stateSecret: string;
-  /**
-   * Where Slack sends the installer back, when it must be named (the app has several
-   * Redirect URLs); unset, Slack uses the one configured. Its path is the one served.
-   */
-  redirectUri?: string;
-}
 
 export type InstallerAppOptions = Pick<
   AppOptions,

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { RawDraft } from '../domain/feedback-request.js';
 import { fillMessage } from '../domain/workspace-settings.js';
-import type { AccountSummary } from '../store/accounts.js';
+import type { AccountSummary } from '../store/account-records.js';
 import { maySend } from '../services/permissions.js';
 import type { WorkspaceSettings } from '../services/settings.js';
 import { slackDirectory } from './directory.js';

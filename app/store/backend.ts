@@ -1,5 +1,16 @@
 import type Keyv from 'keyv';
 
+/**
+ * STORE_URL names no store this app can open: a setting to correct, not a fault of the
+ * database. The message never repeats more of the URL than its scheme.
+ */
+export class StoreUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUrlError';
+  }
+}
+
 /** `oldestAt`: when the oldest reservation still filling the window was made; room returns at `oldestAt + windowMs`. */
 export type Reserved = { ok: true } | { ok: false; oldestAt: number };
 

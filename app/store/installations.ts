@@ -1,9 +1,9 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import { workspaceOf } from './accounts.js';
+import { workspaceOf, type Workspace } from '../domain/workspace.js';
 import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
 import { ExpiringMap } from './expiring-map.js';
 import { KeyedQueue } from './queue.js';
-import type { Records, Store, Workspace } from './store.js';
+import type { Records, Store } from './store.js';
 
 /** What identifies an installation: the fields Bolt passes when it authorizes a request. */
 export type InstallationKey = Pick<InstallationQuery<boolean>, 'teamId' | 'enterpriseId' | 'isEnterpriseInstall'>;

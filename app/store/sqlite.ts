@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
-import { ConfigError } from '../config.js';
-import { reachable, type Backend, type Sweep } from './backend.js';
+import { reachable, StoreUrlError, type Backend, type Sweep } from './backend.js';
 
 // Writers from other processes (the app and the accounts command) wait this long for
 // each other instead of failing at once.
@@ -15,7 +14,7 @@ const EXPIRES = "json_extract(value, '$.expires')";
 export async function openSqlite(url: string): Promise<Backend> {
   const path = url.replace(/^sqlite:\/\//i, '');
   if (url.length === path.length || path === '') {
-    throw new ConfigError(['STORE_URL must name a file, as in sqlite://data/feedback.sqlite (or sqlite://:memory:)']);
+    throw new StoreUrlError('STORE_URL must name a file, as in sqlite://data/feedback.sqlite (or sqlite://:memory:)');
   }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 

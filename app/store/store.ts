@@ -1,22 +1,16 @@
 import type Keyv from 'keyv';
-import { ConfigError, type StoreConfig } from '../config.js';
-import { AccountsRepository, workspaceId, type Workspace } from './accounts.js';
-import type { AtomicOperations, Backend } from './backend.js';
+import type { StoreConfig } from '../config.js';
+import { workspaceId, type Workspace } from '../domain/workspace.js';
+import { AccountsRepository } from './account-records.js';
+import { StoreUrlError, type AtomicOperations, type Backend } from './backend.js';
 import { claimLock } from './lock.js';
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
+import type { Records } from './records.js';
 import { openSqlite } from './sqlite.js';
 
-export type { Workspace } from './accounts.js';
-export type { Reserved } from './backend.js';
-
-/** One repository's records, always filed under a workspace: no call can reach another workspace's. */
-export interface Records {
-  get<T>(workspace: Workspace, key: string): Promise<T | undefined>;
-  /** `ttlMs` set: the record is gone once that many milliseconds have passed. */
-  set<T>(workspace: Workspace, key: string, value: T, ttlMs?: number): Promise<void>;
-  delete(workspace: Workspace, key: string): Promise<boolean>;
-}
+export { StoreUrlError, type Reserved } from './backend.js';
+export type { Records } from './records.js';
 
 export interface Store extends AtomicOperations {
   readonly accounts: AccountsRepository;
@@ -47,12 +41,12 @@ const EXAMPLES = 'sqlite://data/feedback.sqlite, redis://host:6379 or postgresql
 function backendFor(url: string): (url: string) => Promise<Backend> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) {
-    throw new ConfigError([`STORE_URL must be a URL such as ${EXAMPLES}`]);
+    throw new StoreUrlError(`STORE_URL must be a URL such as ${EXAMPLES}`);
   }
   const open = BACKENDS[`${scheme}:`];
   // Only the scheme is repeated: the rest of a database URL may hold a password.
   if (!open) {
-    throw new ConfigError([`STORE_URL uses "${scheme}:", which is not supported; use ${EXAMPLES}`]);
+    throw new StoreUrlError(`STORE_URL uses "${scheme}:", which is not supported; use ${EXAMPLES}`);
   }
   return open;
 }

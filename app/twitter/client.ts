@@ -1,44 +1,17 @@
 import fetch, { type Headers } from 'node-fetch';
-import { isClockSkew, type FeedbackCreated, type TwitterError, type TwitterFailure } from '../domain/outcome.js';
 import { authorizationHeader, formEncode, percentEncode, type SigningInput } from './oauth.js';
-
-/** A business's access token and secret (3-legged OAuth). */
-export interface TwitterTokens {
-  access_token: string;
-  access_token_secret: string;
-}
-
-/** A request token: what the business's user authorizes on Twitter. */
-export interface RequestToken {
-  oauth_token: string;
-  oauth_token_secret: string;
-  oauth_callback_confirmed: boolean;
-}
-
-/** The access token a request token is exchanged for, and the account it acts for. */
-export interface AccessToken {
-  oauth_token: string;
-  oauth_token_secret: string;
-  user_id: string;
-  screen_name: string;
-}
-
-export interface TwitterUser {
-  /** Kept as a string: 64-bit ids lose digits as JS numbers. */
-  id_str: string;
-  screen_name: string;
-  name: string;
-}
-
-export interface RateLimit {
-  limit: number;
-  remaining: number;
-  resetAt: Date;
-}
-
-export type TwitterResult<T> =
-  | { ok: true; data: T; rateLimit?: RateLimit; serverDate?: Date }
-  | { ok: false; failure: TwitterFailure; rateLimit?: RateLimit; serverDate?: Date };
+import {
+  isClockSkew,
+  type AccessToken,
+  type FeedbackCreated,
+  type RateLimit,
+  type RequestToken,
+  type TwitterError,
+  type TwitterFailure,
+  type TwitterResult,
+  type TwitterTokens,
+  type TwitterUser,
+} from './wire.js';
 
 export interface TwitterClientOptions {
   /** For example https://api.twitter.com, without a trailing slash. */

@@ -1,7 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { SETTINGS_DEFAULTS } from '../../app/domain/workspace-settings.js';
 import { withDefaults } from '../../app/slack/open-modal.js';
-import { DEFAULT_MESSAGE } from '../../app/slack/user-interface/notices.js';
 import { feedbackModal, formFrom } from '../../app/slack/user-interface/feedback-modal.js';
 import { baselineApp, serveBaseline, workspaces } from './bolt-baseline.js';
 
@@ -11,7 +10,7 @@ import { baselineApp, serveBaseline, workspaces } from './bolt-baseline.js';
  * Bolt's own client as any Bolt app gets it. What this costs is Bolt's, @slack/web-api's
  * and Node's; what the app costs beyond it is the app's.
  */
-const settings = { ...SETTINGS_DEFAULTS, message: DEFAULT_MESSAGE, privacy_url: process.env.DEFAULT_PRIVACY_URL };
+const settings = { ...SETTINGS_DEFAULTS, privacy_url: process.env.DEFAULT_PRIVACY_URL };
 const modals = new Map<string, ModalView>();
 
 function modalFor(teamId: string): ModalView {

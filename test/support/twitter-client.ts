@@ -1,5 +1,6 @@
 import type { ExecutionContext } from 'ava';
-import { TwitterClient, type TwitterResult, type TwitterTokens } from '../../app/twitter/client.js';
+import { TwitterClient } from '../../app/twitter/client.js';
+import type { TwitterResult, TwitterTokens } from '../../app/twitter/wire.js';
 import { TwitterSimulator, type SimulatedUser } from '../simulators/twitter.js';
 
 /** The app's Twitter client facing a simulator that knows one business and these users. */

@@ -14,9 +14,6 @@ export const STALE_FORM = {
   text: 'This form no longer matches this workspace, so nothing was sent. Open a new one with `/feedback`.',
 };
 
-/** Prefilled DM text: it must read well on its own, for clients that show no card. */
-export const DEFAULT_MESSAGE =
-  'Thanks for reaching out to us! Would you take a few seconds to tell us how we did?';
 
 export const NOT_ALLOWED = {
   title: 'Not allowed',

@@ -1,33 +1,5 @@
-import type { Param } from './feedback-request.js';
-
-/** feedback/create's answer; every id stays a string. */
-export interface FeedbackCreated {
-  id: string;
-  type: string;
-  test: boolean;
-  dm_id: string;
-  from_user_id: string;
-  to_user_id: string;
-  privacy_url?: string;
-  external_id?: string;
-  question_variant_id?: string;
-  display_name?: string;
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface TwitterError {
-  code: number;
-  message: string;
-}
-
-/** What went wrong with a Twitter call, as far as the app can know. */
-export type TwitterFailure =
-  | { kind: 'refused'; status: number; errors: TwitterError[]; resetAt?: Date }
-  /** Nothing reached Twitter (refused connection, unknown host): safe to try again. */
-  | { kind: 'unreachable'; detail: string }
-  /** The request may have reached Twitter: it must not be sent again blindly. */
-  | { kind: 'uncertain'; detail: string };
+import type { Param } from '../domain/feedback-request.js';
+import { isRateLimited, type TwitterFailure } from '../twitter/wire.js';
 
 /** Plain words for an agent: what happened, and what to do now. */
 export interface Explanation {
@@ -102,22 +74,6 @@ export function dmsClosed(who: string, business: string): string {
     `${customer} does not accept Direct Messages from ${account}, so nothing was sent. Ask the customer to follow ` +
     `${account} or to allow messages from everyone (Twitter settings: Privacy and safety, Direct Messages), then send again.`
   );
-}
-
-/** Twitter refused the request's timestamp: this server's clock is off (code 135). */
-export function isClockSkew(failure: TwitterFailure): boolean {
-  return failure.kind === 'refused' && failure.errors.some((e) => e.code === 135);
-}
-
-/** Twitter certainly did not act on the request: it never arrived, or was turned away unread. */
-export function notReceived(failure: TwitterFailure): boolean {
-  if (failure.kind === 'unreachable') return true;
-  return failure.kind === 'refused' && failure.status === 503 && failure.errors.some((e) => e.code === 130);
-}
-
-/** Twitter asked the account to stop for a while (HTTP 429 or code 88). */
-export function isRateLimited(failure: TwitterFailure): boolean {
-  return failure.kind === 'refused' && (failure.status === 429 || failure.errors.some((e) => e.code === 88));
 }
 
 export function explain(failure: TwitterFailure): Explanation {
