@@ -1,0 +1,56 @@
+import test from 'ava';
+import { LogLevel } from '@slack/logger';
+import { format } from 'node:util';
+import { DEFAULTS } from '../simulators/slack.js';
+import { CUSTOMERS, Harness, OAUTH_CLIENT, OTHER_TOKENS, SECRETS } from '../support/harness.js';
+import { viewSubmissionBody } from '../support/slack-requests.js';
+
+const SECRET_VALUES = [
+  SECRETS.signingSecret,
+  SECRETS.consumerSecret,
+  SECRETS.accessToken,
+  SECRETS.accessTokenSecret,
+  SECRETS.encryptionKey,
+  OTHER_TOKENS.access_token,
+  OTHER_TOKENS.access_token_secret,
+  OAUTH_CLIENT.clientSecret,
+  DEFAULTS.botToken,
+];
+
+/** Everything the app writes to the console while `work` runs, at DEBUG level. */
+async function logsOf(work: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const methods = ['debug', 'info', 'warn', 'error', 'log'] as const;
+  const saved = methods.map((m) => console[m]);
+  for (const m of methods) console[m] = (...args: unknown[]) => void lines.push(format(...args));
+  try {
+    await work();
+  } finally {
+    methods.forEach((m, i) => (console[m] = saved[i]));
+  }
+  return lines;
+}
+
+test('nothing the app logs, even at DEBUG, through sends, refusals and faults, holds a secret', async (t) => {
+  const lines = await logsOf(async () => {
+    const h = await Harness.start({ logLevel: LogLevel.DEBUG, env: { TWITTER_TIMEOUT_SECONDS: '1' } });
+    try {
+      const { view } = await h.command();
+      await h.change(view, 'type', 'nps');
+      await h.submit(view, { to_user_id: 'bad handle!', message: null });
+      await h.submit(view, { to_user_id: '@jack', message: 'Hi' });
+      await h.slack.waitForCall('response_url');
+      const second = await h.command();
+      h.twitter.revokeToken(SECRETS.accessToken);
+      await h.post(viewSubmissionBody(second.view, { values: { to_user_id: CUSTOMERS.bigId.id_str, message: 'Hi' } }));
+      await h.slack.waitForCall('views.update', (c) => c.args.view_id === second.view.id && /Not sent/.test(JSON.stringify(c.args.view)));
+      await h.post('payload=%7B', { signature: 'v0=' + '0'.repeat(64) });
+    } finally {
+      await h.close();
+    }
+  });
+  t.true(lines.length > 20, `the app logged ${lines.length} lines at DEBUG`);
+  const all = lines.join('\n');
+  for (const secret of SECRET_VALUES) t.false(all.includes(secret), `a secret appears in the logs: ${secret.slice(0, 6)}…`);
+  t.notRegex(all, /oauth_signature="/);
+});
