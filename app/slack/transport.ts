@@ -1,9 +1,14 @@
 import type { FetchFunction } from '@slack/web-api';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { Readable } from 'node:stream';
 
 type FetchRequestInit = NonNullable<Parameters<FetchFunction>[1]>;
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
+
+/** Text, bytes (a file's content for its upload URL) or a multipart form, as fetch takes them. */
+export type SlackBody = string | Uint8Array | ArrayBuffer | Blob | FormData | Readable;
+export type SlackRequestInit = Omit<FetchRequestInit, 'body'> & { body?: SlackBody };
 
 /*
  * How the app reaches Slack: the Web API (as WebClient's `fetch`) and response_urls.
@@ -13,6 +18,8 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
  * what a busy floor costs (the bench's "Bolt + views.open" row is the same modal through
  * Node's fetch). It does
  * what those calls need and no more: one request, a body held in memory, no redirects.
+ * A body is read whole before it is sent, a stream included, so that a request can go
+ * again on a new connection; the uploads the app makes (a CSV export) are small enough.
  */
 
 /**
@@ -73,27 +80,55 @@ function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
+/** The bytes to send and, for a form or a typed Blob, the content type that names its encoding. */
+async function encode(body: SlackBody): Promise<{ bytes: Buffer; type?: string }> {
+  if (typeof body === 'string') return { bytes: Buffer.from(body, 'utf8') };
+  if (body instanceof Uint8Array) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
+  if (body instanceof ArrayBuffer) return { bytes: Buffer.from(body) };
+  if (body instanceof Readable) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk as Uint8Array));
+    return { bytes: Buffer.concat(chunks) };
+  }
+  if (body instanceof Blob || body instanceof FormData) {
+    // The platform's own encoder writes the multipart form and its boundary, as fetch would.
+    const encoded = new Response(body);
+    return { bytes: Buffer.from(await encoded.arrayBuffer()), type: encoded.headers.get('content-type') || undefined };
+  }
+  throw new TypeError(`A body of type ${Object.prototype.toString.call(body)} cannot be sent`);
+}
+
 /**
  * A fetch for Slack's calls. Like fetch it rejects with a TypeError for what it cannot
  * send or a redirect under `redirect: 'error'`, and with the signal's reason once aborted;
  * a redirect is otherwise answered as it came (Slack's API has none to follow).
  */
-export const slackFetch: FetchFunction = (input, init: FetchRequestInit = {}) => {
+export const slackFetch = async (input: string | URL, init: SlackRequestInit = {}): Promise<FetchResponse> => {
   const url = typeof input === 'string' ? new URL(input) : input;
-  if (!(url.protocol in AGENTS)) return Promise.reject(new TypeError(`Only http and https URLs are fetched, not ${url.protocol}`));
-  // Multipart uploads are the one kind of body WebClient builds that is not text; the app makes none.
-  if (init.body !== undefined && typeof init.body !== 'string') return Promise.reject(new TypeError('Only a text body is sent'));
-  if (init.signal?.aborted) return Promise.reject(init.signal.reason);
-  return send(url, { ...init, body: init.body }, false);
+  if (!(url.protocol in AGENTS)) throw new TypeError(`Only http and https URLs are fetched, not ${url.protocol}`);
+  if (init.signal?.aborted) throw init.signal.reason;
+  const headers: Record<string, string | number> = { ...init.headers };
+  let body: Buffer | undefined;
+  if (init.body !== undefined) {
+    const encoded = await encode(init.body);
+    body = encoded.bytes;
+    const named = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+    if (encoded.type && !named) headers['content-type'] = encoded.type;
+    headers['content-length'] = body.byteLength;
+  }
+  if (init.signal?.aborted) throw init.signal.reason;
+  return send(url, { ...init, headers, body }, false);
 };
 
-function send(url: URL, init: FetchRequestInit & { body?: string }, again: boolean): Promise<FetchResponse> {
+function send(
+  url: URL,
+  init: Omit<FetchRequestInit, 'body' | 'headers'> & { headers: Record<string, string | number>; body?: Buffer },
+  again: boolean,
+): Promise<FetchResponse> {
   return new Promise<FetchResponse>((resolve, reject) => {
-    const { body, signal } = init;
+    const { body, signal, headers } = init;
     // An abort ends the request, or the answer while it arrives: either way fetch rejects with the signal's reason.
     const fail = (error: Error) => reject(signal?.aborted ? signal.reason : error);
-    const headers: Record<string, string | number> = { ...init.headers };
-    if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
     const request = (url.protocol === 'https:' ? https : http).request(
       url,
       { method: init.method ?? 'GET', headers, agent: AGENTS[url.protocol as keyof typeof AGENTS], signal },

@@ -42,7 +42,23 @@ export const LIMITS = {
   confirmButton: 30,
   altText: 2000,
   imageTitle: 2000,
+  chartTitle: 50,
+  chartsPerMessage: 2,
+  chartSeries: 6,
+  chartSegments: 6,
+  chartCategories: 20,
+  chartCategory: 20,
+  chartSeriesName: 20,
+  chartAxisLabel: 50,
+  tableRows: 101,
+  tableColumns: 20,
+  tablePageSize: 100,
+  /** Characters across every cell of a table, and of all the tables of one message. */
+  tableCharacters: 10_000,
 } as const;
+
+/** Blocks Slack documents for messages alone; a view that holds one is refused. */
+const MESSAGE_ONLY_BLOCKS: readonly string[] = ['data_visualization', 'data_table'];
 
 const TRIGGERS = ['on_enter_pressed', 'on_character_entered'];
 const STYLES = ['primary', 'danger'];
@@ -352,6 +368,116 @@ function element(r: Report, value: unknown, pointer: string, container: Containe
   ELEMENT_CHECKS[type](r, value, pointer);
 }
 
+function number(r: Report, fields: Fields, key: string, pointer: string): void {
+  const value = fields[key];
+  if (value === undefined) r.error(pointer, `missing required field: ${key}`);
+  else if (typeof value !== 'number' || !Number.isFinite(value)) r.error(`${pointer}/${key}`, 'must provide a number');
+}
+
+/** A `{label, value}` pair: a pie's segment or a series' data point. */
+function point(r: Report, value: unknown, pointer: string, maxLabel?: number): string | undefined {
+  if (!r.object(value, pointer)) return undefined;
+  r.only(value, pointer, ['label', 'value']);
+  const label = r.string(value, 'label', pointer, { required: true, nonEmpty: true, max: maxLabel });
+  number(r, value, 'value', pointer);
+  return label;
+}
+
+function chart(r: Report, value: unknown, pointer: string): void {
+  if (!r.object(value, pointer)) return;
+  const type = value.type;
+  if (type === 'pie') {
+    r.only(value, pointer, ['type', 'segments']);
+    const segments = r.array(value, 'segments', pointer, { min: 1, max: LIMITS.chartSegments, required: true }) ?? [];
+    segments.forEach((segment, i) => point(r, segment, `${pointer}/segments/${i}`));
+    return;
+  }
+  if (type !== 'bar' && type !== 'line' && type !== 'area') {
+    if (type === undefined) r.error(pointer, 'missing required field: type');
+    else r.error(`${pointer}/type`, 'must be a valid enum value');
+    return;
+  }
+  r.only(value, pointer, ['type', 'series', 'axis_config']);
+  let categories: unknown[] | undefined;
+  const axis = value.axis_config;
+  const axisAt = `${pointer}/axis_config`;
+  if (axis === undefined) r.error(pointer, 'missing required field: axis_config');
+  else if (r.object(axis, axisAt)) {
+    r.only(axis, axisAt, ['categories', 'x_label', 'y_label']);
+    categories = r.array(axis, 'categories', axisAt, { min: 1, max: LIMITS.chartCategories, required: true }) ?? [];
+    categories.forEach((category, i) => r.string({ [i]: category }, String(i), `${axisAt}/categories`, { nonEmpty: true, max: LIMITS.chartCategory }));
+    r.string(axis, 'x_label', axisAt, { max: LIMITS.chartAxisLabel });
+    r.string(axis, 'y_label', axisAt, { max: LIMITS.chartAxisLabel });
+  }
+  const names = new Set<string>();
+  const series = r.array(value, 'series', pointer, { min: 1, max: LIMITS.chartSeries, required: true }) ?? [];
+  series.forEach((item, i) => {
+    const at = `${pointer}/series/${i}`;
+    if (!r.object(item, at)) return;
+    r.only(item, at, ['name', 'data']);
+    const name = r.string(item, 'name', at, { required: true, nonEmpty: true, max: LIMITS.chartSeriesName });
+    if (name !== undefined && names.has(name)) r.error(`${at}/name`, `duplicate series name "${name}"`);
+    if (name !== undefined) names.add(name);
+    const data = r.array(item, 'data', at, { min: 1, max: LIMITS.chartCategories, required: true }) ?? [];
+    data.forEach((entry, j) => {
+      const label = point(r, entry, `${at}/data/${j}`);
+      if (label !== undefined && categories && !categories.includes(label)) r.error(`${at}/data/${j}/label`, 'must be one of axis_config.categories');
+    });
+  });
+}
+
+/** The characters a data_table cell counts against the table's limit: every text it shows. */
+function cellCharacters(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + cellCharacters(item), 0);
+  if (!isFields(value)) return 0;
+  const own = typeof value.text === 'string' ? length(value.text) : 0;
+  return own + cellCharacters(value.elements);
+}
+
+function tableCell(r: Report, value: unknown, pointer: string, header: boolean): number {
+  if (!r.object(value, pointer)) return 0;
+  const type = value.type;
+  if (type === 'raw_text') {
+    r.only(value, pointer, ['type', 'text']);
+    r.string(value, 'text', pointer, { required: true, nonEmpty: true });
+  } else if (type === 'raw_number') {
+    r.only(value, pointer, ['type', 'value', 'text']);
+    number(r, value, 'value', pointer);
+    r.string(value, 'text', pointer, { required: true, nonEmpty: true });
+  } else if (type === 'rich_text' && !header) {
+    r.array(value, 'elements', pointer, { min: 1, max: Number.MAX_SAFE_INTEGER, required: true });
+  } else if (type === undefined) {
+    r.error(pointer, 'missing required field: type');
+  } else {
+    r.error(`${pointer}/type`, header ? 'must be raw_text or raw_number in the header row' : 'must be a valid enum value');
+  }
+  return cellCharacters(value);
+}
+
+/** A data_table block, and the characters its cells hold (for the message-wide limit). */
+function dataTable(r: Report, b: Fields, p: string): number {
+  r.only(b, p, ['type', 'block_id', 'rows', 'caption', 'page_size', 'row_header_column_index']);
+  r.string(b, 'caption', p, { required: true, nonEmpty: true });
+  r.integer(b, 'page_size', p, 1, LIMITS.tablePageSize);
+  const rows = r.array(b, 'rows', p, { min: 2, max: LIMITS.tableRows, required: true }) ?? [];
+  let width: number | undefined;
+  let characters = 0;
+  rows.forEach((row, i) => {
+    const at = `${p}/rows/${i}`;
+    if (!Array.isArray(row)) {
+      r.error(at, 'must provide an array');
+      return;
+    }
+    if (row.length < 1 || row.length > LIMITS.tableColumns) r.error(at, `must provide 1 to ${LIMITS.tableColumns} cells`);
+    width ??= row.length;
+    if (row.length !== width) r.error(at, 'must have as many cells as the first row');
+    row.forEach((cell, j) => (characters += tableCell(r, cell, `${at}/${j}`, i === 0)));
+  });
+  if (width !== undefined) r.integer(b, 'row_header_column_index', p, 0, width - 1);
+  if (characters > LIMITS.tableCharacters) r.error(`${p}/rows`, `the cells hold more than ${LIMITS.tableCharacters} characters`);
+  return characters;
+}
+
 const BLOCK_CHECKS: Record<string, (r: Report, b: Fields, pointer: string) => void> = {
   section(r, b, p) {
     r.only(b, p, ['type', 'block_id', 'text', 'fields', 'accessory', 'expand']);
@@ -405,6 +531,17 @@ const BLOCK_CHECKS: Record<string, (r: Report, b: Fields, pointer: string) => vo
     r.string(b, 'alt_text', p, { required: true, nonEmpty: true, max: LIMITS.altText });
     r.textField(b, 'title', p, { max: LIMITS.imageTitle, plainOnly: true });
   },
+
+  data_visualization(r, b, p) {
+    r.only(b, p, ['type', 'block_id', 'title', 'chart']);
+    r.string(b, 'title', p, { required: true, nonEmpty: true, max: LIMITS.chartTitle });
+    if (b.chart === undefined) r.error(p, 'missing required field: chart');
+    else chart(r, b.chart, `${p}/chart`);
+  },
+
+  data_table(r, b, p) {
+    dataTable(r, b, p);
+  },
 };
 
 function blockList(r: Report, value: unknown, pointer: string, surface: Surface): void {
@@ -415,6 +552,8 @@ function blockList(r: Report, value: unknown, pointer: string, surface: Surface)
   const max = surface === 'message' ? LIMITS.messageBlocks : LIMITS.viewBlocks;
   if (value.length > max) r.error(pointer, `no more than ${max} items allowed`);
   const blockIds = new Map<string, string>();
+  let charts = 0;
+  const tableCharacters: number[] = [];
   value.forEach((block, i) => {
     const at = `${pointer}/${i}`;
     if (!r.object(block, at)) return;
@@ -424,7 +563,7 @@ function blockList(r: Report, value: unknown, pointer: string, surface: Surface)
       return;
     }
     const check = typeof type === 'string' ? BLOCK_CHECKS[type] : undefined;
-    if (!check) {
+    if (!check || (surface !== 'message' && MESSAGE_ONLY_BLOCKS.includes(type as string))) {
       r.error(`${at}/type`, `unsupported type: ${String(type)}`);
       return;
     }
@@ -434,8 +573,17 @@ function blockList(r: Report, value: unknown, pointer: string, surface: Surface)
       if (first !== undefined) r.error(`${at}/block_id`, `duplicate block_id "${blockId}" (also at ${first})`);
       else blockIds.set(blockId, at);
     }
-    check(r, block, at);
+    if (type === 'data_visualization' && ++charts > LIMITS.chartsPerMessage) {
+      r.error(at, `no more than ${LIMITS.chartsPerMessage} data_visualization blocks allowed in a message`);
+    }
+    if (type === 'data_table') tableCharacters.push(dataTable(r, block, at));
+    else check(r, block, at);
   });
+  // A table over the limit on its own was refused already.
+  const total = tableCharacters.reduce((sum, n) => sum + n, 0);
+  if (total > LIMITS.tableCharacters && tableCharacters.every((n) => n <= LIMITS.tableCharacters)) {
+    r.error(pointer, `the cells of its data_table blocks hold more than ${LIMITS.tableCharacters} characters`);
+  }
 }
 
 const VIEW_FIELDS = {

@@ -708,3 +708,137 @@ test('viewSubmissionBody and blockActionsBody carry the view with its state', as
   const pressed = JSON.parse(blockActionsBody(view, { blockId: 'buttons', actionId: 'preview' }).get('payload')!);
   t.like(pressed.actions[0], { type: 'button', action_id: 'preview', value: 'p', text: { type: 'plain_text', text: 'Go' } });
 });
+
+// ---------------------------------------------------------------------------------------
+// Charts and tables (messages only), and file uploads.
+
+const series = (name: string, labels: string[]) => ({ name, data: labels.map((label, i) => ({ label, value: i })) });
+const barChart = (extra: Json = {}) => ({ type: 'bar', series: [series('CSAT', ['Mon', 'Tue'])], axis_config: { categories: ['Mon', 'Tue'] }, ...extra });
+const chart = (chartFields: Json = barChart(), title = 'Scores this week') => ({ type: 'data_visualization', title, chart: chartFields });
+const cell = (text: string) => ({ type: 'raw_text', text });
+const table = (rows: unknown[][], extra: Json = {}) => ({ type: 'data_table', caption: 'Scores by agent', rows, ...extra });
+const grid = (rows: number, columns: number, text = 'x') => Array.from({ length: rows }, () => Array.from({ length: columns }, () => cell(text)));
+const labels = (n: number) => Array.from({ length: n }, (_, i) => `D${i}`);
+
+test('a bar, line, area and pie chart and a table with text, numbers and rich text pass in a message', (t) => {
+  const pie = { type: 'pie', segments: [{ label: 'Promoters', value: 12 }, { label: 'Detractors', value: 3 }] };
+  const rich = { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'Ann' }] }] };
+  t.deepEqual(validateMessageBlocks([chart(barChart({ axis_config: { categories: ['Mon', 'Tue'], x_label: 'Day', y_label: 'Score' } })), chart(pie)]), []);
+  for (const type of ['line', 'area']) t.deepEqual(validateMessageBlocks([chart(barChart({ type }))]), [], type);
+  const rows = [[cell('Agent'), cell('CSAT')], [rich, { type: 'raw_number', value: 4.5, text: '4.5' }]];
+  t.deepEqual(validateMessageBlocks([table(rows, { page_size: 10, row_header_column_index: 0 })]), []);
+});
+
+test('chart title, 50 vs 51', boundary, (n) => validateMessageBlocks([chart(barChart(), 't'.repeat(n))]), 50,
+  '[ERROR] must be less than 51 characters [json-pointer:/blocks/0/title]');
+
+test('chart series, 6 vs 7', boundary,
+  (n) => validateMessageBlocks([chart(barChart({ series: Array.from({ length: n }, (_, i) => series(`S${i}`, ['Mon'])) }))]), 6,
+  '[ERROR] no more than 6 items allowed [json-pointer:/blocks/0/chart/series]');
+
+test('pie segments, 6 vs 7', boundary,
+  (n) => validateMessageBlocks([chart({ type: 'pie', segments: Array.from({ length: n }, (_, i) => ({ label: `S${i}`, value: i })) })]), 6,
+  '[ERROR] no more than 6 items allowed [json-pointer:/blocks/0/chart/segments]');
+
+test('chart categories, 20 vs 21', boundary,
+  (n) => validateMessageBlocks([chart(barChart({ axis_config: { categories: labels(n) }, series: [series('CSAT', ['D0'])] }))]), 20,
+  '[ERROR] no more than 20 items allowed [json-pointer:/blocks/0/chart/axis_config/categories]');
+
+test('chart category label, 20 vs 21', boundary,
+  (n) => validateMessageBlocks([chart(barChart({ axis_config: { categories: ['c'.repeat(n)] }, series: [series('CSAT', ['c'.repeat(n)])] }))]), 20,
+  '[ERROR] must be less than 21 characters [json-pointer:/blocks/0/chart/axis_config/categories/0]');
+
+test('chart axis label, 50 vs 51', boundary,
+  (n) => validateMessageBlocks([chart(barChart({ axis_config: { categories: ['Mon', 'Tue'], y_label: 'y'.repeat(n) } }))]), 50,
+  '[ERROR] must be less than 51 characters [json-pointer:/blocks/0/chart/axis_config/y_label]');
+
+test('charts in a message, 2 vs 3', boundary, (n) => validateMessageBlocks(Array.from({ length: n }, () => chart())), 2,
+  '[ERROR] no more than 2 data_visualization blocks allowed in a message [json-pointer:/blocks/2]');
+
+test('table rows, 101 vs 102 (the header and 100)', boundary, (n) => validateMessageBlocks([table(grid(n, 2))]), 101,
+  '[ERROR] no more than 101 items allowed [json-pointer:/blocks/0/rows]');
+
+test('table columns, 20 vs 21', boundary, (n) => validateMessageBlocks([table(grid(2, n))]).slice(0, 1), 20,
+  '[ERROR] must provide 1 to 20 cells [json-pointer:/blocks/0/rows/0]');
+
+test('table page size, 100 vs 101', boundary, (n) => validateMessageBlocks([table(grid(2, 1), { page_size: n })]), 100,
+  '[ERROR] must be less than 101 [json-pointer:/blocks/0/page_size]');
+
+test('characters across a table’s cells, 10,000 vs 10,001', boundary,
+  (n) => validateMessageBlocks([table([[cell('h'.repeat(n - 1))], [cell('x')]])]), 10_000,
+  '[ERROR] the cells hold more than 10000 characters [json-pointer:/blocks/0/rows]');
+
+test('characters across all the tables of a message, 10,000 vs 10,001', boundary,
+  (n) => validateMessageBlocks([table([[cell('h'.repeat(5000))], [cell('x')]]), table([[cell('h'.repeat(n - 5002))], [cell('x')]])]), 10_000,
+  '[ERROR] the cells of its data_table blocks hold more than 10000 characters [json-pointer:/blocks]');
+
+test('a chart or table breaking its shape is refused where it breaks', (t) => {
+  t.deepEqual(validateMessageBlocks([chart(barChart({ type: 'scatter' }))]), ['[ERROR] must be a valid enum value [json-pointer:/blocks/0/chart/type]']);
+  t.deepEqual(validateMessageBlocks([chart(barChart({ series: [series('CSAT', ['Sun'])] }))]),
+    ['[ERROR] must be one of axis_config.categories [json-pointer:/blocks/0/chart/series/0/data/0/label]']);
+  t.deepEqual(validateMessageBlocks([chart(barChart({ series: [series('A', ['Mon']), series('A', ['Tue'])] }))]),
+    ['[ERROR] duplicate series name "A" [json-pointer:/blocks/0/chart/series/1/name]']);
+  t.deepEqual(validateMessageBlocks([chart({ type: 'bar', series: [series('A', ['Mon'])] })]), ['[ERROR] missing required field: axis_config [json-pointer:/blocks/0/chart]']);
+  t.deepEqual(validateMessageBlocks([table([[cell('a'), cell('b')], [cell('c')]])]), ['[ERROR] must have as many cells as the first row [json-pointer:/blocks/0/rows/1]']);
+  t.deepEqual(validateMessageBlocks([table([[cell('a')]])]), ['[ERROR] must provide at least 2 items [json-pointer:/blocks/0/rows]']);
+  const rich = { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'A' }] }] };
+  t.deepEqual(validateMessageBlocks([table([[rich], [cell('c')]])]), ['[ERROR] must be raw_text or raw_number in the header row [json-pointer:/blocks/0/rows/0/0/type]']);
+  t.deepEqual(validateMessageBlocks([table(grid(2, 2), { row_header_column_index: 2 })]), ['[ERROR] must be less than 2 [json-pointer:/blocks/0/row_header_column_index]']);
+  const { caption: _, ...uncaptioned } = table(grid(2, 1));
+  t.deepEqual(validateMessageBlocks([uncaptioned]), ['[ERROR] missing required field: caption [json-pointer:/blocks/0]']);
+});
+
+test('charts and tables are for messages: a Home tab or modal holding one is refused', (t) => {
+  for (const block of [chart(), table(grid(2, 1))]) {
+    t.deepEqual(problems(validateView({ type: 'home', blocks: [block] })), [`[ERROR] unsupported type: ${block.type} [json-pointer:/view/blocks/0/type]`]);
+    t.deepEqual(problems(validateView(modal([block]))), [`[ERROR] unsupported type: ${block.type} [json-pointer:/view/blocks/0/type]`]);
+  }
+});
+
+test('chat.postMessage takes a chart and a table, and refuses a third chart', async (t) => {
+  const sim = await simulator(t);
+  const posted = await client(sim).chat.postMessage({ channel: DEFAULTS.channelId, text: 'CSAT 80%', blocks: [chart(), table(grid(2, 2))] as never });
+  t.true(posted.ok);
+  const refused = await refusal(t, client(sim).chat.postMessage({ channel: DEFAULTS.channelId, text: 'x', blocks: [chart(), chart(), chart()] as never }));
+  t.is(refused.error, 'invalid_blocks');
+});
+
+test('filesUploadV2 uploads a file as a multipart form and shares it to the channel with its comment', async (t) => {
+  const sim = await simulator(t);
+  const content = Buffer.from('agent,score\nJosé,5\n', 'utf8');
+  const result = await client(sim).filesUploadV2({ channel_id: DEFAULTS.channelId, file: content, filename: 'scores.csv', title: 'Scores', initial_comment: 'This week' });
+  const [completion] = (result as unknown as { files: Array<{ files: Array<{ id: string }> }> }).files;
+  const file = sim.file(completion.files[0].id)!;
+  t.deepEqual(file.bytes, content);
+  t.like(file, { filename: 'scores.csv', title: 'Scores', completed: true });
+  t.like(file.shares[0], { channel: DEFAULTS.channelId, initialComment: 'This week' });
+  t.regex(sim.callsTo('file_upload')[0].url!, /^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\//);
+});
+
+test('an upload URL takes raw bytes too; completing needs the upload, its announced length, and a channel the bot is in', async (t) => {
+  const sim = await simulator(t);
+  const slack = client(sim);
+  const announce = (length: number) => slack.files.getUploadURLExternal({ filename: 'a.csv', length }) as Promise<{ upload_url: string; file_id: string }>;
+  const complete = (id: string, channel_id: string = DEFAULTS.channelId) => slack.files.completeUploadExternal({ files: [{ id }], channel_id });
+
+  const never = await announce(3);
+  t.is((await refusal(t, complete(never.file_id))).error, 'file_not_found');
+
+  const raw = await announce(3);
+  const answer = await fetch(raw.upload_url, { method: 'POST', body: new Uint8Array([0xff, 0x00, 0xe9]) });
+  t.is(answer.status, 200);
+  t.is(await answer.text(), 'OK - 3');
+  t.deepEqual(sim.file(raw.file_id)!.bytes, Buffer.from([0xff, 0x00, 0xe9]));
+  sim.setMember(DEFAULTS.channelId, DEFAULTS.botUserId, false);
+  t.is((await refusal(t, complete(raw.file_id))).error, 'not_in_channel');
+  sim.setMember(DEFAULTS.channelId, DEFAULTS.botUserId, true);
+  t.true((await complete(raw.file_id)).ok);
+  t.is((await refusal(t, complete(raw.file_id))).error, 'file_not_found', 'a file is completed once');
+
+  const short = await announce(10);
+  await fetch(short.upload_url, { method: 'POST', body: 'abc' });
+  t.is((await refusal(t, complete(short.file_id))).error, 'file_upload_size_mismatch');
+
+  t.is((await fetch(`${sim.baseUrl}/upload/v1/forged`, { method: 'POST', body: 'abc' })).status, 404);
+  t.is((await refusal(t, slack.files.getUploadURLExternal({ filename: 'a.csv' } as never))).error, 'invalid_arguments');
+});

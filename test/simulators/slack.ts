@@ -216,7 +216,24 @@ interface Waiter {
 }
 
 /** Fields that @slack/web-api sends JSON-encoded inside a form body. */
-const JSON_FIELDS = ['view', 'blocks', 'attachments', 'metadata'];
+const JSON_FIELDS = ['view', 'blocks', 'attachments', 'metadata', 'files'];
+
+/** A file from files.getUploadURLExternal on: its bytes once uploaded, its shares once completed. */
+export interface SimulatedFile {
+  id: string;
+  teamId: string;
+  filename: string;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  /** What arrived at the upload URL, undefined until then. */
+  bytes?: Buffer;
+  /** The content type the upload was sent with (a multipart form's file part's own type). */
+  contentType?: string;
+  title?: string;
+  completed: boolean;
+  /** Channels it was shared to, with the message that carried it. */
+  shares: Array<{ channel: string; ts: string; initialComment?: string; threadTs?: string }>;
+}
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -298,6 +315,9 @@ export class SlackSimulator {
   /** By bot token. */
   private readonly organizations = new Map<string, Organization>();
   private readonly oauthCodes = new Map<string, OAuthCode>();
+  /** By file id; the upload URL's secret part maps to the id. */
+  private readonly files = new Map<string, SimulatedFile>();
+  private readonly uploadUrls = new Map<string, string>();
   private readonly oauthClient?: { clientId: string; clientSecret: string };
   private readonly appId: string;
   private readonly now: () => number;
@@ -448,6 +468,12 @@ export class SlackSimulator {
     return view && structuredClone(view);
   }
 
+  /** A file as it stands: what was uploaded for it and where it was shared. */
+  file(fileId: string): SimulatedFile | undefined {
+    const file = this.files.get(fileId);
+    return file && { ...file, shares: [...file.shares] };
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -502,13 +528,19 @@ export class SlackSimulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
-    const raw = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => (text += chunk));
-      req.on('end', () => resolve(text));
+    const bytes = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
+    const raw = bytes.toString('utf8');
+    if (url.pathname.startsWith('/upload/')) {
+      const [status, text] = await this.upload(url, req, bytes);
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(text);
+      return;
+    }
     let answer: Answer;
     try {
       if (url.pathname.startsWith('/api/')) answer = this.api(url.pathname.slice('/api/'.length), req, url, raw);
@@ -676,6 +708,10 @@ export class SlackSimulator {
       }
       case 'conversations.info':
         return this.conversationsInfo(args, workspace);
+      case 'files.getUploadURLExternal':
+        return this.getUploadUrl(args, workspace);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args, workspace);
       default:
         // Slack's own answer to a method it does not have is a 404.
         return { status: 404, body: { ok: false, error: 'unknown_method', req_method: method } };
@@ -897,6 +933,106 @@ export class SlackSimulator {
         is_member: member,
         context_team_id: channel.teamId,
       },
+    });
+  }
+
+  private getUploadUrl(args: Args, workspace: Workspace): Answer {
+    const filename = str(args.filename);
+    const length = Number(args.length);
+    if (!filename) return invalid('invalid_arguments', ['[ERROR] missing required field: filename [json-pointer:/]']);
+    if (args.length === undefined) return invalid('invalid_arguments', ['[ERROR] missing required field: length [json-pointer:/]']);
+    if (!Number.isInteger(length) || length < 1) return invalid('invalid_arguments', ['[ERROR] must be a positive integer [json-pointer:/length]']);
+    const id = randomId('F', 10);
+    const secret = randomBytes(16).toString('hex');
+    this.files.set(id, { id, teamId: workspace.teamId, filename, length, completed: false, shares: [] });
+    this.uploadUrls.set(secret, id);
+    return ok({ upload_url: `${this.baseUrl}/upload/v1/${secret}`, file_id: id });
+  }
+
+  /**
+   * The POST of a file's content to its upload URL: the raw bytes, or a multipart form
+   * whose one file part holds them (what @slack/web-api's filesUploadV2 sends). Slack
+   * answers it in plain text, not as the Web API does.
+   */
+  private async upload(url: URL, req: IncomingMessage, bytes: Buffer): Promise<[number, string]> {
+    const file = this.files.get(this.uploadUrls.get(url.pathname.slice('/upload/v1/'.length)) ?? '');
+    let status = 200;
+    let text: string;
+    if (req.method !== 'POST' || !file) {
+      status = 404;
+      text = 'Not Found';
+    } else if (file.completed) {
+      status = 400;
+      text = 'upload_already_completed';
+    } else {
+      const type = req.headers['content-type'] ?? 'application/octet-stream';
+      let content: { bytes: Buffer; type: string } | undefined = { bytes, type };
+      if (type.split(';')[0].trim().toLowerCase() === 'multipart/form-data') {
+        content = await this.filePart(bytes, type);
+      }
+      if (content) {
+        file.bytes = content.bytes;
+        file.contentType = content.type;
+        text = `OK - ${content.bytes.length}`;
+      } else {
+        status = 400;
+        text = 'invalid_form_data';
+      }
+    }
+    const team = file?.teamId;
+    this.record({ method: 'file_upload', args: { file_id: file?.id, bytes: bytes.length }, team, status, response: { text }, url: url.href });
+    return [status, text];
+  }
+
+  /** The one file part of a multipart form, undefined when the form is malformed or holds none. */
+  private async filePart(bytes: Buffer, type: string): Promise<{ bytes: Buffer; type: string } | undefined> {
+    try {
+      const form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': type } }).formData();
+      const parts = [...form.values()].filter((value): value is File => typeof value !== 'string');
+      if (parts.length !== 1) return undefined;
+      return { bytes: Buffer.from(await parts[0].arrayBuffer()), type: parts[0].type };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private completeUpload(args: Args, workspace: Workspace): Answer {
+    const files = args.files;
+    if (!Array.isArray(files) || files.length === 0) {
+      return invalid('invalid_arguments', ['[ERROR] missing required field: files [json-pointer:/]']);
+    }
+    const found: SimulatedFile[] = [];
+    for (const entry of files as Args[]) {
+      const file = this.files.get(str(entry?.id) ?? '');
+      if (!file || file.teamId !== workspace.teamId || file.completed) return fail('file_not_found');
+      // Slack completes only what arrived at the upload URL.
+      if (!file.bytes) return fail('file_not_found');
+      if (file.bytes.length !== file.length) return fail('file_upload_size_mismatch');
+      found.push(file);
+    }
+    const channelId = str(args.channel_id) ?? str(args.channels);
+    const initialComment = str(args.initial_comment);
+    const threadTs = str(args.thread_ts);
+    let share: SimulatedFile['shares'][number] | undefined;
+    if (channelId) {
+      const channel = this.reachable(channelId, workspace);
+      if (!('members' in channel)) return channel;
+      share = { channel: channel.id, ts: this.nextTs(), ...(initialComment && { initialComment }), ...(threadTs && { threadTs }) };
+    }
+    for (const [i, file] of found.entries()) {
+      file.completed = true;
+      file.title = str((files as Args[])[i].title) ?? file.filename;
+      if (share) file.shares.push(share);
+    }
+    return ok({
+      files: found.map((file) => ({
+        id: file.id,
+        name: file.filename,
+        title: file.title,
+        size: file.bytes!.length,
+        user_team: workspace.teamId,
+        channels: file.shares.map((s) => s.channel),
+      })),
     });
   }
 

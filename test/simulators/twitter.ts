@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +54,39 @@ export interface FeedbackObject {
   external_id?: string;
   question_variant_id: string;
   display_name?: string;
+  /** Once the customer answered: the score and the comment, each as last given. */
+  response?: FeedbackResponse;
+}
+
+export interface FeedbackResponse {
+  score?: { created_at: string; value: number };
+  text?: { created_at: string; value: string };
+}
+
+/** What feedback/events.json lists and what Twitter pushes to a registered webhook. */
+export interface FeedbackEvent {
+  event_type: 'feedback.created' | 'feedback.updated';
+  created_at: string;
+  /** The card as it stood when the event happened. */
+  feedback: FeedbackObject;
+}
+
+/** A customer's answer: a score, a comment, or both, given at `at` (the simulator's clock by default). */
+export interface CustomerAnswer {
+  score?: number;
+  text?: string;
+  at?: Date | number;
+}
+
+/** A card a business sent by some other means than this app's feedback/create. */
+export type OutsideCard = Partial<Omit<FeedbackObject, 'response'>> & Pick<FeedbackObject, 'from_user_id' | 'to_user_id'>;
+
+/** One webhook delivery as Twitter made it. */
+export interface PushRecord {
+  event: FeedbackEvent;
+  /** The app's HTTP status, or undefined when the connection failed or the push was dropped. */
+  status?: number;
+  dropped: boolean;
 }
 
 /** An answer given instead of the real one. */
@@ -95,9 +128,12 @@ function error(status: number, code: number, message: string, headers?: Record<s
 const NOT_AUTHENTICATED = error(401, 32, 'Could not authenticate you.');
 const INVALID_TOKEN = error(401, 89, 'Invalid or expired token.');
 
-/** friendships/show: 180 calls per account per 15-minute window. */
-const FRIENDSHIP_LIMIT = 180;
-const FRIENDSHIP_WINDOW_MS = 15 * 60 * 1000;
+/** Calls per account per 15-minute window, by endpoint. */
+const RATE_WINDOW_MS = 15 * 60 * 1000;
+const RATE_LIMITS = { friendships: 180, feedbackShow: 180, feedbackEvents: 1000 } as const;
+/** events.json pages hold at most this many events, and reach no later than this long ago. */
+const EVENTS_MAX_COUNT = 100;
+const EVENTS_LATEST_MS = DAY_MS;
 
 /** Twitter's OAuth endpoints answer in form encoding, labelled as HTML. */
 function formReply(params: Record<string, string>): Reply {
@@ -170,8 +206,19 @@ export class TwitterSimulator {
   private readonly scripted: Array<ScriptedAnswer & { times: number }> = [];
   /** Set by acceptDms: overrides a user's can_dm. */
   private readonly dmsAccepted = new Map<string, boolean>();
-  /** friendships/show calls per business account in Twitter's current 15-minute window. */
-  private readonly friendshipWindows = new Map<string, { resetAt: number; count: number }>();
+  /** Calls per endpoint and business account in Twitter's current 15-minute window. */
+  private readonly rateWindows = new Map<string, { resetAt: number; count: number }>();
+  /** Every card, whoever sent it, by id. */
+  private readonly cards = new Map<string, FeedbackObject>();
+  /** Every card's history, in the order it happened: at is epoch ms on the simulator's clock. */
+  private readonly events: Array<{ at: number; business: string; event: FeedbackEvent }> = [];
+  /** Signs events.json cursors so that one cannot be forged or used for another window or account. */
+  private readonly cursorKey = randomBytes(32);
+  private eventPaging: { pageSize?: number; emptyPages: number } = { emptyPages: 0 };
+  private webhook?: { url: string; authorization: string };
+  private pushFaults = { drop: 0, duplicate: 0, hold: false };
+  private readonly heldPushes: FeedbackEvent[] = [];
+  readonly pushes: PushRecord[] = [];
   private readonly closing = new AbortController();
   private nextId = 1_460_000_000_000_000_000n;
   private skewMs = 0;
@@ -238,6 +285,89 @@ export class TwitterSimulator {
     this.scripted.push({ ...answer, times: answer.times ?? 1 });
   }
 
+  /**
+   * The customer answers a card: a score and/or a comment, each with its own time, as many
+   * times as they like (the latest counts). The change is listed by events.json and, when
+   * a webhook is registered with pushTo, pushed to it; resolves once that push was made.
+   */
+  async answer(feedbackId: string, answer: CustomerAnswer): Promise<FeedbackObject> {
+    const card = this.cards.get(feedbackId);
+    if (!card) throw new Error(`No feedback ${feedbackId} in the simulator`);
+    if (answer.score === undefined && answer.text === undefined) throw new Error('An answer has a score, a text or both');
+    const at = answer.at === undefined ? this.now() : new Date(answer.at).getTime();
+    const createdAt = twitterDate(new Date(at));
+    const response: FeedbackResponse = { ...card.response };
+    if (answer.score !== undefined) response.score = { created_at: createdAt, value: answer.score };
+    if (answer.text !== undefined) response.text = { created_at: createdAt, value: answer.text };
+    card.response = response;
+    card.updated_at = createdAt;
+    const event = this.recordEvent(card, 'feedback.updated', at);
+    await this.deliver(event);
+    return structuredClone(card);
+  }
+
+  /** A card the business sent outside the app (another tool, or by hand): listed like the app's own. */
+  addCard(card: OutsideCard, at: Date | number = this.now()): FeedbackObject {
+    const time = new Date(at).getTime();
+    const createdAt = twitterDate(new Date(time));
+    const feedback: FeedbackObject = {
+      id: String(this.nextId++),
+      created_at: createdAt,
+      updated_at: createdAt,
+      type: 'csat',
+      test: false,
+      dm_id: String(this.nextId++),
+      privacy_url: 'https://example.com/privacy',
+      question_variant_id: '0',
+      ...card,
+    };
+    this.cards.set(feedback.id, feedback);
+    this.recordEvent(feedback, 'feedback.created', time);
+    return structuredClone(feedback);
+  }
+
+  /**
+   * events.json's paging from now on: pages of at most `pageSize` events however many were
+   * asked for, and the next `emptyPages` pages empty though more follow.
+   */
+  setEventPaging(paging: { pageSize?: number; emptyPages?: number }): void {
+    this.eventPaging = { pageSize: paging.pageSize, emptyPages: paging.emptyPages ?? 0 };
+  }
+
+  /** From now on every change to a card is pushed to `url` with these basic auth credentials. */
+  pushTo(url: string, user: string, password: string): void {
+    this.webhook = { url, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+  }
+
+  /**
+   * Trouble with pushes: the next `drop` are never sent, the next `duplicate` are sent twice,
+   * and while `hold` is set they wait for releasePushes.
+   */
+  setPushFaults(faults: { drop?: number; duplicate?: number; hold?: boolean }): void {
+    this.pushFaults = { drop: faults.drop ?? 0, duplicate: faults.duplicate ?? 0, hold: faults.hold ?? false };
+  }
+
+  /** Sends the held pushes, newest first unless told otherwise, and stops holding. */
+  async releasePushes(order: 'newest-first' | 'oldest-first' = 'newest-first'): Promise<void> {
+    this.pushFaults.hold = false;
+    const held = this.heldPushes.splice(0);
+    if (order === 'newest-first') held.reverse();
+    for (const event of held) await this.deliver(event);
+  }
+
+  /** POSTs one event to the registered webhook as Twitter does, whatever it holds; answers the app's status. */
+  async push(event: FeedbackEvent | Record<string, unknown>): Promise<number> {
+    if (!this.webhook) throw new Error('No webhook: call pushTo first');
+    const response = await fetch(this.webhook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: this.webhook.authorization },
+      body: JSON.stringify(event),
+      signal: this.closing.signal,
+    });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
   /** Every answer waits this long. */
   delay(ms: number): void {
     this.delayMs = ms;
@@ -264,6 +394,50 @@ export class TwitterSimulator {
 
   private now(): number {
     return Date.now() + this.skewMs;
+  }
+
+  private recordEvent(card: FeedbackObject, type: FeedbackEvent['event_type'], at: number): FeedbackEvent {
+    const event: FeedbackEvent = { event_type: type, created_at: twitterDate(new Date(at)), feedback: structuredClone(card) };
+    this.events.push({ at, business: card.from_user_id, event });
+    return event;
+  }
+
+  private async deliver(event: FeedbackEvent): Promise<void> {
+    if (!this.webhook) return;
+    const faults = this.pushFaults;
+    if (faults.drop > 0) {
+      faults.drop--;
+      this.pushes.push({ event, dropped: true });
+      return;
+    }
+    if (faults.hold) {
+      this.heldPushes.push(event);
+      return;
+    }
+    const times = faults.duplicate > 0 ? 2 : 1;
+    if (times === 2) faults.duplicate--;
+    for (let i = 0; i < times; i++) {
+      const status = await this.push(event).catch(() => undefined);
+      this.pushes.push({ event, status, dropped: false });
+    }
+  }
+
+  /** Counts a call against the caller's window for `limit`; the headers to send, and whether it is over. */
+  private rateLimit(name: keyof typeof RATE_LIMITS, caller: SimulatedUser): { headers: Record<string, string>; limited: boolean } {
+    const now = this.now();
+    const limit = RATE_LIMITS[name];
+    const key = `${name}/${caller.id_str}`;
+    const current = this.rateWindows.get(key);
+    const window = current && current.resetAt > now ? current : { resetAt: now + RATE_WINDOW_MS, count: 0 };
+    const limited = window.count >= limit;
+    if (!limited) window.count++;
+    this.rateWindows.set(key, window);
+    const headers = {
+      'x-rate-limit-limit': String(limit),
+      'x-rate-limit-remaining': String(limit - window.count),
+      'x-rate-limit-reset': String(Math.ceil(window.resetAt / 1000)),
+    };
+    return { headers, limited };
   }
 
   private userById(id: string): SimulatedUser | undefined {
@@ -395,7 +569,10 @@ export class TwitterSimulator {
       'GET /1.1/users/show.json': () => this.showUser(request.query),
       'GET /1.1/friendships/show.json': (caller) => this.showFriendship(request.query, caller),
       'GET /1.1/account/verify_credentials.json': (caller) => ({ status: 200, body: userJson(caller) }),
+      'GET /1.1/feedback/events.json': (caller) => this.feedbackEvents(request.query, caller),
     };
+    const shown = /^GET \/1\.1\/feedback\/show\/([0-9]+)\.json$/.exec(endpoint);
+    if (shown) handlers[endpoint] = (caller) => this.showFeedback(shown[1], caller);
     const handler = handlers[endpoint];
     if (!handler) return error(404, 34, 'Sorry, that page does not exist.');
     const refusal = this.authenticate(request, 'access');
@@ -465,17 +642,7 @@ export class TwitterSimulator {
 
   /** As Twitter answers it for businesses: can_dm says whether the target takes the source's DMs. */
   private showFriendship(query: Record<string, string>, caller: SimulatedUser): Reply {
-    const now = this.now();
-    const current = this.friendshipWindows.get(caller.id_str);
-    const window = current && current.resetAt > now ? current : { resetAt: now + FRIENDSHIP_WINDOW_MS, count: 0 };
-    const limited = window.count >= FRIENDSHIP_LIMIT;
-    if (!limited) window.count++;
-    this.friendshipWindows.set(caller.id_str, window);
-    const rateHeaders = {
-      'x-rate-limit-limit': String(FRIENDSHIP_LIMIT),
-      'x-rate-limit-remaining': String(FRIENDSHIP_LIMIT - window.count),
-      'x-rate-limit-reset': String(Math.ceil(window.resetAt / 1000)),
-    };
+    const { headers: rateHeaders, limited } = this.rateLimit('friendships', caller);
     if (limited) return error(429, 88, 'Rate limit exceeded', rateHeaders);
 
     for (const name of ['source_id', 'target_id']) {
@@ -535,7 +702,71 @@ export class TwitterSimulator {
       ...(form.display_name !== undefined ? { display_name: form.display_name } : {}),
     };
     this.feedback.push(feedback);
+    this.cards.set(feedback.id, feedback);
+    this.recordEvent(feedback, 'feedback.created', now);
     return { status: 200, body: JSON.stringify(feedback), headers: rateHeaders };
+  }
+
+  /** A card only its business can read; another's is as unknown as one that never was. */
+  private showFeedback(id: string, caller: SimulatedUser): Reply {
+    const { headers, limited } = this.rateLimit('feedbackShow', caller);
+    if (limited) return error(429, 88, 'Rate limit exceeded', headers);
+    const card = this.cards.get(id);
+    if (!card || card.from_user_id !== caller.id_str) return error(404, 34, 'Sorry, that page does not exist.', headers);
+    return { status: 200, body: JSON.stringify(card), headers };
+  }
+
+  private feedbackEvents(query: Record<string, string>, caller: SimulatedUser): Reply {
+    const { headers, limited } = this.rateLimit('feedbackEvents', caller);
+    if (limited) return error(429, 88, 'Rate limit exceeded', headers);
+    const refuse = (code: number, message: string) => error(400, code, message, headers);
+    let range: EventRange;
+    if (query.cursor !== undefined) {
+      const extra = ['from_time', 'to_time', 'count'].find((name) => query[name] !== undefined);
+      if (extra) return refuse(44, `${extra} parameter is invalid.`);
+      const decoded = this.readCursor(query.cursor, caller);
+      if (!decoded) return refuse(44, 'cursor parameter is invalid.');
+      range = decoded;
+    } else {
+      for (const name of ['from_time', 'to_time', 'count']) {
+        if (!query[name]) return refuse(38, `${name} parameter is missing.`);
+      }
+      const [from, to, count] = [query.from_time, query.to_time, query.count].map((v) => (/^[0-9]{1,15}$/.test(v) ? Number(v) : NaN));
+      if (Number.isNaN(from)) return refuse(44, 'from_time parameter is invalid.');
+      if (Number.isNaN(to) || to < from || to > this.now() - EVENTS_LATEST_MS) return refuse(44, 'to_time parameter is invalid.');
+      if (Number.isNaN(count) || count < 1 || count > EVENTS_MAX_COUNT) return refuse(44, 'count parameter is invalid.');
+      range = { from, to, count, offset: 0 };
+    }
+    const inRange = this.events
+      .map((e, seq) => ({ ...e, seq }))
+      .filter((e) => e.business === caller.id_str && e.at >= range.from && e.at <= range.to);
+    // Twitter promises no order: a client must not lean on one.
+    inRange.sort((a, b) => scramble(a.seq, range.from) - scramble(b.seq, range.from));
+    let size = Math.min(range.count, this.eventPaging.pageSize ?? range.count);
+    if (this.eventPaging.emptyPages > 0 && range.offset < inRange.length) {
+      this.eventPaging.emptyPages--;
+      size = 0;
+    }
+    const page = inRange.slice(range.offset, range.offset + size).map((e) => e.event);
+    const offset = range.offset + page.length;
+    const body: { events: FeedbackEvent[]; next_cursor?: string } = { events: page };
+    if (offset < inRange.length) body.next_cursor = this.writeCursor({ ...range, offset }, caller);
+    return { status: 200, body: JSON.stringify(body), headers };
+  }
+
+  private writeCursor(range: EventRange, caller: SimulatedUser): string {
+    const payload = Buffer.from(JSON.stringify([range.from, range.to, range.count, range.offset, caller.id_str])).toString('base64url');
+    return `${payload}.${createHmac('sha256', this.cursorKey).update(payload).digest('base64url')}`;
+  }
+
+  private readCursor(cursor: string, caller: SimulatedUser): EventRange | undefined {
+    const [payload, mac, ...rest] = cursor.split('.');
+    if (!payload || !mac || rest.length > 0) return undefined;
+    const expected = createHmac('sha256', this.cursorKey).update(payload).digest();
+    const given = Buffer.from(mac, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const [from, to, count, offset, business] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [number, number, number, number, string];
+    return business === caller.id_str ? { from, to, count, offset } : undefined;
   }
 
   private invalidParam(form: Record<string, string>): string | undefined {
@@ -551,6 +782,19 @@ export class TwitterSimulator {
     if (form.test !== undefined && form.test !== 'true' && form.test !== 'false') return 'test';
     return undefined;
   }
+}
+
+/** An events.json query: its window (epoch ms, inclusive), page size, and how far it has read. */
+interface EventRange {
+  from: number;
+  to: number;
+  count: number;
+  offset: number;
+}
+
+/** A fixed shuffle of event positions, different for each window. */
+function scramble(seq: number, salt: number): number {
+  return createHmac('sha256', String(salt)).update(String(seq)).digest().readUInt32BE();
 }
 
 function redirect(callback: string, params: Record<string, string>): Reply {

@@ -2,7 +2,10 @@ import test from 'ava';
 import { WebClient } from '@slack/web-api';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { slackClientOptions } from '../../../app/slack/app.js';
 import { slackFetch } from '../../../app/slack/transport.js';
+import { DEFAULTS, SlackSimulator } from '../../simulators/slack.js';
 import { closedPort } from '../../support/temporary.js';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -118,7 +121,7 @@ test('a kept-alive connection the server drops as it is reused is replaced once;
 
 test('refuses what it cannot send, and reports a refused connection by its code', async (t) => {
   await t.throwsAsync(slackFetch('ftp://127.0.0.1/x'), { instanceOf: TypeError, message: /ftp:/ });
-  await t.throwsAsync(slackFetch('http://127.0.0.1:1/x', { method: 'POST', body: new FormData() }), { instanceOf: TypeError });
+  await t.throwsAsync(slackFetch('http://127.0.0.1:1/x', { method: 'POST', body: 7 as unknown as string }), { instanceOf: TypeError, message: /cannot be sent/ });
   const error = await t.throwsAsync(slackFetch(`http://127.0.0.1:${await closedPort()}/x`));
   t.is((error as NodeJS.ErrnoException).code, 'ECONNREFUSED');
 });
@@ -145,4 +148,58 @@ test('WebClient works through it: a call, an error answer, and HTTP 429 with Ret
   const limited = await t.throwsAsync(client.users.info({ user: 'U1' }));
   t.is((limited as { retryAfter?: number }).retryAfter, 7);
   t.is(calls, 3);
+});
+
+test('WebClient’s filesUploadV2 sends a 1 MB CSV through it byte for byte, and the file is shared to the channel', async (t) => {
+  const sim = await SlackSimulator.start();
+  t.teardown(() => sim.close());
+  const client = new WebClient(DEFAULTS.botToken, slackClientOptions(sim.apiUrl));
+  const lines = ['agent,score,comment'];
+  for (let i = 0, size = 0; size < 1024 * 1024; i++) {
+    lines.push(`Zoë ${i},${i % 11},"Très bien — 👍 ${i}"`);
+    size += lines[i + 1].length;
+  }
+  // A byte that is not UTF-8 at all, as a spreadsheet's own encoding may give.
+  const csv = Buffer.concat([Buffer.from(lines.join('\n'), 'utf8'), Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x0a])]);
+
+  const result = await client.filesUploadV2({ channel_id: DEFAULTS.channelId, file: csv, filename: 'scores.csv', title: 'Scores', initial_comment: 'This week’s scores' });
+
+  const id = (result as unknown as { files: Array<{ files: Array<{ id: string }> }> }).files[0].files[0].id;
+  const file = sim.file(id)!;
+  t.true(file.bytes!.equals(csv), 'the bytes arrived exactly');
+  t.true(csv.length > 1024 * 1024);
+  t.like(file, { filename: 'scores.csv', completed: true });
+  t.like(file.shares[0], { channel: DEFAULTS.channelId, initialComment: 'This week’s scores' });
+});
+
+test('sends bytes, streams and forms with their own content type unless one is given', async (t) => {
+  const seen: Array<{ type?: string; body: Buffer }> = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      seen.push({ type: req.headers['content-type'], body: Buffer.concat(chunks) });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`;
+  const bytes = new Uint8Array([0xe9, 0x00, 0xff]);
+  await slackFetch(url, { method: 'POST', body: bytes, headers: { 'Content-Type': 'text/csv' } });
+  await slackFetch(url, { method: 'POST', body: Readable.from([Buffer.from('ab'), Buffer.from([0xff])]) });
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type: 'text/csv' }), 'a.csv');
+  await slackFetch(url, { method: 'POST', body: form });
+
+  t.deepEqual(seen[0], { type: 'text/csv', body: Buffer.from(bytes) });
+  t.deepEqual(seen[1], { type: undefined, body: Buffer.from([0x61, 0x62, 0xff]) });
+  t.regex(seen[2].type!, /^multipart\/form-data; boundary=/);
+  const parsed = await new Response(new Uint8Array(seen[2].body), { headers: { 'content-type': seen[2].type! } }).formData();
+  const part = parsed.get('file') as File;
+  t.is(part.name, 'a.csv');
+  t.deepEqual(Buffer.from(await part.arrayBuffer()), Buffer.from(bytes));
 });
