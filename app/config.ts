@@ -138,7 +138,12 @@ function slackOAuth(read: Reader): SlackOAuthConfig | undefined {
     read.problems.push('SLACK_STATE_SECRET must be at least 32 random characters (openssl rand -hex 32)');
   }
   if (redirectUri && !redirectUri.startsWith('https://')) read.problems.push('SLACK_REDIRECT_URI must be an https:// URL');
-  return { clientId: clientId ?? '', clientSecret: clientSecret ?? '', stateSecret: stateSecret ?? '', ...(redirectUri && { redirectUri }) };
+  return {
+    clientId: clientId ?? '',
+    clientSecret: clientSecret ?? '',
+    stateSecret: stateSecret ?? '',
+    ...(redirectUri && { redirectUri }),
+  };
 }
 
 function storeConfig(read: Reader): StoreConfig {
@@ -173,7 +178,9 @@ function twitterConfig(read: Reader, needsConsumer = true): TwitterConfig {
 function publicUrlProblem(value: string): string | undefined {
   const { protocol, hostname } = new URL(value);
   const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127(\.[0-9]{1,3}){3}$/.test(hostname);
-  return protocol === 'https:' || loopback ? undefined : 'must be an https:// URL (http:// only for localhost, 127.0.0.0/8 or [::1])';
+  return protocol === 'https:' || loopback
+    ? undefined
+    : 'must be an https:// URL (http:// only for localhost, 127.0.0.0/8 or [::1])';
 }
 
 function port(read: Reader): number {
@@ -187,7 +194,9 @@ export function loadConfig(env: Env = process.env): Config {
   const read = new Reader(env);
   const oauth = slackOAuth(read);
   if (oauth && read.optional('SLACK_BOT_TOKEN')) {
-    read.problems.push('SLACK_BOT_TOKEN must not be set with SLACK_CLIENT_ID: each workspace that installs the app gets its own token');
+    read.problems.push(
+      'SLACK_BOT_TOKEN must not be set with SLACK_CLIENT_ID: each workspace that installs the app gets its own token',
+    );
   }
   if (oauth && read.optional('TWITTER_ACCESS_TOKEN')) {
     read.problems.push(
@@ -210,7 +219,8 @@ export function loadConfig(env: Env = process.env): Config {
         url.endsWith('/api/') ? undefined : 'must end in /api/',
       ),
       port: port(read),
-      publicUrl: read.optional('PUBLIC_URL') === undefined ? undefined : read.url('PUBLIC_URL', '', publicUrlProblem).replace(/\/+$/, ''),
+      publicUrl:
+        read.optional('PUBLIC_URL') === undefined ? undefined : read.url('PUBLIC_URL', '', publicUrlProblem).replace(/\/+$/, ''),
     },
     twitter: twitterConfig(read),
     store: storeConfig(read),

@@ -130,7 +130,13 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       : {}),
   };
   const app = createSlackApp(config.slack, services, logger, {
-    customRoutes: [healthRoute(() => store.ping(), () => unhandledFailures), ...(connect ? connectRoutes(connect, logger) : [])],
+    customRoutes: [
+      healthRoute(
+        () => store.ping(),
+        () => unhandledFailures,
+      ),
+      ...(connect ? connectRoutes(connect, logger) : []),
+    ],
     installations,
     home,
   });

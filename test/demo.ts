@@ -97,7 +97,9 @@ async function main(): Promise<void> {
     });
     out(`   Slack got: response_action "${(sent.json as Block).response_action}" (a "Sending…" view) at once.`);
     const [lookup] = await h.twitter.waitForRequests((r) => r.path === '/1.1/users/show.json');
-    out(`   Twitter received ${lookup.method} ${lookup.path}?screen_name=${lookup.query.screen_name}  → @jack is ${CUSTOMERS.jack.id_str}`);
+    out(
+      `   Twitter received ${lookup.method} ${lookup.path}?screen_name=${lookup.query.screen_name}  → @jack is ${CUSTOMERS.jack.id_str}`,
+    );
     const [created] = await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
     out(`   Twitter received ${created.method} ${created.path} (application/x-www-form-urlencoded):`);
     for (const [name, value] of Object.entries(created.form)) out(`     ${name} = ${JSON.stringify(value)}`);
@@ -126,7 +128,10 @@ async function main(): Promise<void> {
         { type: 'header', text: { type: 'plain_text', text: 'Ticket #777 solved' } },
         {
           type: 'section',
-          text: { type: 'mrkdwn', text: '<https://acme.zendesk.com/agent/tickets/777|Ticket 777>: parcel found. Requester <https://x.com/bigid|@bigid>' },
+          text: {
+            type: 'mrkdwn',
+            text: '<https://acme.zendesk.com/agent/tickets/777|Ticket 777>: parcel found. Requester <https://x.com/bigid|@bigid>',
+          },
         },
       ],
     };

@@ -69,6 +69,7 @@ function label(workspace: Workspace, values: Values): string {
 
 /** Names come from Twitter: a control character in one must not drive the terminal. */
 function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here.
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
@@ -147,12 +148,21 @@ async function add(values: Values): Promise<void> {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function list(values: Values): Promise<void> {
   const workspace = workspaceNamed(values);
-  const accounts = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) => store.accounts.list(workspace));
+  const accounts = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) =>
+    store.accounts.list(workspace),
+  );
   if (accounts.length === 0) {
     console.log(`Workspace ${label(workspace, values)} has no Twitter accounts.`);
     return;
@@ -172,7 +182,9 @@ async function remove(values: Values): Promise<void> {
   const workspace = workspaceNamed(values);
   const userId = values['user-id'];
   if (!userId || !isUserId(userId)) throw new UsageError('--user-id is required: the numeric Twitter user id shown by list');
-  const removed = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) => store.accounts.remove(workspace, userId));
+  const removed = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) =>
+    store.accounts.remove(workspace, userId),
+  );
   if (!removed) throw new Error(`Workspace ${label(workspace, values)} has no Twitter account with user id ${userId}.`);
   console.log(`Removed user id ${userId} from workspace ${label(workspace, values)}.`);
 }
@@ -195,7 +207,10 @@ async function main(argv: string[]): Promise<number> {
     const command = name === undefined ? undefined : COMMANDS.get(name);
     // Stray words are not repeated: one is often a token whose option name was mistyped.
     if (!command) throw new UsageError(`${name === undefined ? 'No command' : 'Unknown command'}: use add, list or remove`);
-    if (extra.length > 0) throw new UsageError(`"${name}" takes options only; there ${extra.length === 1 ? 'is 1 word' : `are ${extra.length} words`} too many`);
+    if (extra.length > 0)
+      throw new UsageError(
+        `"${name}" takes options only; there ${extra.length === 1 ? 'is 1 word' : `are ${extra.length} words`} too many`,
+      );
     if (existsSync('.env')) process.loadEnvFile('.env');
     await command(values);
     return 0;

@@ -55,7 +55,11 @@ export function connectRoutes(connect: TwitterConnect, logger: Pick<Logger, 'err
     route('GET', CONNECT_PATH, ({ query }) => connect.start(param(query, 'link'))),
     route('GET', CALLBACK_PATH, ({ query, nonce }) =>
       connect.finish(
-        { oauth_token: param(query, 'oauth_token'), oauth_verifier: param(query, 'oauth_verifier'), denied: param(query, 'denied') },
+        {
+          oauth_token: param(query, 'oauth_token'),
+          oauth_verifier: param(query, 'oauth_verifier'),
+          denied: param(query, 'denied'),
+        },
         nonce,
       ),
     ),
@@ -86,7 +90,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     chunks.push(chunk);
   }
   const type = req.headers['content-type'] ?? '';
-  return type.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(Buffer.concat(chunks).toString('utf8')) : new URLSearchParams();
+  return type.startsWith('application/x-www-form-urlencoded')
+    ? new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+    : new URLSearchParams();
 }
 
 /**

@@ -15,7 +15,11 @@ export function healthRoute(storeReachable: () => Promise<boolean>, unhandledFai
         .then((reachable) => {
           res.writeHead(reachable ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
           res.end(
-            JSON.stringify({ ok: reachable, store: reachable ? 'reachable' : 'unreachable', unhandled_failures: unhandledFailures() }),
+            JSON.stringify({
+              ok: reachable,
+              store: reachable ? 'reachable' : 'unreachable',
+              unhandled_failures: unhandledFailures(),
+            }),
           );
         });
     },

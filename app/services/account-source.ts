@@ -51,7 +51,9 @@ export class AccountSource {
     const stored = await this.stored.list(workspaceOf({ teamId }));
     if (stored.length) return stored;
     const env = await this.fromEnvironment();
-    return env ? [{ user_id: env.user_id, screen_name: env.screen_name, name: env.name, added_at: '', needs_reconnect: false }] : [];
+    return env
+      ? [{ user_id: env.user_id, screen_name: env.screen_name, name: env.name, added_at: '', needs_reconnect: false }]
+      : [];
   }
 
   /**

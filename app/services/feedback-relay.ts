@@ -1,10 +1,4 @@
-import {
-  toRequest,
-  formParams,
-  type CheckedDraft,
-  type Checked,
-  type FeedbackRequest,
-} from '../domain/feedback-request.js';
+import { toRequest, formParams, type CheckedDraft, type Checked, type FeedbackRequest } from '../domain/feedback-request.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { questionText } from '../domain/variants.js';
 import type { TwitterClient } from '../twitter/client.js';

@@ -8,12 +8,20 @@ export interface Directory {
 }
 
 /** Workspace admins and owners, plus the people they named, run the app. */
-export async function isAdmin(settings: Pick<WorkspaceSettings, 'admins'>, userId: string, directory: Directory): Promise<boolean> {
+export async function isAdmin(
+  settings: Pick<WorkspaceSettings, 'admins'>,
+  userId: string,
+  directory: Directory,
+): Promise<boolean> {
   return settings.admins.includes(userId) || directory.isWorkspaceAdmin(userId);
 }
 
 /** Everyone may send unless admins listed people or groups; admins always may. */
-export async function maySend(settings: Pick<WorkspaceSettings, 'admins' | 'senders'>, userId: string, directory: Directory): Promise<boolean> {
+export async function maySend(
+  settings: Pick<WorkspaceSettings, 'admins' | 'senders'>,
+  userId: string,
+  directory: Directory,
+): Promise<boolean> {
   const { senders } = settings;
   if (senders.mode === 'everyone' || senders.users.includes(userId)) return true;
   for (const group of senders.usergroups) {

@@ -89,8 +89,10 @@ export class SendLimits {
 
     let refusal: Refusal | undefined;
     if (pausedUntil !== undefined && pausedUntil > now) refusal = pausedRefusal(new Date(pausedUntil));
-    else if (accountPlace && !accountPlace.ok) refusal = accountDailyRefusal(this.accountLimit, new Date(accountPlace.oldestAt + DAY_MS));
-    else if (customerPlace && !customerPlace.ok) refusal = recipientRefusal(recipient, new Date(customerPlace.oldestAt), windowMs);
+    else if (accountPlace && !accountPlace.ok)
+      refusal = accountDailyRefusal(this.accountLimit, new Date(accountPlace.oldestAt + DAY_MS));
+    else if (customerPlace && !customerPlace.ok)
+      refusal = recipientRefusal(recipient, new Date(customerPlace.oldestAt), windowMs);
     const reservation = { id, keys: taken };
     if (failure || refusal) await this.release(reservation);
     if (failure) throw failure.error;

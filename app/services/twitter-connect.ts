@@ -316,7 +316,11 @@ export class TwitterConnect {
           `Twitter account: ${account}\nSlack workspace: ${workspaceLabel(confirmation)}\n` +
           'Once connected, the people allowed to send feedback requests in this workspace send them as this account. ' +
           'Nothing is connected until you click the button: if this is not the account or the workspace you meant, close this tab.',
-        form: { action: `${this.publicUrl}${CONFIRM_PATH}`, csrf: csrfFor(nonce), button: `Connect @${confirmation.screen_name}` },
+        form: {
+          action: `${this.publicUrl}${CONFIRM_PATH}`,
+          csrf: csrfFor(nonce),
+          button: `Connect @${confirmation.screen_name}`,
+        },
       },
       // The confirmation may take as long again as the sign-in did.
       browser: { set: nonce },
@@ -395,7 +399,9 @@ export class TwitterConnect {
       await this.onConnected?.(pending.workspace, account, pending.slackUserId);
     } catch (error) {
       const message = (error as Error).message;
-      this.warn(`Connected @${account.screen_name} to workspace ${workspaceId(pending.workspace)}, but onConnected failed: ${message}`);
+      this.warn(
+        `Connected @${account.screen_name} to workspace ${workspaceId(pending.workspace)}, but onConnected failed: ${message}`,
+      );
     }
   }
 

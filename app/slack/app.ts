@@ -1,4 +1,12 @@
-import { App, HTTPReceiver, type AnyMiddlewareArgs, type Authorize, type CustomRoute, type InstallationStore, type Middleware } from '@slack/bolt';
+import {
+  App,
+  HTTPReceiver,
+  type AnyMiddlewareArgs,
+  type Authorize,
+  type CustomRoute,
+  type InstallationStore,
+  type Middleware,
+} from '@slack/bolt';
 import type { Logger } from '@slack/logger';
 import type { WebClient, WebClientOptions } from '@slack/web-api';
 import { guardSlackBodies } from './body-guard.js';
@@ -87,7 +95,7 @@ export function createSlackApp(
 ): App {
   const { installations, home } = extras;
   const installer = config.oauth && installations ? installerOptions(config.oauth, installations) : undefined;
-  if (!installer && !home) throw new Error('Either the installations or the bot token\'s workspace are needed');
+  if (!installer && !home) throw new Error("Either the installations or the bot token's workspace are needed");
   const clientOptions = slackClientOptions(config.apiUrl);
   const routes = { customRoutes: extras.customRoutes ?? [], logger, logLevel: logger.getLevel() };
   const receiver = config.appToken

@@ -22,7 +22,10 @@ export function guardSlackBodies(receiver: HTTPReceiver, signingSecret: string, 
   };
 }
 
-async function readBody(req: Parameters<HTTPReceiver['requestListener']>[0], signingSecret: string): Promise<BufferedIncomingMessage | 'not an object'> {
+async function readBody(
+  req: Parameters<HTTPReceiver['requestListener']>[0],
+  signingSecret: string,
+): Promise<BufferedIncomingMessage | 'not an object'> {
   const read = await bolt.bufferIncomingMessage(req, bolt.defaultBodyLimit);
   let body: unknown;
   try {

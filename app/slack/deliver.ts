@@ -3,7 +3,14 @@ import type { WebClient } from '@slack/web-api';
 import type { SendResult } from '../services/feedback-relay.js';
 import type { Sending } from '../services/feedback-requests.js';
 import type { Services } from './dependencies.js';
-import { notInChannelNote, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from './user-interface/send-outcome.js';
+import {
+  notInChannelNote,
+  outcomeBlocks,
+  outcomeText,
+  outcomeView,
+  threadBlocks,
+  threadText,
+} from './user-interface/send-outcome.js';
 
 /** Where the agent started, and so where the outcome must show up. */
 export interface Surfaces {

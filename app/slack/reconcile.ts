@@ -19,7 +19,11 @@ export async function reconcile(
     if (told) continue;
     try {
       const client = await clientFor(record.team_id);
-      await client.chat.postMessage({ channel: record.agent_id, text: outcomeText(result), blocks: outcomeBlocks(result, record.id) });
+      await client.chat.postMessage({
+        channel: record.agent_id,
+        text: outcomeText(result),
+        blocks: outcomeBlocks(result, record.id),
+      });
     } catch (error) {
       logger.warn(`Could not tell an agent about an interrupted send: ${(error as Error).message}`);
     }

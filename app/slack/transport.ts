@@ -87,7 +87,8 @@ async function encode(body: SlackBody): Promise<{ bytes: Buffer; type?: string }
   if (body instanceof ArrayBuffer) return { bytes: Buffer.from(body) };
   if (body instanceof Readable) {
     const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk as Uint8Array));
+    for await (const chunk of body)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk as Uint8Array));
     return { bytes: Buffer.concat(chunks) };
   }
   if (body instanceof Blob || body instanceof FormData) {

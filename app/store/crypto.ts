@@ -91,7 +91,5 @@ export function open(sealed: string, keys: SealKeys, context: string): Opened {
     const previous = tryOpen(parts, keys.previous, context);
     if (previous !== undefined) return { plaintext: previous, sealedWithPrevious: true };
   }
-  throw new SealError(
-    'The sealed value did not open: it was sealed with another key, altered, or copied from another record',
-  );
+  throw new SealError('The sealed value did not open: it was sealed with another key, altered, or copied from another record');
 }

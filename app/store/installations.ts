@@ -58,7 +58,11 @@ function secretsOf({ bot, user }: Installation): Partial<Record<Secret, string>>
   return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined));
 }
 
-function withoutTokens<T extends { token?: string; refreshToken?: string }>({ token: _token, refreshToken: _refresh, ...rest }: T) {
+function withoutTokens<T extends { token?: string; refreshToken?: string }>({
+  token: _token,
+  refreshToken: _refresh,
+  ...rest
+}: T) {
   return rest;
 }
 
@@ -196,11 +200,14 @@ function sameSeals(a: StoredInstallation, b: StoredInstallation): boolean {
 function restore(place: Place, stored: StoredInstallation, secrets: Partial<Record<Secret, string>>): Installation {
   const { sealed: _sealed, bot, user, ...rest } = stored;
   const { bot_token, bot_refresh_token, user_token, user_refresh_token } = secrets;
-  if (bot && bot_token === undefined) throw new Error(`The Slack installation of ${place.name} lost its bot token: install the app again`);
+  if (bot && bot_token === undefined)
+    throw new Error(`The Slack installation of ${place.name} lost its bot token: install the app again`);
   return {
     ...rest,
     user: { ...user, token: user_token, ...(user_refresh_token !== undefined && { refreshToken: user_refresh_token }) },
-    ...(bot && { bot: { ...bot, token: bot_token!, ...(bot_refresh_token !== undefined && { refreshToken: bot_refresh_token }) } }),
+    ...(bot && {
+      bot: { ...bot, token: bot_token!, ...(bot_refresh_token !== undefined && { refreshToken: bot_refresh_token }) },
+    }),
   };
 }
 

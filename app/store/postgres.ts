@@ -54,7 +54,9 @@ async function createTables(client: PoolClient): Promise<string> {
   );
   await client.query(`CREATE INDEX IF NOT EXISTS reservations_by_time ON ${schema}.reservations(key, at)`);
   await client.query(`CREATE INDEX IF NOT EXISTS reservations_by_expiry ON ${schema}.reservations(expires_at)`);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))`);
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS ${schema}.marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))`,
+  );
   return schema;
 }
 

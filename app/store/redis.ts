@@ -69,12 +69,23 @@ export async function openRedis(url: string): Promise<Backend> {
     async reserve(key, limit, windowMs, now, id) {
       const oldestAt = await client.eval(RESERVE, {
         keys: [RESERVED_AT + key, KEPT_UNTIL + key],
-        arguments: [id, String(now), String(now - windowMs), String(limit), String(Math.ceil(now + windowMs)), String(Date.now())],
+        arguments: [
+          id,
+          String(now),
+          String(now - windowMs),
+          String(limit),
+          String(Math.ceil(now + windowMs)),
+          String(Date.now()),
+        ],
       });
       return oldestAt === null ? { ok: true } : { ok: false, oldestAt: Number(oldestAt) };
     },
     async release(key, id) {
-      const [removed] = await client.multi().zRem(RESERVED_AT + key, id).zRem(KEPT_UNTIL + key, id).execTyped();
+      const [removed] = await client
+        .multi()
+        .zRem(RESERVED_AT + key, id)
+        .zRem(KEPT_UNTIL + key, id)
+        .execTyped();
       return removed === 1;
     },
     async mark(set, member) {

@@ -107,7 +107,10 @@ export async function openSqlite(url: string): Promise<Backend> {
       await adapter.query('DELETE FROM marks WHERE name = ? AND member = ?', name, member);
     },
     async members(name) {
-      const rows: Array<{ member: string }> = await adapter.query('SELECT member FROM marks WHERE name = ? ORDER BY member', name);
+      const rows: Array<{ member: string }> = await adapter.query(
+        'SELECT member FROM marks WHERE name = ? ORDER BY member',
+        name,
+      );
       return rows.map((row) => row.member);
     },
     ping: () => reachable(() => adapter.query('SELECT 1')),

@@ -54,7 +54,8 @@ function backendFor(url: string): (url: string) => Promise<Backend> {
 const NAMESPACE = /^[a-z][a-z0-9-]*$/;
 
 function positive(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`A time to live must be a positive number of milliseconds, not ${ttlMs}`);
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+    throw new RangeError(`A time to live must be a positive number of milliseconds, not ${ttlMs}`);
   return ttlMs;
 }
 

@@ -196,7 +196,10 @@ export class TwitterClient {
       return { kind: 'unreachable', detail: `${what}: could not connect to ${new URL(this.apiUrl).host} (${code})` };
     }
     if (timedOutAfter) return { kind: 'uncertain', detail: `${what}: no complete answer within ${timedOutAfter} ms` };
-    return { kind: 'uncertain', detail: `${what}: the connection failed after the request was sent (${typeof code === 'string' ? code : 'no code'})` };
+    return {
+      kind: 'uncertain',
+      detail: `${what}: the connection failed after the request was sent (${typeof code === 'string' ? code : 'no code'})`,
+    };
   }
 }
 
@@ -296,9 +299,7 @@ const readFeedback: Reader<FeedbackCreated> = {
 const readRequestToken: Reader<RequestToken> = {
   format: 'form-encoded data',
   pick: (body) => {
-    const fields = isRecord(body)
-      ? strings(body, ['oauth_token', 'oauth_token_secret', 'oauth_callback_confirmed'])
-      : undefined;
+    const fields = isRecord(body) ? strings(body, ['oauth_token', 'oauth_token_secret', 'oauth_callback_confirmed']) : undefined;
     // Unconfirmed, the callback was not bound to the token: OAuth 1.0's session fixation hole, which 1.0a closes.
     return fields?.oauth_callback_confirmed === 'true' ? { ...fields, oauth_callback_confirmed: true } : undefined;
   },
@@ -306,6 +307,5 @@ const readRequestToken: Reader<RequestToken> = {
 
 const readAccessToken: Reader<AccessToken> = {
   format: 'form-encoded data',
-  pick: (body) =>
-    isRecord(body) ? strings(body, ['oauth_token', 'oauth_token_secret', 'user_id', 'screen_name']) : undefined,
+  pick: (body) => (isRecord(body) ? strings(body, ['oauth_token', 'oauth_token_secret', 'user_id', 'screen_name']) : undefined),
 };

@@ -23,6 +23,10 @@ if (cluster.isPrimary) {
 } else {
   const running = await startApp(loadConfig(process.env));
   process.on('message', (message) => {
-    if (message === 'stop') running.stop().then(() => process.exit(0), () => process.exit(1));
+    if (message === 'stop')
+      running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   });
 }

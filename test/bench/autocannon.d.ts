@@ -33,7 +33,10 @@ declare module 'autocannon' {
 
     interface Instance extends PromiseLike<Result> {
       /** `responseTime` in milliseconds, from writing the request to the end of the answer. */
-      on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+      on(
+        event: 'response',
+        listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+      ): this;
       stop(): void;
     }
   }

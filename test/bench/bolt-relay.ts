@@ -12,7 +12,10 @@ import { baselineApp, serveBaseline, workspaces } from './bolt-baseline.js';
  * the libraries' and Node's; what the app costs beyond it is the app's.
  */
 const twitterUrl = `${process.env.TWITTER_API_URL}/1.1/feedback/create.json`;
-const consumer = { consumerKey: process.env.TWITTER_CONSUMER_KEY ?? '', consumerSecret: process.env.TWITTER_CONSUMER_SECRET ?? '' };
+const consumer = {
+  consumerKey: process.env.TWITTER_CONSUMER_KEY ?? '',
+  consumerSecret: process.env.TWITTER_CONSUMER_SECRET ?? '',
+};
 const PARAMETERS = ['type', 'question_variant_id', 'to_user_id', 'message', 'privacy_url', 'external_id', 'display_name'];
 
 function modal(callbackId: string, text: string): ModalView {

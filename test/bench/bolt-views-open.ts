@@ -17,7 +17,10 @@ function modalFor(teamId: string): ModalView {
   let modal = modals.get(teamId);
   if (!modal) {
     const business = workspaces.get(teamId)!.business;
-    modal = feedbackModal({ ...formFrom(withDefaults({}, settings)), send_as: business.id_str }, { team_id: teamId, business_name: business.name });
+    modal = feedbackModal(
+      { ...formFrom(withDefaults({}, settings)), send_as: business.id_str },
+      { team_id: teamId, business_name: business.name },
+    );
     modals.set(teamId, modal);
   }
   return modal;

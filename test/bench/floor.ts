@@ -18,7 +18,9 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
     const given = Buffer.from(String(req.headers['x-slack-signature'] ?? ''));
-    const expected = Buffer.from(signRequest(signingSecret, Buffer.concat(chunks).toString('utf8'), timestamp)['x-slack-signature']);
+    const expected = Buffer.from(
+      signRequest(signingSecret, Buffer.concat(chunks).toString('utf8'), timestamp)['x-slack-signature'],
+    );
     const fresh = Math.abs(Date.now() / 1000 - timestamp) <= MAX_AGE_S;
     const valid = fresh && given.length === expected.length && timingSafeEqual(given, expected);
     res.writeHead(valid ? 200 : 401).end();

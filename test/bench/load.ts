@@ -19,7 +19,8 @@ export interface Latencies {
 
 function latencies(values: number[]): Latencies {
   const sorted = Float64Array.from(values).sort();
-  const at = (p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+  const at = (p: number) =>
+    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
   return { count: sorted.length, p50: at(50), p99: at(99), max: at(100) };
 }
 
@@ -154,7 +155,8 @@ export async function load(options: LoadOptions): Promise<Run> {
     lastAnswer = performance.now();
   });
   // An amount overrides autocannon's own duration.
-  const deadline = amount === undefined ? undefined : setTimeout(() => instance.stop(), options.seconds * (fixed ? LATE_FACTOR : 1) * 1000);
+  const deadline =
+    amount === undefined ? undefined : setTimeout(() => instance.stop(), options.seconds * (fixed ? LATE_FACTOR : 1) * 1000);
   const result = await instance;
   clearTimeout(deadline);
   delay.disable();

@@ -51,7 +51,11 @@ export function resident(pid: number): Resident | undefined {
 /** CPU seconds the whole machine has been busy since boot, time the hypervisor took (steal) included. */
 export function machineBusySeconds(): number | undefined {
   try {
-    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
   } catch {
     return undefined;

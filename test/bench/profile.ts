@@ -38,7 +38,12 @@ export interface ProfileSummary {
  * loop's own callbacks. Every other frame without a script is native code (Node's C++,
  * an addon) that JavaScript called.
  */
-const PSEUDO: Record<string, string> = { '(garbage collector)': 'GC', '(idle)': 'idle', '(program)': 'outside JS', '(root)': 'V8' };
+const PSEUDO: Record<string, string> = {
+  '(garbage collector)': 'GC',
+  '(idle)': 'idle',
+  '(program)': 'outside JS',
+  '(root)': 'V8',
+};
 /** Not the target's work: waiting, and the profiler handing over its profile. */
 const UNCOUNTED = ['idle', 'profiler'];
 
@@ -72,7 +77,7 @@ export function summarize(file: string, top = 12): ProfileSummary {
     return undefined;
   };
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((node, i) => selfUs.set(node, (selfUs.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, node] of profile.samples.entries()) selfUs.set(node, (selfUs.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const byFunction = new Map<string, Hotspot>();
   for (const node of profile.nodes) {
     const us = selfUs.get(node.id);

@@ -48,7 +48,20 @@ export async function benchRedis(): Promise<BenchRedis | undefined> {
   const dir = mkdtempSync(path.join(tmpdir(), 'feedback-bench-redis-'));
   const server: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+    ],
     { stdio: 'ignore' },
   );
   const stop = async () => {

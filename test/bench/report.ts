@@ -115,7 +115,20 @@ export function render(report: Report): string {
     '',
   ];
   const rows: string[][] = [
-    ['target', 'workload', 'load', 'sent', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'target CPU', 'bench CPU', 'other CPU', 'bench lag'],
+    [
+      'target',
+      'workload',
+      'load',
+      'sent',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'failed',
+      'target CPU',
+      'bench CPU',
+      'other CPU',
+      'bench lag',
+    ],
   ];
   for (const row of report.rows) {
     const { run } = row;
@@ -136,7 +149,16 @@ export function render(report: Report): string {
     ]);
     if (row.followUp) {
       const { what, latency, perSecond, missing } = row.followUp;
-      rows.push(['', `  → ${what}`, '', '', perSecond === undefined ? '' : count(perSecond), ms(latency.p50), ms(latency.p99), count(missing)]);
+      rows.push([
+        '',
+        `  → ${what}`,
+        '',
+        '',
+        perSecond === undefined ? '' : count(perSecond),
+        ms(latency.p50),
+        ms(latency.p99),
+        count(missing),
+      ]);
     }
   }
   lines.push(
@@ -177,7 +199,10 @@ export function render(report: Report): string {
   lines.push(table(checks, [1]));
   for (const row of report.rows.filter((r) => r.profile)) {
     const profile = row.profile!;
-    const cpuMs = row.run.targetCpu === undefined ? '' : `, ${count(row.run.targetCpu * row.run.seconds * 1000)} ms of CPU used by the process`;
+    const cpuMs =
+      row.run.targetCpu === undefined
+        ? ''
+        : `, ${count(row.run.targetCpu * row.run.seconds * 1000)} ms of CPU used by the process`;
     lines.push(
       '',
       `Profile of ${row.target}, ${row.workload} at ${row.load}: main thread sampled busy ${count(profile.busyMs)} ms of ` +

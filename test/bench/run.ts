@@ -9,7 +9,16 @@ import { Effects, load, type FollowUp, type LoadOptions, type Run, type Signed }
 import { resident } from './procfs.js';
 import { benchRedis } from './redis.js';
 import { summarize, type ProfileSummary } from './profile.js';
-import { megabytes, render, type Check, type MemorySample, type MemoryWindow, type Report, type Row, type Settings } from './report.js';
+import {
+  megabytes,
+  render,
+  type Check,
+  type MemorySample,
+  type MemoryWindow,
+  type Report,
+  type Row,
+  type Settings,
+} from './report.js';
 import { Target, type TargetEntry } from './target.js';
 import { commands, Submissions, typeSwitches, type Supply } from './workloads.js';
 import { CUSTOMERS_PER_ACCOUNT, TWITTER_DELAY_MS, World } from './world.js';
@@ -96,7 +105,13 @@ function note(text: string): void {
 
 /** Where the app's SQLite file lives matters: every write it commits waits for the disk. */
 function storage(dir: string): string {
-  const kinds: Record<number, string> = { 0xef53: 'ext4', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x01021994: 'tmpfs' };
+  const kinds: Record<number, string> = {
+    61267: 'ext4',
+    1481003842: 'xfs',
+    2435016766: 'btrfs',
+    2035054128: 'overlayfs',
+    16914836: 'tmpfs',
+  };
   const type = statfsSync(dir).type;
   return `in ${dir} (${kinds[type] ?? `filesystem 0x${type.toString(16)}`})`;
 }
@@ -115,7 +130,11 @@ interface Endpoint {
 type Measurement = { run: Run; profile?: ProfileSummary };
 
 /** One run that counts; at saturation, profiled too when BENCH_PROFILE=1. */
-async function measure({ target, url }: Endpoint, workload: string, options: Omit<LoadOptions, 'url' | 'pid'>): Promise<Measurement> {
+async function measure(
+  { target, url }: Endpoint,
+  workload: string,
+  options: Omit<LoadOptions, 'url' | 'pid'>,
+): Promise<Measurement> {
   const offered = options.rate === undefined ? `saturation (${options.connections} connections)` : `${options.rate}/s`;
   note(`${target.name}: ${workload} at ${offered}, up to ${options.seconds} s`);
   const go = () => load({ ...options, url, pid: target.pid });
@@ -139,7 +158,13 @@ async function rateAndSaturation(
   { effects, supply }: { effects?: Effects; supply?: Supply } = {},
 ): Promise<void> {
   const connections = settings.connections;
-  await load({ url: at.url, connections, seconds: settings.warmupSeconds, amount: supply && rate * settings.warmupSeconds, next });
+  await load({
+    url: at.url,
+    connections,
+    seconds: settings.warmupSeconds,
+    amount: supply && rate * settings.warmupSeconds,
+    next,
+  });
   await effects?.settle();
   effects?.take();
 
@@ -184,7 +209,9 @@ async function baseline(
 ): Promise<void> {
   const { target, url } = await Target.launch(entry, name, { ...world.env, ...options.env }, world.dataDir);
   try {
-    const { effects, next } = options.opened ? openingModals(world, options.opened) : { effects: undefined, next: commands(world) };
+    const { effects, next } = options.opened
+      ? openingModals(world, options.opened)
+      : { effects: undefined, next: commands(world) };
     await rateAndSaturation({ target, url }, rows, { target: name, workload: '/feedback' }, FEEDBACK_RATE, next, { effects });
   } finally {
     await target.stop();
@@ -200,7 +227,9 @@ async function feedbackRuns(world: World, at: Endpoint, rows: Row[]) {
     viewIds.push(view.id);
     if (!modals.has(view.team_id)) modals.set(view.team_id, view);
   });
-  await rateAndSaturation(at, rows, { target: at.target.name as Row['target'], workload: '/feedback ack' }, FEEDBACK_RATE, next, { effects });
+  await rateAndSaturation(at, rows, { target: at.target.name as Row['target'], workload: '/feedback ack' }, FEEDBACK_RATE, next, {
+    effects,
+  });
   return { viewIds, modals };
 }
 
@@ -214,10 +243,17 @@ async function switchRuns(world: World, at: Endpoint, rows: Row[], viewIds: stri
   });
   note(`preparing ${viewIds.length.toLocaleString('en-US')} type switches`);
   const supply = typeSwitches(world, viewIds, (viewId) => updated.caused(viewId));
-  await rateAndSaturation(at, rows, { target: at.target.name as Row['target'], workload: 'type switch ack' }, FEEDBACK_RATE, () => supply.next(), {
-    effects: updated,
-    supply,
-  });
+  await rateAndSaturation(
+    at,
+    rows,
+    { target: at.target.name as Row['target'], workload: 'type switch ack' },
+    FEEDBACK_RATE,
+    () => supply.next(),
+    {
+      effects: updated,
+      supply,
+    },
+  );
 }
 
 /** Submissions relayed by one target, each heard as its outcome reaches Slack. */
@@ -282,14 +318,29 @@ class Relaying {
     const measurement = await measure(this.at, 'submissions', { ...options, next: this.next });
     await this.shown.settle();
     const created = this.world.feedbackCreated() - createdBefore;
-    const followUp = { ...this.shown.take(), perSecond: created / measurement.run.seconds, missing: measurement.run.sent - created };
-    this.rows.push({ target: this.at.target.name as Row['target'], workload: 'submission ack', load: offered, ...measurement, followUp });
+    const followUp = {
+      ...this.shown.take(),
+      perSecond: created / measurement.run.seconds,
+      missing: measurement.run.sent - created,
+    };
+    this.rows.push({
+      target: this.at.target.name as Row['target'],
+      workload: 'submission ack',
+      load: offered,
+      ...measurement,
+      followUp,
+    });
     return followUp;
   }
 }
 
 /** The relay baseline: the same submissions at the target rate and at saturation, through Bolt alone. */
-async function relayBaseline(world: World, rows: Row[], output: Report['output'], modals: Map<string, SimulatedView>): Promise<void> {
+async function relayBaseline(
+  world: World,
+  rows: Row[],
+  output: Report['output'],
+  modals: Map<string, SimulatedView>,
+): Promise<void> {
   const name = 'Bolt + relay calls';
   const { target, url } = await Target.launch('bolt-relay', name, { ...world.env, ...workspacesEnv(world) }, world.dataDir);
   try {
@@ -327,7 +378,11 @@ async function submissionRuns(world: World, at: Endpoint, rows: Row[], modals: M
     const { heapUsed } = await at.target.memory();
     if (rss !== undefined) samples.push({ submitted, rssBytes: rss, heapUsedBytes: heapUsed });
   }, MEMORY_SAMPLE_MS);
-  await relaying.run('saturation, long', { connections: settings.connections, seconds: settings.submissionSeconds, amount: count });
+  await relaying.run('saturation, long', {
+    connections: settings.connections,
+    seconds: settings.submissionSeconds,
+    amount: count,
+  });
   clearInterval(sampling);
   const reached = submissions.sent - first;
   const window = ([from, to]: number[]): MemoryWindow => {
@@ -368,7 +423,10 @@ function hostileRead(): number {
   let slowest = 0;
   for (const text of LONG_HOSTILE_TEXTS) {
     const started = performance.now();
-    ticketContext({ team_id: 'T0BENCH', channel_id: 'C0BENCH', ts: '1700000000.000100', text }, { ticketPattern: HOSTILE_TICKET_PATTERN });
+    ticketContext(
+      { team_id: 'T0BENCH', channel_id: 'C0BENCH', ts: '1700000000.000100', text },
+      { ticketPattern: HOSTILE_TICKET_PATTERN },
+    );
     slowest = Math.max(slowest, performance.now() - started);
   }
   return slowest;
@@ -501,7 +559,15 @@ async function main(): Promise<void> {
     if (redis) {
       const onRedis = await appRuns(world, 'app-process', 'app on Redis', await world.on(redis.url(0)), rows, output, false);
       apps.push({ name: 'app on Redis', store: 'Redis', relayed: onRedis.relayed });
-      const twice = await appRuns(world, 'app-instances', `app ×${INSTANCES} on Redis`, await world.on(redis.url(1)), rows, output, false);
+      const twice = await appRuns(
+        world,
+        'app-instances',
+        `app ×${INSTANCES} on Redis`,
+        await world.on(redis.url(1)),
+        rows,
+        output,
+        false,
+      );
       apps.push({ name: `app ×${INSTANCES} on Redis`, store: `${INSTANCES} instances on Redis`, relayed: twice.relayed });
       stores.push("Redis: the bench's own redis-server on loopback, append-only file synced every second");
     } else {

@@ -39,7 +39,9 @@ export function typeSwitches(world: World, viewIds: string[], sending: (viewId: 
   const agents = new Map(world.workspaces.map((w) => [w.teamId, w.agentId]));
   const requests = viewIds.map((id) => {
     const view = world.slack.view(id)!;
-    const request = signed(blockActionsBody(view, { blockId: 'type', value: 'nps', userId: agents.get(view.team_id) }).toString());
+    const request = signed(
+      blockActionsBody(view, { blockId: 'type', value: 'nps', userId: agents.get(view.team_id) }).toString(),
+    );
     // Off the heap: thousands of these wait at once.
     return { ...request, body: Buffer.from(request.body), viewId: id };
   });

@@ -169,7 +169,10 @@ export class World {
     let started = 0;
     const open = () =>
       new Promise<string>((resolve, reject) => {
-        const body = new URLSearchParams({ trigger_id: this.slack.issueTriggerId({ teamId: workspace.teamId }), view: OPEN_FORM }).toString();
+        const body = new URLSearchParams({
+          trigger_id: this.slack.issueTriggerId({ teamId: workspace.teamId }),
+          view: OPEN_FORM,
+        }).toString();
         const req = request(
           `${this.slack.apiUrl}views.open`,
           {

@@ -78,7 +78,21 @@ async function fakeTwitter(answer: (req: IncomingMessage, res: ServerResponse) =
 
 test('add without checking, list without secrets, remove', async (t) => {
   const { run, storeFile } = setup();
-  const added = await run('add', '--team', 'T123', '--user-id', '42', '--screen-name', '@bizco', '--name', 'Biz Co', '--token', TOKEN, '--secret', SECRET);
+  const added = await run(
+    'add',
+    '--team',
+    'T123',
+    '--user-id',
+    '42',
+    '--screen-name',
+    '@bizco',
+    '--name',
+    'Biz Co',
+    '--token',
+    TOKEN,
+    '--secret',
+    SECRET,
+  );
   t.is(added.code, 0, added.stderr);
   t.regex(added.stdout, /Added @bizco .*T123.*not checked/);
   assertNoSecret(t, added);
@@ -125,8 +139,21 @@ test('an account added with --enterprise is the one the app sends as in that wor
   await harness.install(GRID.teamId, GRID.botUserId);
   const { run } = setup({ STORE_URL: harness.config.store.storeUrl, ENCRYPTION_KEY: SECRETS.encryptionKey });
   const added = await run(
-    'add', '--team', GRID.teamId, '--enterprise', GRID.enterpriseId, '--user-id', BUSINESS.id_str, '--screen-name', BUSINESS.screen_name,
-    '--name', BUSINESS.name, '--token', BUSINESS_TOKENS.access_token, '--secret', BUSINESS_TOKENS.access_token_secret,
+    'add',
+    '--team',
+    GRID.teamId,
+    '--enterprise',
+    GRID.enterpriseId,
+    '--user-id',
+    BUSINESS.id_str,
+    '--screen-name',
+    BUSINESS.screen_name,
+    '--name',
+    BUSINESS.name,
+    '--token',
+    BUSINESS_TOKENS.access_token,
+    '--secret',
+    BUSINESS_TOKENS.access_token_secret,
   );
   t.is(added.code, 0, added.stderr);
   t.regex(added.stdout, /T0GRIDTM01 \(organisation E0GRID0001\)/);
@@ -137,11 +164,19 @@ test('an account added with --enterprise is the one the app sends as in that wor
     return body;
   };
   const { view } = await harness.open(
-    (triggerId) => fromGrid(slashCommandBody({ teamId: GRID.teamId, triggerId, responseUrl: harness.slack.responseUrl({ teamId: GRID.teamId }) })),
+    (triggerId) =>
+      fromGrid(
+        slashCommandBody({ teamId: GRID.teamId, triggerId, responseUrl: harness.slack.responseUrl({ teamId: GRID.teamId }) }),
+      ),
     GRID.teamId,
   );
   t.is(view.callback_id, 'feedback', JSON.stringify(view.blocks));
-  await harness.post(viewSubmissionBody(harness.slack.view(view.id)!, { teamId: GRID.teamId, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+  await harness.post(
+    viewSubmissionBody(harness.slack.view(view.id)!, {
+      teamId: GRID.teamId,
+      values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' },
+    }),
+  );
   const [created] = await harness.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
   t.is(created.oauth.oauth_token, BUSINESS_TOKENS.access_token);
 
@@ -169,7 +204,19 @@ test('settings are read from a .env file in the working directory', async (t) =>
   const { run, cwd, env } = setup();
   const { ENCRYPTION_KEY, STORE_URL, ...rest } = env;
   writeFileSync(join(cwd, '.env'), `ENCRYPTION_KEY=${ENCRYPTION_KEY}\nSTORE_URL=${STORE_URL}\n`);
-  const withFile = await runIn(cwd, rest, ['add', '--team', 'T1', '--user-id', '42', '--screen-name', 'bizco', '--token', TOKEN, '--secret', SECRET]);
+  const withFile = await runIn(cwd, rest, [
+    'add',
+    '--team',
+    'T1',
+    '--user-id',
+    '42',
+    '--screen-name',
+    'bizco',
+    '--token',
+    TOKEN,
+    '--secret',
+    SECRET,
+  ]);
   t.is(withFile.code, 0, withFile.stderr);
   t.regex((await run('list', '--team', 'T1')).stdout, /@bizco/);
 });
@@ -177,7 +224,9 @@ test('settings are read from a .env file in the working directory', async (t) =>
 test('add checks the tokens with Twitter and keeps the account it names', async (t) => {
   const twitter = await fakeTwitter((_req, res) => {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ id_str: '1234567890123456789', screen_name: 'RealBiz', name: 'Real Business', id: 1234567890123456800 }));
+    res.end(
+      JSON.stringify({ id_str: '1234567890123456789', screen_name: 'RealBiz', name: 'Real Business', id: 1234567890123456800 }),
+    );
   });
   t.teardown(twitter.close);
   const { run } = setup({ TWITTER_API_URL: twitter.url });
@@ -217,7 +266,10 @@ test('Twitter out of reach: add fails and points to adding without checking', as
 test('a missing ENCRYPTION_KEY or a wrong STORE_URL stops the command with a message naming it', async (t) => {
   const { run, env } = setup();
   const { ENCRYPTION_KEY: _unused, ...rest } = env;
-  for (const args of [['list', '--team', 'T1'], ['add', '--team', 'T1', '--user-id', '42', '--screen-name', 'bizco', '--token', TOKEN, '--secret', SECRET]]) {
+  for (const args of [
+    ['list', '--team', 'T1'],
+    ['add', '--team', 'T1', '--user-id', '42', '--screen-name', 'bizco', '--token', TOKEN, '--secret', SECRET],
+  ]) {
     const result = await runIn(setup().cwd, rest, args);
     t.not(result.code, 0);
     t.regex(result.stderr, /ENCRYPTION_KEY is not set/);
@@ -273,7 +325,21 @@ test('usage: help, and wrong arguments exit 2 with a hint', async (t) => {
 
 test('list, remove and an unchecked add need no Twitter consumer key', async (t) => {
   const { run } = setup({ TWITTER_CONSUMER_KEY: '', TWITTER_CONSUMER_SECRET: '' });
-  const added = await run('add', '--team', 'T9', '--user-id', '42', '--screen-name', 'bizco', '--name', 'Biz', '--token', TOKEN, '--secret', SECRET);
+  const added = await run(
+    'add',
+    '--team',
+    'T9',
+    '--user-id',
+    '42',
+    '--screen-name',
+    'bizco',
+    '--name',
+    'Biz',
+    '--token',
+    TOKEN,
+    '--secret',
+    SECRET,
+  );
   t.is(added.code, 0, added.stderr);
   const listed = await run('list', '--team', 'T9');
   t.is(listed.code, 0, listed.stderr);

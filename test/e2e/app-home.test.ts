@@ -96,7 +96,10 @@ test('Connect makes a single-use link when clicked, for an admin only, and shows
 test('an agent’s App Home shows their own requests, never scores, and nothing of the admins’', async (t) => {
   const harness = h(t);
   const { view } = await sendAs(harness, AGENT, { to_user_id: '@jack', external_id: 'ticket_42' });
-  await harness.slack.waitForCall('views.update', (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome');
+  await harness.slack.waitForCall(
+    'views.update',
+    (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome',
+  );
   const home = await harness.home(AGENT);
   t.regex(text(home), /CSAT to @jack · ticket_42 · :white_check_mark: sent/);
   t.false(blockIds(home).includes('settings'));
@@ -110,7 +113,14 @@ test('settings are checked field by field, saved, and take effect at once', asyn
   const harness = h(t);
   const home = await harness.home(ADMIN);
   const since = harness.slack.calls.length;
-  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }));
+  await harness.post(
+    blockActionsBody(home, {
+      blockId: 'settings_actions',
+      actionId: 'home_edit_settings',
+      userId: ADMIN,
+      triggerId: harness.slack.issueTriggerId(),
+    }),
+  );
   const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
   const form = opened.response.view as SimulatedView;
   t.is(form.callback_id, 'settings');
@@ -118,7 +128,13 @@ test('settings are checked field by field, saved, and take effect at once', asyn
   const refused = await harness.post(
     viewSubmissionBody(form, {
       userId: ADMIN,
-      values: { privacy_url: 'acme.example', display_name: 'x'.repeat(21), recipient_days: '0', ticket_pattern: '(', allowlist: 'not a handle!' },
+      values: {
+        privacy_url: 'acme.example',
+        display_name: 'x'.repeat(21),
+        recipient_days: '0',
+        ticket_pattern: '(',
+        allowlist: 'not a handle!',
+      },
     }),
   );
   const errors = (refused.json as Block).errors;
@@ -127,7 +143,13 @@ test('settings are checked field by field, saved, and take effect at once', asyn
   const saved = await harness.post(
     viewSubmissionBody(form, {
       userId: ADMIN,
-      values: { privacy_url: 'https://acme.example/new-privacy', display_name: 'Acme Care', type: 'nps', question_variant_id: '2', message: 'Hi, {agent} here about {ticket}. How did we do?' },
+      values: {
+        privacy_url: 'https://acme.example/new-privacy',
+        display_name: 'Acme Care',
+        type: 'nps',
+        question_variant_id: '2',
+        message: 'Hi, {agent} here about {ticket}. How did we do?',
+      },
     }),
   );
   t.is(saved.status, 200);
@@ -138,7 +160,11 @@ test('settings are checked field by field, saved, and take effect at once', asyn
   t.is(initial('display_name').initial_value, 'Acme Care');
   t.is(initial('type').initial_option.value, 'nps');
   t.is(initial('question_variant_id').initial_option.value, '2');
-  t.is(initial('message').initial_value, `Hi, ${DEFAULTS.userName} here about ticket_5555. How did we do?`, '{agent} and {ticket} filled in');
+  t.is(
+    initial('message').initial_value,
+    `Hi, ${DEFAULTS.userName} here about ticket_5555. How did we do?`,
+    '{agent} and {ticket} filled in',
+  );
 });
 
 test('where an admin has chosen no survey, CSAT is the default in the form, the settings and App Home', async (t) => {
@@ -156,7 +182,14 @@ test('where an admin has chosen no survey, CSAT is the default in the form, the 
   const home = await harness.home(ADMIN);
   t.regex(text(home), /Default survey\*\\nCSAT, question 0/);
   const since = harness.slack.calls.length;
-  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }));
+  await harness.post(
+    blockActionsBody(home, {
+      blockId: 'settings_actions',
+      actionId: 'home_edit_settings',
+      userId: ADMIN,
+      triggerId: harness.slack.issueTriggerId(),
+    }),
+  );
   const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
   t.is(element(form, 'type').initial_option.value, 'csat');
   t.is(element(form, 'question_variant_id').initial_value, '0');
@@ -166,25 +199,49 @@ test('an admin may make any of NPS questions 0–9 the default; 10 is refused on
   const harness = h(t);
   const home = await harness.home(ADMIN);
   const since = harness.slack.calls.length;
-  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }));
+  await harness.post(
+    blockActionsBody(home, {
+      blockId: 'settings_actions',
+      actionId: 'home_edit_settings',
+      userId: ADMIN,
+      triggerId: harness.slack.issueTriggerId(),
+    }),
+  );
   const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
-  t.is((form.blocks.find((b) => b.block_id === 'question_variant_id') as Block).hint.text, 'CSAT 0–37, NPS 0–9: as listed in the feedback form.');
+  t.is(
+    (form.blocks.find((b) => b.block_id === 'question_variant_id') as Block).hint.text,
+    'CSAT 0–37, NPS 0–9: as listed in the feedback form.',
+  );
 
-  const refused = await harness.post(viewSubmissionBody(form, { userId: ADMIN, values: { type: 'nps', question_variant_id: '10' } }));
+  const refused = await harness.post(
+    viewSubmissionBody(form, { userId: ADMIN, values: { type: 'nps', question_variant_id: '10' } }),
+  );
   t.deepEqual(Object.keys((refused.json as Block).errors), ['question_variant_id']);
-  const saved = await harness.post(viewSubmissionBody(form, { userId: ADMIN, values: { type: 'nps', question_variant_id: '9' } }));
+  const saved = await harness.post(
+    viewSubmissionBody(form, { userId: ADMIN, values: { type: 'nps', question_variant_id: '9' } }),
+  );
   t.is(saved.text, '');
   const { view } = await harness.command();
   const initial = (id: string) => (view.blocks.find((b) => b.block_id === id) as Block).element;
   t.is(initial('type').initial_option.value, 'nps');
   t.is(initial('question_variant_id').initial_option.value, '9');
-  t.is((view.blocks.find((b) => b.block_id === 'preview') as Block).text.text, `How likely are you to recommend your experience with ${BUSINESS.name} to a friend?`);
+  t.is(
+    (view.blocks.find((b) => b.block_id === 'preview') as Block).text.text,
+    `How likely are you to recommend your experience with ${BUSINESS.name} to a friend?`,
+  );
 });
 
 /** `userId` clicks Edit settings on `home`; resolves with the modal Slack opened for them. */
 async function openSettings(harness: Harness, home: SimulatedView, userId: string): Promise<SimulatedView> {
   const since = harness.slack.calls.length;
-  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId, triggerId: harness.slack.issueTriggerId() }));
+  await harness.post(
+    blockActionsBody(home, {
+      blockId: 'settings_actions',
+      actionId: 'home_edit_settings',
+      userId,
+      triggerId: harness.slack.issueTriggerId(),
+    }),
+  );
   const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
   return opened.response.view as SimulatedView;
 }
@@ -199,13 +256,18 @@ test('a non-admin cannot open or save the settings, nor disconnect an account', 
   const saved = await harness.post(viewSubmissionBody(form, { userId: AGENT, values: { display_name: 'Forged Name' } }));
   t.is((saved.json as Block | undefined)?.response_action, 'update');
   t.regex(JSON.stringify(saved.json), /Admins only/);
-  await harness.post(blockActionsBody(adminHome, { blockId: `account_${BUSINESS.id_str}`, actionId: 'home_disconnect', userId: AGENT }));
+  await harness.post(
+    blockActionsBody(adminHome, { blockId: `account_${BUSINESS.id_str}`, actionId: 'home_disconnect', userId: AGENT }),
+  );
   await harness.stopApp();
 
   const store = await openStore(harness.config.store);
   try {
     t.is(await store.records('settings').get({ teamId: DEFAULTS.teamId }, 'settings'), undefined, 'no settings were saved');
-    t.deepEqual((await store.accounts.list({ teamId: DEFAULTS.teamId })).map((a) => a.user_id), [BUSINESS.id_str]);
+    t.deepEqual(
+      (await store.accounts.list({ teamId: DEFAULTS.teamId })).map((a) => a.user_id),
+      [BUSINESS.id_str],
+    );
   } finally {
     await store.close();
   }
@@ -229,7 +291,9 @@ test('when only listed people may send, everyone else is refused at every entry 
   const { view: openBefore } = await harness.command();
   const store = await openStore(harness.config.store);
   const settings = store.records('settings');
-  await settings.set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode: 'listed', users: [OTHER_AGENT], usergroups: [] } });
+  await settings.set({ teamId: DEFAULTS.teamId }, 'settings', {
+    senders: { mode: 'listed', users: [OTHER_AGENT], usergroups: [] },
+  });
   await store.close();
 
   const { view } = await harness.command();
@@ -250,12 +314,17 @@ test('an account whose tokens Twitter refuses is flagged in App Home; disconnect
   const harness = h(t);
   harness.twitter.revokeToken(SECRETS.accessToken);
   const { view } = await sendAs(harness, AGENT, { to_user_id: CUSTOMERS.jack.id_str });
-  await harness.slack.waitForCall('views.update', (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome');
+  await harness.slack.waitForCall(
+    'views.update',
+    (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome',
+  );
   const home = await harness.home(ADMIN);
   t.regex(text(home), /Twitter refused its tokens/);
 
   const since = harness.slack.calls.length;
-  await harness.post(blockActionsBody(home, { blockId: `account_${BUSINESS.id_str}`, actionId: 'home_disconnect', userId: ADMIN }));
+  await harness.post(
+    blockActionsBody(home, { blockId: `account_${BUSINESS.id_str}`, actionId: 'home_disconnect', userId: ADMIN }),
+  );
   const republished = await harness.slack.waitForCall('views.publish', (c) => c.seq >= since);
   t.regex(JSON.stringify(republished.args.view), /No Twitter account is connected/);
   const { view: after } = await harness.command();
@@ -279,7 +348,9 @@ test('a member of a listed user group may send; others may not', async (t) => {
   const harness = h(t);
   harness.slack.addUsergroup('S0SUPPORT1', DEFAULTS.teamId, [OTHER_AGENT]);
   const store = await openStore(harness.config.store);
-  await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode: 'listed', users: [], usergroups: ['S0SUPPORT1'] } });
+  await store
+    .records('settings')
+    .set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode: 'listed', users: [], usergroups: ['S0SUPPORT1'] } });
   await store.close();
   const member = await harness.command('', { userId: OTHER_AGENT });
   t.is(member.view.callback_id, 'feedback');

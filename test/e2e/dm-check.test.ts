@@ -77,7 +77,10 @@ test('a customer id with closed DMs is named by its id', async (t) => {
   const h = await Harness.start();
   try {
     const { answer } = await send(h, CUSTOMERS.closedDms.id_str);
-    t.regex(answer.errors?.to_user_id ?? '', /^The customer with user id 565656565656 does not accept Direct Messages from @AcmeSupport/);
+    t.regex(
+      answer.errors?.to_user_id ?? '',
+      /^The customer with user id 565656565656 does not accept Direct Messages from @AcmeSupport/,
+    );
     t.is(creates(h).length, 0);
   } finally {
     await h.close();
@@ -85,30 +88,43 @@ test('a customer id with closed DMs is named by its id', async (t) => {
 });
 
 for (const [title, inject] of [
-  ['HTTP 503', (h: Harness) => h.twitter.failNext({ path: CHECK, status: 503, errors: [{ code: 130, message: 'Over capacity' }] })],
+  [
+    'HTTP 503',
+    (h: Harness) => h.twitter.failNext({ path: CHECK, status: 503, errors: [{ code: 130, message: 'Over capacity' }] }),
+  ],
   ['HTTP 500 with no body', (h: Harness) => h.twitter.failNext({ path: CHECK, status: 500, rawBody: '' })],
-  ['HTTP 429', (h: Harness) => h.twitter.failNext({ path: CHECK, status: 429, errors: [{ code: 88, message: 'Rate limit exceeded' }] })],
-  ['an answer that is not the expected JSON', (h: Harness) => h.twitter.failNext({ path: CHECK, status: 200, rawBody: '{"relationship":{}}' })],
+  [
+    'HTTP 429',
+    (h: Harness) => h.twitter.failNext({ path: CHECK, status: 429, errors: [{ code: 88, message: 'Rate limit exceeded' }] }),
+  ],
+  [
+    'an answer that is not the expected JSON',
+    (h: Harness) => h.twitter.failNext({ path: CHECK, status: 200, rawBody: '{"relationship":{}}' }),
+  ],
 ] as const) {
   // One at a time: each reads the console the app writes to.
-  test.serial(`when the DM check fails (${title}), the request is sent all the same, and the failure is logged without secrets`, async (t) => {
-    let h: Harness | undefined;
-    const logged = await logsOf(async () => {
-      h = await Harness.start({ logLevel: LogLevel.WARN });
-      try {
-        inject(h);
-        const { view, answer } = await send(h, CUSTOMERS.jack.id_str);
-        t.is(answer.response_action, 'update');
-        t.regex(await outcome(h, view), /Sent/);
-        t.is(checks(h).length, 1);
-        t.is(h.twitter.feedback.length, 1);
-      } finally {
-        await h.close();
-      }
-    });
-    t.regex(logged, /Sending as @AcmeSupport without checking that the customer accepts Direct Messages/);
-    for (const secret of [SECRETS.consumerSecret, SECRETS.accessToken, SECRETS.accessTokenSecret]) t.false(logged.includes(secret));
-  });
+  test.serial(
+    `when the DM check fails (${title}), the request is sent all the same, and the failure is logged without secrets`,
+    async (t) => {
+      let h: Harness | undefined;
+      const logged = await logsOf(async () => {
+        h = await Harness.start({ logLevel: LogLevel.WARN });
+        try {
+          inject(h);
+          const { view, answer } = await send(h, CUSTOMERS.jack.id_str);
+          t.is(answer.response_action, 'update');
+          t.regex(await outcome(h, view), /Sent/);
+          t.is(checks(h).length, 1);
+          t.is(h.twitter.feedback.length, 1);
+        } finally {
+          await h.close();
+        }
+      });
+      t.regex(logged, /Sending as @AcmeSupport without checking that the customer accepts Direct Messages/);
+      for (const secret of [SECRETS.consumerSecret, SECRETS.accessToken, SECRETS.accessTokenSecret])
+        t.false(logged.includes(secret));
+    },
+  );
 }
 
 test('when the DM check gets no answer in time, the request is sent all the same', async (t) => {
@@ -159,7 +175,9 @@ test('when Twitter says no checks are left (x-rate-limit-remaining: 0), the next
     h.twitter.failNext({
       path: CHECK,
       status: 200,
-      rawBody: JSON.stringify({ relationship: { source: { id_str: BUSINESS.id_str, can_dm: true }, target: { id_str: CUSTOMERS.jack.id_str } } }),
+      rawBody: JSON.stringify({
+        relationship: { source: { id_str: BUSINESS.id_str, can_dm: true }, target: { id_str: CUSTOMERS.jack.id_str } },
+      }),
       headers: { 'x-rate-limit-limit': '180', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) },
     });
     const first = await send(h, CUSTOMERS.jack.id_str);
@@ -179,7 +197,8 @@ test('once the account’s 180 checks in 15 minutes are spent, by any instance s
     // Another instance on the same store spent all but one.
     const store = await openStore(h.config.store);
     const key = `dm-check:account:${workspaceId({ teamId: DEFAULTS.teamId })}:${BUSINESS.id_str}`;
-    for (let i = 0; i < DM_CHECK_BUDGET - 1; i++) await store.reserve(key, DM_CHECK_BUDGET, 15 * 60 * 1000, Date.now(), `elsewhere-${i}`);
+    for (let i = 0; i < DM_CHECK_BUDGET - 1; i++)
+      await store.reserve(key, DM_CHECK_BUDGET, 15 * 60 * 1000, Date.now(), `elsewhere-${i}`);
     await store.close();
     const first = await send(h, CUSTOMERS.jack.id_str);
     t.regex(await outcome(h, first.view), /Sent/);

@@ -31,7 +31,10 @@ async function shortcutOn(harness: Harness, message: Block & { ts: string }) {
 
 async function sendFrom(harness: Harness, view: SimulatedView, values: Record<string, string> = {}) {
   await harness.submit(view, { message: 'How did we do?', ...values });
-  return harness.slack.waitForCall('views.update', (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome');
+  return harness.slack.waitForCall(
+    'views.update',
+    (c) => c.args.view_id === view.id && (c.args.view as Block).callback_id === 'feedback_outcome',
+  );
 }
 
 test('message shortcut on a thread parent: prefilled from the text, outcome replied in the thread', async (t) => {
@@ -151,7 +154,10 @@ test('/feedback nps q9 with a message confirms NPS question 9 and sends it', asy
   const responseUrl = harness.slack.responseUrl();
   const response = await harness.post(slashCommandBody({ text: 'nps @jack q9 Thanks for reaching out!', responseUrl }));
   const answer = response.json as Block;
-  t.regex(JSON.stringify(answer.blocks), new RegExp(`Question 9: How likely are you to recommend your experience with ${BUSINESS.name} to a friend\\?`));
+  t.regex(
+    JSON.stringify(answer.blocks),
+    new RegExp(`Question 9: How likely are you to recommend your experience with ${BUSINESS.name} to a friend\\?`),
+  );
   await harness.post(messageButtonBody({ blocks: answer.blocks, actionId: 'confirm_send', responseUrl }));
   const [created] = await harness.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
   t.like(created.form, { type: 'nps', question_variant_id: '9' });
@@ -167,9 +173,7 @@ test('/feedback without a type opens the form on CSAT, and a question number pic
 
 async function confirmation(harness: Harness) {
   const responseUrl = harness.slack.responseUrl();
-  const response = await harness.post(
-    slashCommandBody({ text: 'csat @jack Thanks for reaching out!', responseUrl }),
-  );
+  const response = await harness.post(slashCommandBody({ text: 'csat @jack Thanks for reaching out!', responseUrl }));
   return { answer: response.json as Block, responseUrl };
 }
 

@@ -3,7 +3,14 @@ import type { CheckedDraft, FeedbackRequest } from '../../app/domain/feedback-re
 import type { SendResult } from '../../app/services/feedback-relay.js';
 import { confirmationMessage } from '../../app/slack/user-interface/confirmation.js';
 import { homeView } from '../../app/slack/user-interface/app-home.js';
-import { messageView, outcomeBlocks, outcomeText, outcomeView, threadBlocks, threadText } from '../../app/slack/user-interface/send-outcome.js';
+import {
+  messageView,
+  outcomeBlocks,
+  outcomeText,
+  outcomeView,
+  threadBlocks,
+  threadText,
+} from '../../app/slack/user-interface/send-outcome.js';
 import { truncateMrkdwn } from '../../app/slack/user-interface/text.js';
 import { SETTINGS_DEFAULTS } from '../../app/domain/workspace-settings.js';
 import { openStore } from '../../app/store/store.js';
@@ -89,8 +96,12 @@ test('every Block Kit builder escapes hostile strings in its mrkdwn and its text
     maySend: true,
     recent: [
       {
-        createdAt: '2024-05-01T10:00:00Z', type: request.type, test: request.test, customer: recipient.label,
-        ticket: request.external_id, status: 'sent',
+        createdAt: '2024-05-01T10:00:00Z',
+        type: request.type,
+        test: request.test,
+        customer: recipient.label,
+        ticket: request.external_id,
+        status: 'sent',
       },
     ],
     accounts: [{ id: '1', screenName: HOSTILE, name: HOSTILE, needsReconnect: true, mayDisconnect: true }],
@@ -136,7 +147,11 @@ test("Twitter's error text reaches the outcome modal and the thread reply escape
   const harness = await Harness.start();
   try {
     const { view } = await harness.open((triggerId) =>
-      messageShortcutBody({ message: { ts: '1700000000.000100', text: 'Ticket #5555 from @jack' }, responseUrl: harness.slack.responseUrl(), triggerId }),
+      messageShortcutBody({
+        message: { ts: '1700000000.000100', text: 'Ticket #5555 from @jack' },
+        responseUrl: harness.slack.responseUrl(),
+        triggerId,
+      }),
     );
     twitterRefuses(harness);
     await harness.submit(view, { message: 'How did we do?' });
@@ -160,7 +175,8 @@ test("Twitter's error text reaches a command's response_url messages escaped, th
   try {
     for (const path of ['/1.1/feedback/create.json', '/1.1/users/show.json']) {
       const responseUrl = harness.slack.responseUrl();
-      const answer = (await harness.post(slashCommandBody({ text: 'csat @jack Thanks for reaching out!', responseUrl }))).json as Block;
+      const answer = (await harness.post(slashCommandBody({ text: 'csat @jack Thanks for reaching out!', responseUrl })))
+        .json as Block;
       const since = harness.slack.calls.length;
       twitterRefuses(harness, path);
       await harness.post(messageButtonBody({ blocks: answer.blocks, actionId: 'confirm_send', responseUrl }));

@@ -53,14 +53,40 @@ const answer = (status: number, code?: number, rawBody?: string) => (h: Harness)
   });
 
 const cases: Case[] = [
-  { title: 'a timeout before the request is read', inject: hang('hang-before-read'), status: 'unknown', shown: /Not confirmed.*Send again/, tries: 1, hangs: true },
-  { title: 'a timeout after the request is read', inject: hang('hang-after-read'), status: 'unknown', shown: /Not confirmed.*Send again/, tries: 1, hangs: true },
-  { title: 'a connection reset mid-response', inject: hang('reset-after-read'), status: 'unknown', shown: /Not confirmed.*Send again/, tries: 1 },
+  {
+    title: 'a timeout before the request is read',
+    inject: hang('hang-before-read'),
+    status: 'unknown',
+    shown: /Not confirmed.*Send again/,
+    tries: 1,
+    hangs: true,
+  },
+  {
+    title: 'a timeout after the request is read',
+    inject: hang('hang-after-read'),
+    status: 'unknown',
+    shown: /Not confirmed.*Send again/,
+    tries: 1,
+    hangs: true,
+  },
+  {
+    title: 'a connection reset mid-response',
+    inject: hang('reset-after-read'),
+    status: 'unknown',
+    shown: /Not confirmed.*Send again/,
+    tries: 1,
+  },
   { title: 'HTTP 500', inject: answer(500, 131), status: 'not_sent', shown: /Not sent.*internal error/, tries: 1 },
   { title: 'HTTP 503 once, then success', inject: answer(503, 130), status: 'sent', shown: /Sent/, tries: 2 },
   { title: 'HTTP 401', inject: answer(401, 89), status: 'not_sent', shown: /Not sent.*reconnect/, tries: 1 },
   { title: 'HTTP 429 with reset headers', inject: answer(429, 88), status: 'not_sent', shown: /Not sent.*rate limit/, tries: 1 },
-  { title: 'malformed JSON on 200', inject: answer(200, undefined, '{"id": '), status: 'unknown', shown: /Not confirmed/, tries: 1 },
+  {
+    title: 'malformed JSON on 200',
+    inject: answer(200, undefined, '{"id": '),
+    status: 'unknown',
+    shown: /Not confirmed/,
+    tries: 1,
+  },
 ];
 
 for (const c of cases) {
@@ -95,9 +121,15 @@ test('Send again after an unconfirmed outcome sends once, on the agent’s expli
     const click = blockActionsBody(current, { blockId: 'resend_actions', actionId: 'resend' });
     await Promise.all([h.post(click), h.post(click)]);
     await h.stopApp();
-    const sentShown = h.slack.callsTo('views.update').filter((c) => c.args.view_id === view.id && /Sent:/.test(JSON.stringify(c.args.view)));
+    const sentShown = h.slack
+      .callsTo('views.update')
+      .filter((c) => c.args.view_id === view.id && /Sent:/.test(JSON.stringify(c.args.view)));
     t.is(sentShown.length, 1);
-    t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 2, 'the unconfirmed one and the one sent again');
+    t.is(
+      h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length,
+      2,
+      'the unconfirmed one and the one sent again',
+    );
   } finally {
     await h.close();
   }
@@ -113,7 +145,9 @@ test('Send again by an agent no longer allowed to send gives back none of the pl
     h.twitter.setFault(undefined);
     const senders = async (mode: 'listed' | 'everyone') => {
       const store = await openStore(h.config.store);
-      await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode, users: [], usergroups: [] } });
+      await store
+        .records('settings')
+        .set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode, users: [], usergroups: [] } });
       await store.close();
     };
     await senders('listed');
@@ -217,7 +251,9 @@ test('after an unconfirmed outcome the customer keeps counting as asked: a new r
 /** The outcome view with its Send again button pointing at another send record, as a forged click would. */
 function resendPointingAt(view: SimulatedView, recordId: string): SimulatedView {
   const blocks = structuredClone(view.blocks) as Block[];
-  const button = (blocks.find((b) => b.block_id === 'resend_actions')?.elements as Block[]).find((e) => e.action_id === 'resend')!;
+  const button = (blocks.find((b) => b.block_id === 'resend_actions')!.elements as Block[]).find(
+    (e) => e.action_id === 'resend',
+  )!;
   button.value = recordId;
   return { ...view, blocks };
 }
@@ -233,7 +269,11 @@ test('Send again sends nothing when clicked by another agent, or on a send whose
     };
     await send(CUSTOMERS.bigId.id_str);
     // DMs closed between the check and the send: Twitter refuses, and the record is settled as not sent.
-    h.twitter.failNext({ path: '/1.1/feedback/create.json', status: 403, errors: [{ code: 349, message: 'You cannot send messages to this user.' }] });
+    h.twitter.failNext({
+      path: '/1.1/feedback/create.json',
+      status: 403,
+      errors: [{ code: 349, message: 'You cannot send messages to this user.' }],
+    });
     await send(CUSTOMERS.jill.id_str);
     h.twitter.setFault('reset-after-read');
     const unconfirmed = await send(CUSTOMERS.jack.id_str);
@@ -244,13 +284,25 @@ test('Send again sends nothing when clicked by another agent, or on a send whose
     await store.close();
     const idOf = (status: SendRecord['status']) => records.find((r) => r.status === status)!.id;
     const shown = h.slack.view(unconfirmed.id)!;
-    t.truthy(shown.blocks.find((b) => b.block_id === 'resend_actions'), 'the outcome offers Send again');
+    t.truthy(
+      shown.blocks.find((b) => b.block_id === 'resend_actions'),
+      'the outcome offers Send again',
+    );
 
     const clicks = {
       'another agent': blockActionsBody(shown, { blockId: 'resend_actions', actionId: 'resend', userId: 'U0AGENT002' }),
-      'a sent request': blockActionsBody(resendPointingAt(shown, idOf('sent')), { blockId: 'resend_actions', actionId: 'resend' }),
-      'a request not sent': blockActionsBody(resendPointingAt(shown, idOf('not_sent')), { blockId: 'resend_actions', actionId: 'resend' }),
-      'no such request': blockActionsBody(resendPointingAt(shown, '00000000-0000-4000-8000-000000000000'), { blockId: 'resend_actions', actionId: 'resend' }),
+      'a sent request': blockActionsBody(resendPointingAt(shown, idOf('sent')), {
+        blockId: 'resend_actions',
+        actionId: 'resend',
+      }),
+      'a request not sent': blockActionsBody(resendPointingAt(shown, idOf('not_sent')), {
+        blockId: 'resend_actions',
+        actionId: 'resend',
+      }),
+      'no such request': blockActionsBody(resendPointingAt(shown, '00000000-0000-4000-8000-000000000000'), {
+        blockId: 'resend_actions',
+        actionId: 'resend',
+      }),
     };
     for (const [who, click] of Object.entries(clicks)) {
       const since = h.slack.calls.length;

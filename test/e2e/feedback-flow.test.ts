@@ -58,12 +58,21 @@ test('/feedback is acknowledged and opens a modal asking for every parameter', a
   const { response, view } = await h.command();
   t.is(response.status, 200);
   const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
-  t.deepEqual(
-    [...inputs].sort(),
-    ['display_name', 'external_id', 'message', 'privacy_url', 'question_variant_id', 'test', 'to_user_id', 'type'],
-  );
+  t.deepEqual([...inputs].sort(), [
+    'display_name',
+    'external_id',
+    'message',
+    'privacy_url',
+    'question_variant_id',
+    'test',
+    'to_user_id',
+    'type',
+  ]);
   t.is(block(view, 'type').element.initial_option.value, 'csat');
-  t.deepEqual(variantValues(view), Array.from({ length: 38 }, (_, i) => String(i)));
+  t.deepEqual(
+    variantValues(view),
+    Array.from({ length: 38 }, (_, i) => String(i)),
+  );
   t.is(block(view, 'privacy_url').element.initial_value, PRIVACY_URL, 'prefilled from DEFAULT_PRIVACY_URL');
   t.is(preview(view), questionText('csat', 0, BUSINESS.name), 'the business name fills an empty display name');
   t.is(block(view, 'test').element.type, 'checkboxes');
@@ -74,7 +83,10 @@ test('switching the type offers exactly that type’s questions and keeps what w
   const { view } = await h.command();
   const typed = { to_user_id: '@jack', message: 'Hello there', external_id: 'case 77' };
   const nps = await h.change(view, 'type', 'nps', typed);
-  t.deepEqual(variantValues(nps), Array.from({ length: 10 }, (_, i) => String(i)));
+  t.deepEqual(
+    variantValues(nps),
+    Array.from({ length: 10 }, (_, i) => String(i)),
+  );
   t.is(preview(nps), `How likely are you to recommend ${BUSINESS.name} to a friend?`);
   t.is(block(nps, 'to_user_id').element.initial_value, '@jack');
   t.is(block(nps, 'message').element.initial_value, 'Hello there');
@@ -164,7 +176,10 @@ test('the NPS list offers ten questions, none worded as CSAT, and the last one, 
   const labels: string[] = block(nps, 'question_variant_id').element.options.map((o: Block) => o.text.text);
   t.is(labels.length, 10);
   for (const label of labels) t.regex(label, /^\d · (How likely|Would you)/, label);
-  t.false(labels.some((label) => /satisf|rate/i.test(label)), 'no CSAT wording in the NPS list');
+  t.false(
+    labels.some((label) => /satisf|rate/i.test(label)),
+    'no CSAT wording in the NPS list',
+  );
 
   const ninth = await h.change(nps, 'question_variant_id', '9');
   const named = await h.change(ninth, 'display_name', 'Acme', { question_variant_id: '9' });
@@ -185,7 +200,10 @@ test('a 64-bit recipient id reaches Twitter digit for digit', async (t) => {
   await h.submit(view, { ...complete, to_user_id: CUSTOMERS.bigId.id_str });
   const [created] = await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
   t.is(created.form.to_user_id, '1234567890123456789');
-  t.false(h.twitter.requests.some((r) => r.path === '/1.1/users/show.json'), 'an id needs no lookup');
+  t.false(
+    h.twitter.requests.some((r) => r.path === '/1.1/users/show.json'),
+    'an id needs no lookup',
+  );
 });
 
 test('an unknown handle comes back on to_user_id and nothing is sent', async (t) => {
@@ -202,7 +220,11 @@ test('a Twitter refusal is explained in plain words, without raw JSON or secrets
   const h = harness(t);
   const { view, responseUrl } = await h.command();
   // The customer closed their DMs between the check and the send.
-  h.twitter.failNext({ path: '/1.1/feedback/create.json', status: 403, errors: [{ code: 349, message: 'You cannot send messages to this user.' }] });
+  h.twitter.failNext({
+    path: '/1.1/feedback/create.json',
+    status: 403,
+    errors: [{ code: 349, message: 'You cannot send messages to this user.' }],
+  });
   await h.submit(view, complete);
   const shown = await outcome(h, view.id);
   t.regex(shown, /does not accept Direct Messages/);
@@ -227,7 +249,12 @@ test('expired business tokens tell the agent to have the account reconnected', a
 test('Twitter over capacity is tried again with backoff, then said as such', async (t) => {
   const h = harness(t);
   const { view } = await h.command();
-  h.twitter.failNext({ path: '/1.1/feedback/create.json', status: 503, errors: [{ code: 130, message: 'Over capacity' }], times: 3 });
+  h.twitter.failNext({
+    path: '/1.1/feedback/create.json',
+    status: 503,
+    errors: [{ code: 130, message: 'Over capacity' }],
+    times: 3,
+  });
   await h.submit(view, { ...complete, to_user_id: CUSTOMERS.jack.id_str });
   const shown = await outcome(h, view.id);
   t.regex(shown, /over capacity/);
@@ -239,8 +266,14 @@ test('the same submission delivered twice is sent once', async (t) => {
   const h = harness(t);
   const { view } = await h.command();
   const body = viewSubmissionBody(view, { values: { ...complete, to_user_id: CUSTOMERS.jack.id_str } });
-  const answers = await Promise.all([h.post(body), h.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })]);
-  t.deepEqual(answers.map((a) => a.status), [200, 200]);
+  const answers = await Promise.all([
+    h.post(body),
+    h.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }),
+  ]);
+  t.deepEqual(
+    answers.map((a) => a.status),
+    [200, 200],
+  );
   t.regex(await outcome(h, view.id), /Sent/);
   t.is(h.twitter.feedback.length, 1);
 });
@@ -252,7 +285,10 @@ test('the same submission delivered twice is sent once, even to a customer the w
   await store.close();
   const { view } = await h.command();
   const body = viewSubmissionBody(view, { values: { ...complete, to_user_id: CUSTOMERS.jack.id_str } });
-  await Promise.all([h.post(body), h.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })]);
+  await Promise.all([
+    h.post(body),
+    h.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }),
+  ]);
   await h.post(body, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } });
   await h.stopApp();
   t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
@@ -332,7 +368,10 @@ test('a form refused for a customer already asked sends once the agent names ano
   t.is((fixed.json as Block | undefined)?.response_action, 'update', 'the form shows it is sending');
   t.regex(await outcome(h, second.view.id), /Sent/);
   const sent = h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json');
-  t.deepEqual(sent.map((r) => r.form.to_user_id), [CUSTOMERS.jack.id_str, CUSTOMERS.bigId.id_str]);
+  t.deepEqual(
+    sent.map((r) => r.form.to_user_id),
+    [CUSTOMERS.jack.id_str, CUSTOMERS.bigId.id_str],
+  );
 });
 
 test('after Twitter rate-limits the account, sends stop until its reset time', async (t) => {
@@ -364,13 +403,29 @@ test('with Twitter’s clock an hour ahead, a handle is looked up and the reques
   t.is((response.json as Block).response_action, 'update', allText(response.json));
   t.regex(await outcome(h, view.id), /Sent/);
   t.is(h.twitter.feedback[0].to_user_id, CUSTOMERS.jack.id_str);
-  t.is(h.twitter.requests.filter((r) => r.path === '/1.1/users/show.json').length, 2, 'refused once for the clock, then answered');
+  t.is(
+    h.twitter.requests.filter((r) => r.path === '/1.1/users/show.json').length,
+    2,
+    'refused once for the clock, then answered',
+  );
 });
 
 for (const [title, refusal, said] of [
-  ['revoked tokens (code 89)', { status: 401, errors: [{ code: 89, message: 'Invalid or expired token.' }] }, /reconnect the Twitter account/],
-  ['wrong tokens (code 32)', { status: 401, errors: [{ code: 32, message: 'Could not authenticate you.' }] }, /reconnect the Twitter account/],
-  ['Twitter’s rate limit (429)', { status: 429, errors: [{ code: 88, message: 'Rate limit exceeded' }] }, /rate limit.*numeric user id/],
+  [
+    'revoked tokens (code 89)',
+    { status: 401, errors: [{ code: 89, message: 'Invalid or expired token.' }] },
+    /reconnect the Twitter account/,
+  ],
+  [
+    'wrong tokens (code 32)',
+    { status: 401, errors: [{ code: 32, message: 'Could not authenticate you.' }] },
+    /reconnect the Twitter account/,
+  ],
+  [
+    'Twitter’s rate limit (429)',
+    { status: 429, errors: [{ code: 88, message: 'Rate limit exceeded' }] },
+    /rate limit.*numeric user id/,
+  ],
 ] as const) {
   test(`a lookup refused for ${title} says the lookup failed and why, not that there is no such user`, async (t) => {
     const h = harness(t);

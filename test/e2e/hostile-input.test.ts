@@ -12,22 +12,54 @@ import { blockActionsBody, messageShortcutBody, slashCommandBody, viewSubmission
 const nasty = fc.oneof(
   fc.string({ maxLength: 50 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('', ' ', '\u0000', '\u202Eevil', '👍🏽'.repeat(30), 'مرحبا', '<!channel>', '@jack', '12345', '\uD83D', 'x'.repeat(20_000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\u202Eevil',
+    '👍🏽'.repeat(30),
+    'مرحبا',
+    '<!channel>',
+    '@jack',
+    '12345',
+    '\uD83D',
+    'x'.repeat(20_000),
+  ),
 );
 const stateValue = fc.oneof(
   fc.record({ type: fc.constant('plain_text_input'), value: fc.option(nasty) }),
   fc.record({ type: fc.constant('static_select'), selected_option: fc.option(fc.record({ value: nasty })) }),
-  fc.record({ type: fc.constant('radio_buttons'), selected_option: fc.option(fc.record({ value: fc.oneof(nasty, fc.constantFrom('csat', 'nps', 'CSAT')) })) }),
+  fc.record({
+    type: fc.constant('radio_buttons'),
+    selected_option: fc.option(fc.record({ value: fc.oneof(nasty, fc.constantFrom('csat', 'nps', 'CSAT')) })),
+  }),
   fc.record({ type: fc.constant('checkboxes'), selected_options: fc.array(fc.record({ value: nasty }), { maxLength: 3 }) }),
   fc.anything(),
 );
-const blockIds = fc.constantFrom('type', 'to_user_id', 'message', 'privacy_url', 'question_variant_id', 'external_id', 'display_name', 'test', 'send_as', 'nope');
-const values = fc.dictionary(blockIds, fc.oneof(fc.dictionary(fc.string({ maxLength: 30 }), stateValue, { maxKeys: 2 }), fc.anything()), { maxKeys: 9 });
+const blockIds = fc.constantFrom(
+  'type',
+  'to_user_id',
+  'message',
+  'privacy_url',
+  'question_variant_id',
+  'external_id',
+  'display_name',
+  'test',
+  'send_as',
+  'nope',
+);
+const values = fc.dictionary(
+  blockIds,
+  fc.oneof(fc.dictionary(fc.string({ maxLength: 30 }), stateValue, { maxKeys: 2 }), fc.anything()),
+  { maxKeys: 9 },
+);
 const metadata = fc.oneof(
   fc.constant(undefined),
   fc.string({ maxLength: 100 }),
   fc.constant(JSON.stringify({ team_id: 'T0OTHER', business_name: 'x' })),
-  fc.constant(JSON.stringify({ team_id: DEFAULTS.teamId, business_name: 'x', response_url: 'https://evil.example/hook', accounts: [{}] })),
+  fc.constant(
+    JSON.stringify({ team_id: DEFAULTS.teamId, business_name: 'x', response_url: 'https://evil.example/hook', accounts: [{}] }),
+  ),
   fc.json(),
 );
 
@@ -76,7 +108,11 @@ test.serial('a response_url on any host but Slack’s is never fetched, even fro
     const hook = `http://127.0.0.1:${(trap.address() as AddressInfo).port}/hooks/T0SIMTEAM1/B0/x`;
     const forged = { ...view, private_metadata: JSON.stringify({ ...JSON.parse(view.private_metadata), response_url: hook }) };
     const answer = await own.post(viewSubmissionBody(forged, { values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
-    t.is((answer.json as { response_action?: string } | undefined)?.response_action, 'update', 'the form itself is valid and sends');
+    t.is(
+      (answer.json as { response_action?: string } | undefined)?.response_action,
+      'update',
+      'the form itself is valid and sends',
+    );
     await own.stopApp();
     t.is(own.twitter.feedback.length, 1);
     t.deepEqual(hits, []);
@@ -95,17 +131,27 @@ test.serial('any message a shortcut is used on opens a valid modal', async (t) =
     fc.anything(),
   );
   await fc.assert(
-    fc.asyncProperty(fc.option(text), fc.option(fc.array(block, { maxLength: 4 })), fc.option(fc.anything()), async (msgText, blocks, meta) => {
-      const since = harness.slack.calls.length;
-      const message = { ts: '1700000000.000100', ...(msgText !== null ? { text: msgText } : {}), ...(blocks ? { blocks } : {}), ...(meta ? { metadata: meta } : {}) };
-      const answer = await harness.post(
-        messageShortcutBody({ message, responseUrl: harness.slack.responseUrl(), triggerId: harness.slack.issueTriggerId() }),
-      );
-      t.is(answer.status, 200);
-      const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
-      t.true(opened.response.ok, JSON.stringify(opened.response));
-      t.is((opened.response.view as SimulatedView).callback_id, 'feedback');
-    }),
+    fc.asyncProperty(
+      fc.option(text),
+      fc.option(fc.array(block, { maxLength: 4 })),
+      fc.option(fc.anything()),
+      async (msgText, blocks, meta) => {
+        const since = harness.slack.calls.length;
+        const message = {
+          ts: '1700000000.000100',
+          ...(msgText !== null ? { text: msgText } : {}),
+          ...(blocks ? { blocks } : {}),
+          ...(meta ? { metadata: meta } : {}),
+        };
+        const answer = await harness.post(
+          messageShortcutBody({ message, responseUrl: harness.slack.responseUrl(), triggerId: harness.slack.issueTriggerId() }),
+        );
+        t.is(answer.status, 200);
+        const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
+        t.true(opened.response.ok, JSON.stringify(opened.response));
+        t.is((opened.response.view as SimulatedView).callback_id, 'feedback');
+      },
+    ),
     { numRuns: 40 },
   );
 });
@@ -126,7 +172,14 @@ test.serial('a submitted form without state is answered with field errors and ch
   const { view: feedback } = await harness.command();
   const home = await harness.home(admin);
   const since = harness.slack.calls.length;
-  await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: admin, triggerId: harness.slack.issueTriggerId() }));
+  await harness.post(
+    blockActionsBody(home, {
+      blockId: 'settings_actions',
+      actionId: 'home_edit_settings',
+      userId: admin,
+      triggerId: harness.slack.issueTriggerId(),
+    }),
+  );
   const settings = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
   t.is(settings.callback_id, 'settings');
   const stored = async () => {
@@ -141,7 +194,10 @@ test.serial('a submitted form without state is answered with field errors and ch
   const sent = harness.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length;
 
   for (const state of [null, undefined]) {
-    for (const [view, userId] of [[feedback, DEFAULTS.userId], [settings, admin]] as const) {
+    for (const [view, userId] of [
+      [feedback, DEFAULTS.userId],
+      [settings, admin],
+    ] as const) {
       const answer = await harness.post(stateless(view, userId, state));
       t.is(answer.status, 200, `${view.callback_id}, state ${state}: ${answer.text}`);
       t.is((answer.json as { response_action?: string })?.response_action, 'errors', `${view.callback_id}, state ${state}`);

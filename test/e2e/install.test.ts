@@ -44,7 +44,13 @@ function teamInstallation(teamId = 'T0TEAMONE1', tokens = TOKENS): Installation 
   return {
     team: { id: teamId, name: 'Team One' },
     enterprise: undefined,
-    user: { token: tokens.user, refreshToken: tokens.userRefresh, expiresAt: 1_900_000_000, scopes: ['identify'], id: 'U0INSTALL1' },
+    user: {
+      token: tokens.user,
+      refreshToken: tokens.userRefresh,
+      expiresAt: 1_900_000_000,
+      scopes: ['identify'],
+      id: 'U0INSTALL1',
+    },
     bot: {
       token: tokens.bot,
       refreshToken: tokens.botRefresh,
@@ -101,10 +107,17 @@ eachBackend((backend, test) => {
   test('a workspace installation comes back whole; its tokens are not in the database, the rest is', async (t) => {
     const url = await backend.shared();
     const { store, installations } = await openWith(url);
-    const installation = { ...teamInstallation(), incomingWebhook: { url: 'https://hooks.slack.com/services/T0/B0/SecretHookPath' } };
+    const installation = {
+      ...teamInstallation(),
+      incomingWebhook: { url: 'https://hooks.slack.com/services/T0/B0/SecretHookPath' },
+    };
     await installations.storeInstallation(installation);
     const { incomingWebhook: _dropped, ...kept } = installation;
-    t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(kept), 'everything but the unused webhook');
+    t.deepEqual(
+      plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))),
+      plain(kept),
+      'everything but the unused webhook',
+    );
     await store.close();
 
     const stored = await backend.dump(url);
@@ -127,13 +140,18 @@ eachBackend((backend, test) => {
       plain(inGrid),
       'a single-workspace install in the grid stays apart',
     );
-    await t.throwsAsync(installations.fetchInstallation(teamQuery('E0ORGONE01')), { message: /not installed in workspace E0ORGONE01/ });
+    await t.throwsAsync(installations.fetchInstallation(teamQuery('E0ORGONE01')), {
+      message: /not installed in workspace E0ORGONE01/,
+    });
     await t.throwsAsync(installations.fetchInstallation(orgQuery('E0OTHER001', 'T0GRIDTM01')), {
       message: /not installed in organisation E0OTHER001/,
     });
-    await t.throwsAsync(installations.fetchInstallation({ teamId: 'T0GRIDTM01', enterpriseId: undefined, isEnterpriseInstall: true }), {
-      message: /enterprise id/,
-    });
+    await t.throwsAsync(
+      installations.fetchInstallation({ teamId: 'T0GRIDTM01', enterpriseId: undefined, isEnterpriseInstall: true }),
+      {
+        message: /enterprise id/,
+      },
+    );
     await t.throwsAsync(installations.storeInstallation({ ...teamInstallation(), team: undefined }), { message: /team id/ });
     await store.close();
   });
@@ -143,7 +161,12 @@ eachBackend((backend, test) => {
     await installations.storeInstallation(teamInstallation());
     // Read first, so that what this instance keeps of it must give way to each change.
     t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(teamInstallation()));
-    const again = teamInstallation('T0TEAMONE1', { bot: 'xoxb-new', botRefresh: 'xoxe-new', user: 'xoxp-new', userRefresh: 'xoxe-user-new' });
+    const again = teamInstallation('T0TEAMONE1', {
+      bot: 'xoxb-new',
+      botRefresh: 'xoxe-new',
+      user: 'xoxp-new',
+      userRefresh: 'xoxe-user-new',
+    });
     await installations.storeInstallation(again);
     t.deepEqual(plain(await installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(again));
 
@@ -153,10 +176,12 @@ eachBackend((backend, test) => {
     await store.close();
   });
 
-  test('one workspace\'s installation is never returned for another, not even copied into its place', async (t) => {
+  test("one workspace's installation is never returned for another, not even copied into its place", async (t) => {
     const { store, installations } = await openWith(await backend.single());
     await installations.storeInstallation(teamInstallation('T0TEAMONE1'));
-    await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMTWO2')), { message: /not installed in workspace T0TEAMTWO2/ });
+    await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMTWO2')), {
+      message: /not installed in workspace T0TEAMTWO2/,
+    });
 
     const raw = store.records('installations');
     await raw.set({ teamId: 'T0TEAMTWO2' }, 'team', await raw.get({ teamId: 'T0TEAMONE1' }, 'team'));
@@ -180,17 +205,23 @@ eachBackend((backend, test) => {
     await newOnly.store.close();
 
     const rotating = await openWith(url, newKey, oldKey);
-    t.deepEqual(plain(await rotating.installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(teamInstallation('T0TEAMONE1')));
+    t.deepEqual(
+      plain(await rotating.installations.fetchInstallation(teamQuery('T0TEAMONE1'))),
+      plain(teamInstallation('T0TEAMONE1')),
+    );
     await rotating.store.close();
 
     const after = await openWith(url, newKey);
-    t.deepEqual(plain(await after.installations.fetchInstallation(teamQuery('T0TEAMONE1'))), plain(teamInstallation('T0TEAMONE1')));
+    t.deepEqual(
+      plain(await after.installations.fetchInstallation(teamQuery('T0TEAMONE1'))),
+      plain(teamInstallation('T0TEAMONE1')),
+    );
     // Not read while rotating, so still sealed with the old key.
     await t.throwsAsync(after.installations.fetchInstallation(teamQuery('T0TEAMTWO2')), { message: /ENCRYPTION_KEY/ });
     await after.store.close();
   });
 
-  test('forgetting a workspace removes its installation, Twitter accounts and settings, and nobody else\'s', async (t) => {
+  test("forgetting a workspace removes its installation, Twitter accounts and settings, and nobody else's", async (t) => {
     const { store, installations } = await openWith(await backend.single());
     for (const teamId of ['T0TEAMONE1', 'T0TEAMTWO2']) {
       await installations.storeInstallation(teamInstallation(teamId));
@@ -435,7 +466,10 @@ async function startInstaller(t: ExecutionContext, storeUrl: string, oauth: Slac
     // The simulator answers an organisation-wide token for auth.test only.
     if (!context.isEnterpriseInstall) await client.views.open({ trigger_id: body.trigger_id, view: MODAL });
   });
-  app.event('app_uninstalled', appUninstalled((key) => forgetWorkspace(store, installations, key)));
+  app.event(
+    'app_uninstalled',
+    appUninstalled((key) => forgetWorkspace(store, installations, key)),
+  );
   app.event('tokens_revoked', tokensRevoked(installations));
   const server = (await app.start(0)) as Server;
   t.teardown(async () => {
@@ -457,7 +491,10 @@ async function startInstall(env: Installer): Promise<Started> {
   if (response.status !== 302) throw new Error(`/slack/install answered ${response.status}`);
   return {
     location: new URL(response.headers.get('location') ?? ''),
-    cookie: response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '),
+    cookie: response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; '),
   };
 }
 
@@ -523,7 +560,7 @@ test('the install asks every workspace for exactly the bot scopes of manifest.ym
 });
 
 eachBackend((backend, test) => {
-  test('GET /slack/install sets the state cookie and sends the browser to Slack\'s consent page', async (t) => {
+  test("GET /slack/install sets the state cookie and sends the browser to Slack's consent page", async (t) => {
     const env = await startInstaller(t, await backend.single());
     const started = await startInstall(env);
     t.is(`${started.location.origin}${started.location.pathname}`, 'https://slack.com/oauth/v2/authorize');
@@ -570,10 +607,14 @@ eachBackend((backend, test) => {
 
     const after = env.slack.calls.length;
     t.is((await command(env, NEW_TEAM.teamId)).status, 401);
-    t.deepEqual(env.slack.calls.slice(after).map((c) => c.method), [], 'no Slack call for an uninstalled workspace');
+    t.deepEqual(
+      env.slack.calls.slice(after).map((c) => c.method),
+      [],
+      'no Slack call for an uninstalled workspace',
+    );
   });
 
-  test('the redirect is refused without the browser\'s state cookie, or with a code Slack did not issue', async (t) => {
+  test("the redirect is refused without the browser's state cookie, or with a code Slack did not issue", async (t) => {
     const env = await startInstaller(t, await backend.single());
     const started = await startInstall(env);
     const code = env.slack.issueOAuthCode({ ...NEW_TEAM, scopes: BOT_SCOPES });
@@ -634,15 +675,21 @@ eachBackend((backend, test) => {
     t.is((await command(env, 'T0ORGTEAM2', fromOrg)).status, 401);
   });
 
-  test('a revoked bot token drops the installation but keeps the workspace\'s accounts; revoked user tokens change nothing', async (t) => {
+  test("a revoked bot token drops the installation but keeps the workspace's accounts; revoked user tokens change nothing", async (t) => {
     const env = await startInstaller(t, await backend.single());
     await install(env, NEW_TEAM);
     const workspace = { teamId: NEW_TEAM.teamId };
     await env.store.accounts.add(workspace, ACCOUNT);
 
-    t.is((await event(env, eventBody({ type: 'tokens_revoked', tokens: { oauth: ['U0SOMEONE1'] } }, NEW_TEAM.teamId))).status, 200);
+    t.is(
+      (await event(env, eventBody({ type: 'tokens_revoked', tokens: { oauth: ['U0SOMEONE1'] } }, NEW_TEAM.teamId))).status,
+      200,
+    );
     t.true(await installed(env, teamQuery(NEW_TEAM.teamId)));
-    t.is((await event(env, eventBody({ type: 'tokens_revoked', tokens: { bot: [NEW_TEAM.botUserId] } }, NEW_TEAM.teamId))).status, 200);
+    t.is(
+      (await event(env, eventBody({ type: 'tokens_revoked', tokens: { bot: [NEW_TEAM.botUserId] } }, NEW_TEAM.teamId))).status,
+      200,
+    );
     t.false(await installed(env, teamQuery(NEW_TEAM.teamId)));
     t.is((await env.store.accounts.list(workspace)).length, 1);
   });

@@ -17,13 +17,20 @@ eachBackend((backend, test) => {
     const { slack, twitter } = await startSimulators();
     const env = appEnv(slack, twitter, await backend.shared());
     const store = await openTestStore(loadConfig(env).store);
-    await store.accounts.add({ teamId: DEFAULTS.teamId }, { user_id: BUSINESS.id_str, screen_name: BUSINESS.screen_name, name: BUSINESS.name, tokens: BUSINESS_TOKENS });
+    await store.accounts.add(
+      { teamId: DEFAULTS.teamId },
+      { user_id: BUSINESS.id_str, screen_name: BUSINESS.screen_name, name: BUSINESS.name, tokens: BUSINESS_TOKENS },
+    );
     const instances: AppProcess[] = [];
     try {
       instances.push(await startAppProcess(env, dir), await startAppProcess(env, dir));
       const form = async (app: AppProcess): Promise<SimulatedView> => {
         const since = slack.calls.length;
-        await postToApp(app.url, SECRETS.signingSecret, slashCommandBody({ responseUrl: slack.responseUrl(), triggerId: slack.issueTriggerId() }));
+        await postToApp(
+          app.url,
+          SECRETS.signingSecret,
+          slashCommandBody({ responseUrl: slack.responseUrl(), triggerId: slack.issueTriggerId() }),
+        );
         return (await slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
       };
       const submit = (app: AppProcess, view: SimulatedView, customer: string): Promise<AppResponse> =>
@@ -36,7 +43,8 @@ eachBackend((backend, test) => {
 
       // The account's day is full but for one place: one instance takes it, the other is refused.
       const key = `send:account:${workspaceId({ teamId: DEFAULTS.teamId })}:${BUSINESS.id_str}`;
-      for (let i = 0; i < ACCOUNT_DAILY_LIMIT - 2; i++) await store.reserve(key, ACCOUNT_DAILY_LIMIT, DAY_MS, Date.now(), `seeded-${i}`);
+      for (let i = 0; i < ACCOUNT_DAILY_LIMIT - 2; i++)
+        await store.reserve(key, ACCOUNT_DAILY_LIMIT, DAY_MS, Date.now(), `seeded-${i}`);
       const first = await submit(instances[0], await form(instances[0]), CUSTOMERS.bigId.id_str);
       t.is((first.json as Block).response_action, 'update');
       const second = await submit(instances[1], await form(instances[1]), CUSTOMERS.jill.id_str);

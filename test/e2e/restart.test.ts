@@ -8,7 +8,16 @@ import { SendLog } from '../../app/services/send-log.js';
 import { startApp } from '../../app/server.js';
 import { openStore } from '../../app/store/store.js';
 import { DEFAULTS } from '../simulators/slack.js';
-import { appEnv, BUSINESS, BUSINESS_TOKENS, connectAccount, CUSTOMERS, Harness, SECRETS, startSimulators } from '../support/harness.js';
+import {
+  appEnv,
+  BUSINESS,
+  BUSINESS_TOKENS,
+  connectAccount,
+  CUSTOMERS,
+  Harness,
+  SECRETS,
+  startSimulators,
+} from '../support/harness.js';
 import { postToApp, slashCommandBody, viewSubmissionBody } from '../support/slack-requests.js';
 import type { SimulatedView } from '../simulators/slack.js';
 import { startAppProcess } from '../support/app-process.js';
@@ -29,7 +38,11 @@ test('a send cut off by a crash is settled as unknown on restart, the agent is t
     const view = (await slack.waitForCall('views.open')).response.view as SimulatedView;
     // Twitter takes the request and never answers: the app is mid-send when it dies.
     twitter.setFault('hang-after-read');
-    await postToApp(first.url, SECRETS.signingSecret, viewSubmissionBody(view, { values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+    await postToApp(
+      first.url,
+      SECRETS.signingSecret,
+      viewSubmissionBody(view, { values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }),
+    );
     await twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
@@ -101,8 +114,22 @@ test('two instances starting over one store settle a send left pending once, and
   // What a process killed mid-send leaves behind.
   const store = await openStore(config.store);
   const log = new SendLog(store.records('sends'), store);
-  const request = { type: 'csat' as const, to_user_id: CUSTOMERS.jack.id_str, message: 'Hi', privacy_url: 'https://acme.example/privacy', question_variant_id: 0, test: false };
-  await log.begin(DEFAULTS.teamId, DEFAULTS.userId, BUSINESS.id_str, { request, recipient: { id: request.to_user_id, label: request.to_user_id } }, { id: 'gone', keys: [] }, responseUrl);
+  const request = {
+    type: 'csat' as const,
+    to_user_id: CUSTOMERS.jack.id_str,
+    message: 'Hi',
+    privacy_url: 'https://acme.example/privacy',
+    question_variant_id: 0,
+    test: false,
+  };
+  await log.begin(
+    DEFAULTS.teamId,
+    DEFAULTS.userId,
+    BUSINESS.id_str,
+    { request, recipient: { id: request.to_user_id, label: request.to_user_id } },
+    { id: 'gone', keys: [] },
+    responseUrl,
+  );
   twitter.delay(5000);
   try {
     const apps = await Promise.all([startApp(config, LogLevel.ERROR), startApp(config, LogLevel.ERROR)]);

@@ -26,7 +26,7 @@ async function logsOf(work: () => Promise<void>): Promise<string[]> {
   try {
     await work();
   } finally {
-    methods.forEach((m, i) => (console[m] = saved[i]));
+    for (const [i, m] of methods.entries()) console[m] = saved[i];
   }
   return lines;
 }
@@ -43,7 +43,10 @@ test('nothing the app logs, even at DEBUG, through sends, refusals and faults, h
       const second = await h.command();
       h.twitter.revokeToken(SECRETS.accessToken);
       await h.post(viewSubmissionBody(second.view, { values: { to_user_id: CUSTOMERS.bigId.id_str, message: 'Hi' } }));
-      await h.slack.waitForCall('views.update', (c) => c.args.view_id === second.view.id && /Not sent/.test(JSON.stringify(c.args.view)));
+      await h.slack.waitForCall(
+        'views.update',
+        (c) => c.args.view_id === second.view.id && /Not sent/.test(JSON.stringify(c.args.view)),
+      );
       await h.post('payload=%7B', { signature: 'v0=' + '0'.repeat(64) });
     } finally {
       await h.close();

@@ -12,7 +12,10 @@ import { postToApp, slashCommandBody } from '../support/slack-requests.js';
 async function running(t: import('ava').ExecutionContext, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
   const dir = mkdtempSync(path.join(tmpdir(), 'feedback-survival-'));
   const { slack, twitter } = await startSimulators();
-  const app = await startAppProcess({ ...appEnv(slack, twitter, `sqlite://${path.join(dir, 'feedback.sqlite')}`), ...extraEnv }, dir);
+  const app = await startAppProcess(
+    { ...appEnv(slack, twitter, `sqlite://${path.join(dir, 'feedback.sqlite')}`), ...extraEnv },
+    dir,
+  );
   t.teardown(async () => {
     if (app.child.exitCode === null && app.child.signalCode === null) {
       app.child.kill('SIGTERM');
@@ -41,7 +44,9 @@ test('a signed body that is not a JSON object gets 400, and the process goes on 
 
   t.like(await health(app), { status: 200, json: { unhandled_failures: 0 } });
   // A well-formed request right after is handled as ever.
-  const command = await post(slashCommandBody({ text: 'help', responseUrl: 'https://hooks.slack.invalid/x', triggerId: 'x' }).toString());
+  const command = await post(
+    slashCommandBody({ text: 'help', responseUrl: 'https://hooks.slack.invalid/x', triggerId: 'x' }).toString(),
+  );
   t.is(command.status, 200);
   t.regex(command.text, /feedback/);
   t.is(app.child.exitCode, null);

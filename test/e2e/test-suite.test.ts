@@ -31,8 +31,14 @@ test('the tests that check against the references pass in a copy of the reposito
   const left = new Set(['node_modules', '.git', 'data', '.env']);
   cpSync(repoRoot, lone, { recursive: true, filter: (from) => !left.has(path.relative(repoRoot, from)) });
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(lone, 'node_modules'), 'dir');
-  const files = ['unit/domain/feedback-request', 'unit/manifest', 'unit/twitter/oauth'].map((name) => `dist/test/${name}.test.js`);
-  const reading = ['the catalog is Twitter’s reference table*', 'manifest.yml is a valid Slack app manifest', 'the app signs the known-answer request*'];
+  const files = ['unit/domain/feedback-request', 'unit/manifest', 'unit/twitter/oauth'].map(
+    (name) => `dist/test/${name}.test.js`,
+  );
+  const reading = [
+    'the catalog is Twitter’s reference table*',
+    'manifest.yml is a valid Slack app manifest',
+    'the app signs the known-answer request*',
+  ];
   const { code, output } = await ava(lone, [...files, ...reading.flatMap((title) => ['--match', title])], ownEnv({}));
   t.is(code, 0, output);
   t.regex(output, /3 tests passed/, output);

@@ -8,7 +8,13 @@ import { openStore } from '../../app/store/store.js';
 import { DEFAULTS, type SimulatedView } from '../simulators/slack.js';
 import { startAppProcess } from '../support/app-process.js';
 import { appEnv, BUSINESS, BUSINESS_TOKENS, connectAccount, Harness, SECRETS, startSimulators } from '../support/harness.js';
-import { blockActionsBody, messageShortcutBody, postToApp, slashCommandBody, viewSubmissionBody } from '../support/slack-requests.js';
+import {
+  blockActionsBody,
+  messageShortcutBody,
+  postToApp,
+  slashCommandBody,
+  viewSubmissionBody,
+} from '../support/slack-requests.js';
 
 type Block = Record<string, any>;
 
@@ -58,7 +64,11 @@ test("an admin's backtracking pattern: 40,000 characters through the command and
     const command = async () => {
       inFlight++;
       try {
-        const body = slashCommandBody({ text: HOSTILE_TEXT, responseUrl: slack.responseUrl(), triggerId: slack.issueTriggerId() });
+        const body = slashCommandBody({
+          text: HOSTILE_TEXT,
+          responseUrl: slack.responseUrl(),
+          triggerId: slack.issueTriggerId(),
+        });
         return await within(postToApp(app.url, SECRETS.signingSecret, body), 'the command');
       } finally {
         inFlight--;
@@ -69,9 +79,16 @@ test("an admin's backtracking pattern: 40,000 characters through the command and
       try {
         const since = slack.calls.length;
         const triggerId = slack.issueTriggerId();
-        const body = messageShortcutBody({ message: { ts: '1700000000.000100', text: HOSTILE_TEXT }, responseUrl: slack.responseUrl(), triggerId });
+        const body = messageShortcutBody({
+          message: { ts: '1700000000.000100', text: HOSTILE_TEXT },
+          responseUrl: slack.responseUrl(),
+          triggerId,
+        });
         await within(postToApp(app.url, SECRETS.signingSecret, body), 'the shortcut');
-        return await within(slack.waitForCall('views.open', (c) => c.seq >= since && c.args.trigger_id === triggerId, GIVE_UP_MS), 'the shortcut’s modal');
+        return await within(
+          slack.waitForCall('views.open', (c) => c.seq >= since && c.args.trigger_id === triggerId, GIVE_UP_MS),
+          'the shortcut’s modal',
+        );
       } finally {
         inFlight--;
       }
@@ -102,10 +119,18 @@ test('the settings form refuses, on ticket_pattern, what RE2 cannot run and a pa
     harness.slack.addUser({ id: ADMIN, teamId: DEFAULTS.teamId, isAdmin: true, realName: 'Ada Admin' });
     const home = await harness.home(ADMIN);
     const since = harness.slack.calls.length;
-    await harness.post(blockActionsBody(home, { blockId: 'settings_actions', actionId: 'home_edit_settings', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }));
+    await harness.post(
+      blockActionsBody(home, {
+        blockId: 'settings_actions',
+        actionId: 'home_edit_settings',
+        userId: ADMIN,
+        triggerId: harness.slack.issueTriggerId(),
+      }),
+    );
     const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
     const save = async (ticket_pattern: string) =>
-      (await harness.post(viewSubmissionBody(form, { userId: ADMIN, values: { ticket_pattern, message: 'How did we do?' } }))).json as Block | undefined;
+      (await harness.post(viewSubmissionBody(form, { userId: ADMIN, values: { ticket_pattern, message: 'How did we do?' } })))
+        .json as Block | undefined;
 
     const refusals: Array<[string, RegExp]> = [
       ['(?<=INC-)(\\d+)', /^Lookbehind .* is not supported/],

@@ -199,9 +199,22 @@ async function setup(t: ExecutionContext, options: Partial<TwitterConnectOptions
   };
   const exchanges = () => sim.requests.filter((r) => r.path === '/oauth/access_token').length;
   return {
-    sim, store, twitter, connect, clock, connected, warnings, errors, visits, exchanges, rows,
-    admin, newBrowser, connectAll,
-    browse: admin.browse, authorize: admin.authorize,
+    sim,
+    store,
+    twitter,
+    connect,
+    clock,
+    connected,
+    warnings,
+    errors,
+    visits,
+    exchanges,
+    rows,
+    admin,
+    newBrowser,
+    connectAll,
+    browse: admin.browse,
+    authorize: admin.authorize,
   };
 }
 
@@ -217,7 +230,10 @@ test('an admin connects the business account from a link, confirming it for that
   t.like(sim.requests[0], { method: 'POST', path: '/oauth/request_token', verified: true });
   t.is(sim.requests[0].oauth.oauth_callback, CALLBACK_URL);
   t.is(started.setCookie.length, 1);
-  t.regex(started.setCookie[0], /^twitter_connect=[A-Za-z0-9_-]{43}; Path=\/twitter; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/);
+  t.regex(
+    started.setCookie[0],
+    /^twitter_connect=[A-Za-z0-9_-]{43}; Path=\/twitter; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/,
+  );
 
   const back = new URL((await admin.browse(started.location!)).location ?? '');
   t.is(`${back.origin}${back.pathname}`, CALLBACK_URL);
@@ -249,7 +265,13 @@ test('an admin connects the business account from a link, confirming it for that
   t.is(admin.cookies.size, 0);
 
   const [summary] = await store.accounts.list(ACME_WORKSPACE);
-  t.like(summary, { user_id: ACME.id_str, screen_name: ACME.screen_name, name: ACME.name, added_by: ADMIN, needs_reconnect: false });
+  t.like(summary, {
+    user_id: ACME.id_str,
+    screen_name: ACME.screen_name,
+    name: ACME.name,
+    added_by: ADMIN,
+    needs_reconnect: false,
+  });
   t.deepEqual(await store.accounts.list(OTHER_WORKSPACE), []);
   t.is(await store.accounts.get(OTHER_WORKSPACE, ACME.id_str), undefined);
   const account = await store.accounts.get(ACME_WORKSPACE, ACME.id_str);
@@ -346,10 +368,16 @@ test('the request token secret is sealed at rest, and the sign-in is gone once u
 
   const asked = await admin.browse(back);
   t.is(asked.status, 200);
-  t.deepEqual((await rows()).filter((row) => row.key.startsWith('twitter-connect:unbound:request:')), []);
+  t.deepEqual(
+    (await rows()).filter((row) => row.key.startsWith('twitter-connect:unbound:request:')),
+    [],
+  );
   await admin.confirm(asked);
   const left = await rows();
-  t.deepEqual(left.filter((row) => /^twitter-connect:unbound:(request|confirm):/.test(row.key)), []);
+  t.deepEqual(
+    left.filter((row) => /^twitter-connect:unbound:(request|confirm):/.test(row.key)),
+    [],
+  );
 });
 
 test('a link works once', async (t) => {
@@ -502,7 +530,11 @@ test('when Twitter will not start the sign-in, the page says why and the same li
 });
 
 test('a Twitter that cannot be reached is named as such', async (t) => {
-  const unreachable = new TwitterClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
+  const unreachable = new TwitterClient({
+    apiUrl: `http://127.0.0.1:${await closedPort()}`,
+    consumerKey: CONSUMER.key,
+    consumerSecret: CONSUMER.secret,
+  });
   const { connect, browse } = await setup(t, { twitter: unreachable });
   const page = await browse(await connect.createLink(ACME_WORKSPACE, ADMIN));
   t.is(page.status, 502);
@@ -512,7 +544,11 @@ test('a Twitter that cannot be reached is named as such', async (t) => {
 test('when Twitter does not confirm the authorization, nothing is connected', async (t) => {
   const { sim, store, connect, connected, browse, authorize } = await setup(t);
   const back = await authorize(await connect.createLink(ACME_WORKSPACE, ADMIN));
-  sim.failNext({ path: '/oauth/access_token', status: 401, rawBody: 'Error processing your OAuth request: Invalid oauth_verifier parameter' });
+  sim.failNext({
+    path: '/oauth/access_token',
+    status: 401,
+    rawBody: 'Error processing your OAuth request: Invalid oauth_verifier parameter',
+  });
   const page = await browse(back);
   t.is(page.status, 502);
   t.true(page.words.includes(`Twitter did not confirm the authorization. Nothing was connected.\n${AGAIN}\n`), page.words);
@@ -609,9 +645,15 @@ test('no answer of the app shows a secret, a verifier, a token, a link or a cook
   t.is(visits.length, 12);
   for (const visit of visits) {
     // A redirect carries the request token to Twitter's authorize page, and nothing else.
-    if (visit.location) t.is(visit.location, `${sim.url}/oauth/authorize?oauth_token=${new URL(visit.location).searchParams.get('oauth_token')}`);
+    if (visit.location)
+      t.is(visit.location, `${sim.url}/oauth/authorize?oauth_token=${new URL(visit.location).searchParams.get('oauth_token')}`);
     // The cookie carries its nonce, and nothing else.
-    const shown = JSON.stringify({ ...visit, location: null, setCookie: null, headers: { ...visit.headers, location: null, 'set-cookie': null } });
+    const shown = JSON.stringify({
+      ...visit,
+      location: null,
+      setCookie: null,
+      headers: { ...visit.headers, location: null, 'set-cookie': null },
+    });
     for (const secret of secrets) t.false(shown.includes(secret), shown);
   }
 });
@@ -624,7 +666,12 @@ test('through the running app: Connect in App Home, Twitter, then the confirmati
   const home = await harness.home(ADMIN);
   const since = harness.slack.calls.length;
   await harness.post(
-    blockActionsBody(home, { blockId: 'connect', actionId: 'home_connect', userId: ADMIN, triggerId: harness.slack.issueTriggerId() }),
+    blockActionsBody(home, {
+      blockId: 'connect',
+      actionId: 'home_connect',
+      userId: ADMIN,
+      triggerId: harness.slack.issueTriggerId(),
+    }),
   );
   const modal = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
   const link = (modal.blocks.find((b) => b.block_id === 'connect_link') as { elements: Array<{ url: string }> }).elements[0].url;

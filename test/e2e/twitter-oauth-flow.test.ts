@@ -22,7 +22,6 @@ function refusal<T>(t: ExecutionContext, result: TwitterResult<T>): { status: nu
   return { status: result.failure.status, codes: result.failure.errors.map((e) => e.code) };
 }
 
-
 function data<T>(t: ExecutionContext, result: TwitterResult<T>): T {
   if (!result.ok) {
     t.fail(JSON.stringify(result.failure));
@@ -158,7 +157,8 @@ test('a request token needs a signed callback: an absolute URL, or oob for a PIN
     await post({}),
     await post({ oauth_callback: '/twitter/callback' }),
     await post({ oauth_callback: CALLBACK }, (header) =>
-      header.replace(percentEncode(CALLBACK), percentEncode('https://elsewhere.example/'))),
+      header.replace(percentEncode(CALLBACK), percentEncode('https://elsewhere.example/')),
+    ),
   ]) {
     t.deepEqual([response.status, await response.json()], [401, notAuthenticated]);
   }
@@ -175,7 +175,7 @@ test('a request token needs a signed callback: an absolute URL, or oob for a PIN
   t.like(data(t, await client.accessToken(request, pin)), { user_id: BUSINESS.id_str });
 });
 
-test('an unknown request token gets the authorize page\'s error', async (t) => {
+test("an unknown request token gets the authorize page's error", async (t) => {
   const { client } = await setup(t);
   const response = await fetch(client.authorizeUrl('no-such-token'), { redirect: 'manual' });
   t.is(response.status, 403);
@@ -205,7 +205,11 @@ test('no failure of the flow reveals a secret, a token or the Authorization head
   // Long enough for the answers that do come on a busy machine: only the hang waits it out.
   const { sim, client } = await setup(t, { timeoutMs: 2000 });
   const { request, verifier } = await authorized(t, client);
-  const closed = new TwitterClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
+  const closed = new TwitterClient({
+    apiUrl: `http://127.0.0.1:${await closedPort()}`,
+    consumerKey: CONSUMER.key,
+    consumerSecret: CONSUMER.secret,
+  });
   const badConsumer = new TwitterClient({ apiUrl: sim.url, consumerKey: CONSUMER.key, consumerSecret: `${CONSUMER.secret}x` });
   const results: Array<TwitterResult<unknown>> = [
     await closed.requestToken(CALLBACK),

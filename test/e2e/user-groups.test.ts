@@ -14,7 +14,9 @@ test('a command and its submission ask Slack once per listed user group', async 
     h.slack.addUsergroup(GROUPS[0], DEFAULTS.teamId, ['U0SOMEONE1']);
     h.slack.addUsergroup(GROUPS[1], DEFAULTS.teamId, [DEFAULTS.userId]);
     const store = await openStore(h.config.store);
-    await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode: 'listed', users: [], usergroups: GROUPS } });
+    await store
+      .records('settings')
+      .set({ teamId: DEFAULTS.teamId }, 'settings', { senders: { mode: 'listed', users: [], usergroups: GROUPS } });
     await store.close();
 
     const { view } = await h.command();
@@ -22,7 +24,13 @@ test('a command and its submission ask Slack once per listed user group', async 
     const answer = await h.submit(view, { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' });
     t.regex(JSON.stringify(answer.json), /Sending/);
     await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
-    t.deepEqual(h.slack.callsTo('usergroups.users.list').map((c) => c.args.usergroup).sort(), GROUPS);
+    t.deepEqual(
+      h.slack
+        .callsTo('usergroups.users.list')
+        .map((c) => c.args.usergroup)
+        .sort(),
+      GROUPS,
+    );
   } finally {
     await h.close();
   }

@@ -30,7 +30,10 @@ test('two workspaces side by side: each installs, sends as its own account, and 
     const acmeToken = await h.install(ACME.teamId, ACME.botUserId);
     const globexToken = await h.install(GLOBEX.teamId, GLOBEX.botUserId);
     t.not(acmeToken, globexToken);
-    await h.connectAccount(ACME.teamId, BUSINESS, { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret });
+    await h.connectAccount(ACME.teamId, BUSINESS, {
+      access_token: SECRETS.accessToken,
+      access_token_secret: SECRETS.accessTokenSecret,
+    });
     await h.connectAccount(GLOBEX.teamId, OTHER_BUSINESS, OTHER_TOKENS);
 
     const acme = await h.command('', { teamId: ACME.teamId });
@@ -38,23 +41,35 @@ test('two workspaces side by side: each installs, sends as its own account, and 
     t.is(preview(acme.view), questionText('csat', 0, BUSINESS.name));
     t.is(preview(globex.view), questionText('csat', 0, OTHER_BUSINESS.name));
     const opens = h.slack.callsTo('views.open');
-    t.deepEqual(opens.map((c) => c.team), [ACME.teamId, GLOBEX.teamId], 'each modal opened with its own workspace token');
+    t.deepEqual(
+      opens.map((c) => c.team),
+      [ACME.teamId, GLOBEX.teamId],
+      'each modal opened with its own workspace token',
+    );
 
-    await h.post(viewSubmissionBody(globex.view, { teamId: GLOBEX.teamId, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+    await h.post(
+      viewSubmissionBody(globex.view, { teamId: GLOBEX.teamId, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }),
+    );
     const [created] = await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json');
     t.is(created.oauth.oauth_token, OTHER_TOKENS.access_token, 'Globex sends as Globex');
 
     // Acme's form, replayed as if from Globex, is not acted on.
-    const forged = await h.post(viewSubmissionBody(acme.view, { teamId: GLOBEX.teamId, values: { to_user_id: CUSTOMERS.bigId.id_str, message: 'Hi' } }));
+    const forged = await h.post(
+      viewSubmissionBody(acme.view, { teamId: GLOBEX.teamId, values: { to_user_id: CUSTOMERS.bigId.id_str, message: 'Hi' } }),
+    );
     t.regex(JSON.stringify(forged.json), /nothing was sent/);
     t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 1);
     // The customer limit is Globex's business with Jack; Acme may still ask him.
-    await h.post(viewSubmissionBody(acme.view, { teamId: ACME.teamId, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+    await h.post(
+      viewSubmissionBody(acme.view, { teamId: ACME.teamId, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }),
+    );
     const both = await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json', { count: 2 });
     t.is(both[1].oauth.oauth_token, SECRETS.accessToken);
 
     // Globex uninstalls: its installation and accounts go, Acme's stay.
-    const gone = await h.post(eventBody({ type: 'app_uninstalled' }, GLOBEX.teamId), { headers: { 'content-type': 'application/json' } });
+    const gone = await h.post(eventBody({ type: 'app_uninstalled' }, GLOBEX.teamId), {
+      headers: { 'content-type': 'application/json' },
+    });
     t.is(gone.status, 200);
     t.is(await refusedSoon(h, GLOBEX.teamId), 401);
     const store = await openStore(h.config.store);
@@ -77,7 +92,11 @@ test('with one bot token, a well-signed request from another workspace is refuse
     const since = h.slack.calls.length;
 
     const command = await h.post(
-      slashCommandBody({ teamId: stranger, responseUrl: h.slack.responseUrl({ teamId: stranger }), triggerId: h.slack.issueTriggerId({ teamId: stranger }) }),
+      slashCommandBody({
+        teamId: stranger,
+        responseUrl: h.slack.responseUrl({ teamId: stranger }),
+        triggerId: h.slack.issueTriggerId({ teamId: stranger }),
+      }),
     );
     t.is(command.status, 200);
     t.regex(JSON.stringify(command.json), /installed for another Slack workspace/);
@@ -86,21 +105,29 @@ test('with one bot token, a well-signed request from another workspace is refuse
     const theirs = { ...view, team_id: stranger, app_installed_team_id: stranger, private_metadata: metadata };
     const opened = { ...view, private_metadata: metadata };
     for (const form of [theirs, opened]) {
-      const submitted = await h.post(viewSubmissionBody(form, { teamId: stranger, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }));
+      const submitted = await h.post(
+        viewSubmissionBody(form, { teamId: stranger, values: { to_user_id: CUSTOMERS.jack.id_str, message: 'Hi' } }),
+      );
       t.is(submitted.status, 200);
       t.is(submitted.text, '');
     }
     const changed = await h.post(blockActionsBody(theirs, { teamId: stranger, blockId: 'type', value: 'nps' }));
     t.is(changed.status, 200);
-    const home = await h.post(eventBody({ type: 'app_home_opened', user: DEFAULTS.userId, channel: 'D0HOME', tab: 'home' }, stranger), {
-      headers: { 'content-type': 'application/json' },
-    });
+    const home = await h.post(
+      eventBody({ type: 'app_home_opened', user: DEFAULTS.userId, channel: 'D0HOME', tab: 'home' }, stranger),
+      {
+        headers: { 'content-type': 'application/json' },
+      },
+    );
     t.is(home.status, 200);
 
     // Stopping waits for every listener still at work.
     await h.close();
     closed = true;
-    t.deepEqual(h.slack.calls.slice(since).map((c) => c.method), []);
+    t.deepEqual(
+      h.slack.calls.slice(since).map((c) => c.method),
+      [],
+    );
     t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 0);
   } finally {
     if (!closed) await h.close();
@@ -111,7 +138,10 @@ test('a revoked bot token stops the app in its workspace until it is installed a
   const h = await Harness.start({ multiWorkspace: true });
   try {
     await h.install(ACME.teamId, ACME.botUserId);
-    await h.connectAccount(ACME.teamId, BUSINESS, { access_token: SECRETS.accessToken, access_token_secret: SECRETS.accessTokenSecret });
+    await h.connectAccount(ACME.teamId, BUSINESS, {
+      access_token: SECRETS.accessToken,
+      access_token_secret: SECRETS.accessTokenSecret,
+    });
     const store = await openStore(h.config.store);
     const settings = { display_name: 'Acme Care' };
     await store.records('settings').set({ teamId: ACME.teamId }, 'settings', settings);

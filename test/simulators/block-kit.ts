@@ -169,19 +169,19 @@ class Report {
     else if (!(type === 'plain_text' || (type === 'mrkdwn' && !rule.plainOnly))) {
       this.error(`${pointer}/type`, 'must be a valid enum value');
     }
-    const allowed = type === 'plain_text' ? ['type', 'text', 'emoji'] : type === 'mrkdwn' ? ['type', 'text', 'verbatim'] : ['type', 'text', 'emoji', 'verbatim'];
+    const allowed =
+      type === 'plain_text'
+        ? ['type', 'text', 'emoji']
+        : type === 'mrkdwn'
+          ? ['type', 'text', 'verbatim']
+          : ['type', 'text', 'emoji', 'verbatim'];
     this.only(value, pointer, allowed);
     this.string(value, 'text', pointer, { required: true, nonEmpty: true, max: rule.max });
     this.boolean(value, 'emoji', pointer);
     this.boolean(value, 'verbatim', pointer);
   }
 
-  textField(
-    fields: Fields,
-    key: string,
-    pointer: string,
-    rule: { max: number; plainOnly?: boolean; required?: boolean },
-  ): void {
+  textField(fields: Fields, key: string, pointer: string, rule: { max: number; plainOnly?: boolean; required?: boolean }): void {
     if (fields[key] === undefined) {
       if (rule.required) this.error(pointer, `missing required field: ${key}`);
       return;
@@ -224,9 +224,15 @@ function option(r: Report, value: unknown, pointer: string, plainOnly: boolean):
   r.textField(value, 'description', pointer, { max: LIMITS.optionDescription, plainOnly });
 }
 
-function options(r: Report, fields: Fields, key: string, pointer: string, rule: { min: number; max: number; required?: boolean; plainOnly: boolean }): unknown[] {
+function options(
+  r: Report,
+  fields: Fields,
+  key: string,
+  pointer: string,
+  rule: { min: number; max: number; required?: boolean; plainOnly: boolean },
+): unknown[] {
   const list = r.array(fields, key, pointer, rule) ?? [];
-  list.forEach((item, i) => option(r, item, `${pointer}/${key}/${i}`, rule.plainOnly));
+  for (const [i, item] of list.entries()) option(r, item, `${pointer}/${key}/${i}`, rule.plainOnly);
   return list;
 }
 
@@ -275,7 +281,9 @@ const ELEMENT_CHECKS: Record<string, (r: Report, e: Fields, pointer: string) => 
         if (!r.object(group, at)) return;
         r.only(group, at, ['label', 'options']);
         r.textField(group, 'label', at, { max: LIMITS.optionGroupLabel, plainOnly: true, required: true });
-        all = all.concat(options(r, group, 'options', at, { min: 1, max: LIMITS.selectOptions, required: true, plainOnly: true }));
+        all = all.concat(
+          options(r, group, 'options', at, { min: 1, max: LIMITS.selectOptions, required: true, plainOnly: true }),
+        );
       });
     } else {
       all = options(r, e, 'options', p, { min: 1, max: LIMITS.selectOptions, required: true, plainOnly: true });
@@ -302,7 +310,7 @@ const ELEMENT_CHECKS: Record<string, (r: Report, e: Fields, pointer: string) => 
     r.only(e, p, ['type', 'action_id', 'options', 'initial_options', 'confirm', 'focus_on_load']);
     const all = options(r, e, 'options', p, { min: 1, max: LIMITS.choiceOptions, required: true, plainOnly: false });
     const initial = r.array(e, 'initial_options', p, { min: 0, max: LIMITS.choiceOptions }) ?? [];
-    initial.forEach((item, i) => chosen(r, item, `${p}/initial_options/${i}`, all, false));
+    for (const [i, item] of initial.entries()) chosen(r, item, `${p}/initial_options/${i}`, all, false);
     r.boolean(e, 'focus_on_load', p);
     confirm(r, e, p);
   },
@@ -316,7 +324,17 @@ const ELEMENT_CHECKS: Record<string, (r: Report, e: Fields, pointer: string) => 
   },
 
   plain_text_input(r, e, p) {
-    r.only(e, p, ['type', 'action_id', 'initial_value', 'multiline', 'min_length', 'max_length', 'dispatch_action_config', 'focus_on_load', 'placeholder']);
+    r.only(e, p, [
+      'type',
+      'action_id',
+      'initial_value',
+      'multiline',
+      'min_length',
+      'max_length',
+      'dispatch_action_config',
+      'focus_on_load',
+      'placeholder',
+    ]);
     const max = r.integer(e, 'max_length', p, 1, LIMITS.inputLength);
     const min = r.integer(e, 'min_length', p, 0, LIMITS.inputLength);
     if (max !== undefined && min !== undefined && min > max) {
@@ -389,7 +407,7 @@ function chart(r: Report, value: unknown, pointer: string): void {
   if (type === 'pie') {
     r.only(value, pointer, ['type', 'segments']);
     const segments = r.array(value, 'segments', pointer, { min: 1, max: LIMITS.chartSegments, required: true }) ?? [];
-    segments.forEach((segment, i) => point(r, segment, `${pointer}/segments/${i}`));
+    for (const [i, segment] of segments.entries()) point(r, segment, `${pointer}/segments/${i}`);
     return;
   }
   if (type !== 'bar' && type !== 'line' && type !== 'area') {
@@ -405,7 +423,9 @@ function chart(r: Report, value: unknown, pointer: string): void {
   else if (r.object(axis, axisAt)) {
     r.only(axis, axisAt, ['categories', 'x_label', 'y_label']);
     categories = r.array(axis, 'categories', axisAt, { min: 1, max: LIMITS.chartCategories, required: true }) ?? [];
-    categories.forEach((category, i) => r.string({ [i]: category }, String(i), `${axisAt}/categories`, { nonEmpty: true, max: LIMITS.chartCategory }));
+    for (const [i, category] of categories.entries()) {
+      r.string({ [i]: category }, String(i), `${axisAt}/categories`, { nonEmpty: true, max: LIMITS.chartCategory });
+    }
     r.string(axis, 'x_label', axisAt, { max: LIMITS.chartAxisLabel });
     r.string(axis, 'y_label', axisAt, { max: LIMITS.chartAxisLabel });
   }
@@ -421,7 +441,8 @@ function chart(r: Report, value: unknown, pointer: string): void {
     const data = r.array(item, 'data', at, { min: 1, max: LIMITS.chartCategories, required: true }) ?? [];
     data.forEach((entry, j) => {
       const label = point(r, entry, `${at}/data/${j}`);
-      if (label !== undefined && categories && !categories.includes(label)) r.error(`${at}/data/${j}/label`, 'must be one of axis_config.categories');
+      if (label !== undefined && categories && !categories.includes(label))
+        r.error(`${at}/data/${j}/label`, 'must be one of axis_config.categories');
     });
   });
 }
@@ -471,7 +492,7 @@ function dataTable(r: Report, b: Fields, p: string): number {
     if (row.length < 1 || row.length > LIMITS.tableColumns) r.error(at, `must provide 1 to ${LIMITS.tableColumns} cells`);
     width ??= row.length;
     if (row.length !== width) r.error(at, 'must have as many cells as the first row');
-    row.forEach((cell, j) => (characters += tableCell(r, cell, `${at}/${j}`, i === 0)));
+    for (const [j, cell] of row.entries()) characters += tableCell(r, cell, `${at}/${j}`, i === 0);
   });
   if (width !== undefined) r.integer(b, 'row_header_column_index', p, 0, width - 1);
   if (characters > LIMITS.tableCharacters) r.error(`${p}/rows`, `the cells hold more than ${LIMITS.tableCharacters} characters`);
@@ -484,7 +505,7 @@ const BLOCK_CHECKS: Record<string, (r: Report, b: Fields, pointer: string) => vo
     if (b.text === undefined && b.fields === undefined) r.error(`${p}/type`, 'must define either `text` or `fields`');
     r.textField(b, 'text', p, { max: LIMITS.sectionText });
     const fields = r.array(b, 'fields', p, { min: 1, max: LIMITS.sectionFields }) ?? [];
-    fields.forEach((field, i) => r.text(field, `${p}/fields/${i}`, { max: LIMITS.sectionField }));
+    for (const [i, field] of fields.entries()) r.text(field, `${p}/fields/${i}`, { max: LIMITS.sectionField });
     if (b.accessory !== undefined) element(r, b.accessory, `${p}/accessory`, 'section', new Map());
     r.boolean(b, 'expand', p);
   },
@@ -512,7 +533,7 @@ const BLOCK_CHECKS: Record<string, (r: Report, b: Fields, pointer: string) => vo
     r.only(b, p, ['type', 'block_id', 'elements']);
     const elements = r.array(b, 'elements', p, { min: 1, max: LIMITS.actionsElements, required: true }) ?? [];
     const actionIds = new Map<string, string>();
-    elements.forEach((item, i) => element(r, item, `${p}/elements/${i}`, 'actions', actionIds));
+    for (const [i, item] of elements.entries()) element(r, item, `${p}/elements/${i}`, 'actions', actionIds);
   },
 
   input(r, b, p) {
@@ -587,7 +608,19 @@ function blockList(r: Report, value: unknown, pointer: string, surface: Surface)
 }
 
 const VIEW_FIELDS = {
-  modal: ['type', 'title', 'blocks', 'close', 'submit', 'private_metadata', 'callback_id', 'clear_on_close', 'notify_on_close', 'external_id', 'submit_disabled'],
+  modal: [
+    'type',
+    'title',
+    'blocks',
+    'close',
+    'submit',
+    'private_metadata',
+    'callback_id',
+    'clear_on_close',
+    'notify_on_close',
+    'external_id',
+    'submit_disabled',
+  ],
   home: ['type', 'blocks', 'private_metadata', 'callback_id', 'external_id'],
 } as const;
 

@@ -84,7 +84,9 @@ function compare(a: string, b: string): number {
 
 /** Section 3.4.2: HMAC-SHA1 keyed with both secrets, base64. */
 export function hmacSha1Signature(baseString: string, consumerSecret: string, tokenSecret: string): string {
-  return createHmac('sha1', `${encode(consumerSecret)}&${encode(tokenSecret)}`).update(baseString).digest('base64');
+  return createHmac('sha1', `${encode(consumerSecret)}&${encode(tokenSecret)}`)
+    .update(baseString)
+    .digest('base64');
 }
 
 export function verifySignature(

@@ -5,15 +5,34 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateMessageBlocks, validateView } from './block-kit.js';
 import { DEFAULTS, SlackSimulator, TRIGGER_LIFETIME_MS, type SimulatedView, type SlackSimulatorOptions } from './slack.js';
-import { blockActionsBody, postToApp, signRequest, slashCommandBody, stateFor, viewSubmissionBody } from '../support/slack-requests.js';
+import {
+  blockActionsBody,
+  postToApp,
+  signRequest,
+  slashCommandBody,
+  stateFor,
+  viewSubmissionBody,
+} from '../support/slack-requests.js';
 
 type Json = Record<string, unknown>;
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const option = (text: string, value = 'v') => ({ text: plain(text), value });
 const options = (count: number) => Array.from({ length: count }, (_, i) => option(`Option ${i}`, `value-${i}`));
-const modal = (blocks: unknown[], extra: Json = {}) => ({ type: 'modal', title: plain('Feedback'), submit: plain('Send'), blocks, ...extra });
-const input = (element: Json, extra: Json = {}) => ({ type: 'input', block_id: 'field', label: plain('Field'), element, ...extra });
+const modal = (blocks: unknown[], extra: Json = {}) => ({
+  type: 'modal',
+  title: plain('Feedback'),
+  submit: plain('Send'),
+  blocks,
+  ...extra,
+});
+const input = (element: Json, extra: Json = {}) => ({
+  type: 'input',
+  block_id: 'field',
+  label: plain('Field'),
+  element,
+  ...extra,
+});
 const select = (extra: Json = {}) => ({ type: 'static_select', action_id: 'pick', options: options(2), ...extra });
 const textInput = (extra: Json = {}) => ({ type: 'plain_text_input', action_id: 'text', ...extra });
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
@@ -36,141 +55,277 @@ const boundary = test.macro({
   title: (given = '') => `Block Kit limit: ${given}`,
 });
 
-test('select option text, 75 vs 76 characters', boundary,
+test(
+  'select option text, 75 vs 76 characters',
+  boundary,
   (n) => validateView(modal([input(select({ options: [option('x'.repeat(n))] }))])),
-  75, '[ERROR] must be less than 76 characters [json-pointer:/view/blocks/0/element/options/0/text/text]');
+  75,
+  '[ERROR] must be less than 76 characters [json-pointer:/view/blocks/0/element/options/0/text/text]',
+);
 
-test('option text counts characters, not UTF-16 units', boundary,
+test(
+  'option text counts characters, not UTF-16 units',
+  boundary,
   (n) => validateView(modal([input(select({ options: [option('😀'.repeat(n))] }))])),
-  75, '[ERROR] must be less than 76 characters [json-pointer:/view/blocks/0/element/options/0/text/text]');
+  75,
+  '[ERROR] must be less than 76 characters [json-pointer:/view/blocks/0/element/options/0/text/text]',
+);
 
-test('select option value, 150 vs 151', boundary,
+test(
+  'select option value, 150 vs 151',
+  boundary,
   (n) => validateView(modal([input(select({ options: [option('a', 'v'.repeat(n))] }))])),
-  150, '[ERROR] must be less than 151 characters [json-pointer:/view/blocks/0/element/options/0/value]');
+  150,
+  '[ERROR] must be less than 151 characters [json-pointer:/view/blocks/0/element/options/0/value]',
+);
 
-test('select option description, 75 vs 76', boundary,
+test(
+  'select option description, 75 vs 76',
+  boundary,
   (n) => validateView(modal([input(select({ options: [{ ...option('a'), description: plain('d'.repeat(n)) }] }))])),
-  75, '[ERROR] must be less than 76 characters [json-pointer:/view/blocks/0/element/options/0/description/text]');
+  75,
+  '[ERROR] must be less than 76 characters [json-pointer:/view/blocks/0/element/options/0/description/text]',
+);
 
-test('select options, 100 vs 101', boundary,
+test(
+  'select options, 100 vs 101',
+  boundary,
   (n) => validateView(modal([input(select({ options: options(n) }))])),
-  100, '[ERROR] no more than 100 items allowed [json-pointer:/view/blocks/0/element/options]');
+  100,
+  '[ERROR] no more than 100 items allowed [json-pointer:/view/blocks/0/element/options]',
+);
 
-test('select placeholder, 150 vs 151', boundary,
+test(
+  'select placeholder, 150 vs 151',
+  boundary,
   (n) => validateView(modal([input(select({ placeholder: plain('p'.repeat(n)) }))])),
-  150, '[ERROR] must be less than 151 characters [json-pointer:/view/blocks/0/element/placeholder/text]');
+  150,
+  '[ERROR] must be less than 151 characters [json-pointer:/view/blocks/0/element/placeholder/text]',
+);
 
-test('modal title, 24 vs 25', boundary,
+test(
+  'modal title, 24 vs 25',
+  boundary,
   (n) => validateView(modal([], { title: plain('t'.repeat(n)) })),
-  24, '[ERROR] must be less than 25 characters [json-pointer:/view/title/text]');
+  24,
+  '[ERROR] must be less than 25 characters [json-pointer:/view/title/text]',
+);
 
-test('modal submit, 24 vs 25', boundary,
+test(
+  'modal submit, 24 vs 25',
+  boundary,
   (n) => validateView(modal([], { submit: plain('s'.repeat(n)) })),
-  24, '[ERROR] must be less than 25 characters [json-pointer:/view/submit/text]');
+  24,
+  '[ERROR] must be less than 25 characters [json-pointer:/view/submit/text]',
+);
 
-test('modal close, 24 vs 25', boundary,
+test(
+  'modal close, 24 vs 25',
+  boundary,
   (n) => validateView(modal([], { close: plain('c'.repeat(n)) })),
-  24, '[ERROR] must be less than 25 characters [json-pointer:/view/close/text]');
+  24,
+  '[ERROR] must be less than 25 characters [json-pointer:/view/close/text]',
+);
 
-test('modal blocks, 100 vs 101', boundary,
+test(
+  'modal blocks, 100 vs 101',
+  boundary,
   (n) => validateView(modal(Array.from({ length: n }, () => ({ type: 'divider' })))),
-  100, '[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]');
+  100,
+  '[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]',
+);
 
-test('home blocks, 100 vs 101', boundary,
+test(
+  'home blocks, 100 vs 101',
+  boundary,
   (n) => validateView({ type: 'home', blocks: Array.from({ length: n }, () => ({ type: 'divider' })) }),
-  100, '[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]');
+  100,
+  '[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]',
+);
 
-test('message blocks, 50 vs 51', boundary,
+test(
+  'message blocks, 50 vs 51',
+  boundary,
   (n) => validateMessageBlocks(Array.from({ length: n }, () => ({ type: 'divider' }))),
-  50, '[ERROR] no more than 50 items allowed [json-pointer:/blocks]');
+  50,
+  '[ERROR] no more than 50 items allowed [json-pointer:/blocks]',
+);
 
-test('private_metadata, 3000 vs 3001', boundary,
+test(
+  'private_metadata, 3000 vs 3001',
+  boundary,
   (n) => validateView(modal([], { private_metadata: 'm'.repeat(n) })),
-  3000, '[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]');
+  3000,
+  '[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]',
+);
 
-test('callback_id, 255 vs 256', boundary,
+test(
+  'callback_id, 255 vs 256',
+  boundary,
   (n) => validateView(modal([], { callback_id: 'c'.repeat(n) })),
-  255, '[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]');
+  255,
+  '[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]',
+);
 
-test('external_id, 255 vs 256', boundary,
+test(
+  'external_id, 255 vs 256',
+  boundary,
   (n) => validateView(modal([], { external_id: 'e'.repeat(n) })),
-  255, '[ERROR] must be less than 256 characters [json-pointer:/view/external_id]');
+  255,
+  '[ERROR] must be less than 256 characters [json-pointer:/view/external_id]',
+);
 
-test('block_id, 255 vs 256', boundary,
+test(
+  'block_id, 255 vs 256',
+  boundary,
   (n) => validateView(modal([{ type: 'divider', block_id: 'b'.repeat(n) }])),
-  255, '[ERROR] must be less than 256 characters [json-pointer:/view/blocks/0/block_id]');
+  255,
+  '[ERROR] must be less than 256 characters [json-pointer:/view/blocks/0/block_id]',
+);
 
-test('action_id, 255 vs 256', boundary,
+test(
+  'action_id, 255 vs 256',
+  boundary,
   (n) => validateView(modal([input(textInput({ action_id: 'a'.repeat(n) }))])),
-  255, '[ERROR] must be less than 256 characters [json-pointer:/view/blocks/0/element/action_id]');
+  255,
+  '[ERROR] must be less than 256 characters [json-pointer:/view/blocks/0/element/action_id]',
+);
 
-test('section text, 3000 vs 3001', boundary,
+test(
+  'section text, 3000 vs 3001',
+  boundary,
   (n) => validateMessageBlocks([section('s'.repeat(n))]),
-  3000, '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]');
+  3000,
+  '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+);
 
-test('section fields, 10 vs 11', boundary,
+test(
+  'section fields, 10 vs 11',
+  boundary,
   (n) => validateMessageBlocks([{ type: 'section', fields: Array.from({ length: n }, () => plain('f')) }]),
-  10, '[ERROR] no more than 10 items allowed [json-pointer:/blocks/0/fields]');
+  10,
+  '[ERROR] no more than 10 items allowed [json-pointer:/blocks/0/fields]',
+);
 
-test('section field text, 2000 vs 2001', boundary,
+test(
+  'section field text, 2000 vs 2001',
+  boundary,
   (n) => validateMessageBlocks([{ type: 'section', fields: [plain('f'.repeat(n))] }]),
-  2000, '[ERROR] must be less than 2001 characters [json-pointer:/blocks/0/fields/0/text]');
+  2000,
+  '[ERROR] must be less than 2001 characters [json-pointer:/blocks/0/fields/0/text]',
+);
 
-test('context elements, 10 vs 11', boundary,
+test(
+  'context elements, 10 vs 11',
+  boundary,
   (n) => validateMessageBlocks([{ type: 'context', elements: Array.from({ length: n }, () => ({ type: 'mrkdwn', text: 'c' })) }]),
-  10, '[ERROR] no more than 10 items allowed [json-pointer:/blocks/0/elements]');
+  10,
+  '[ERROR] no more than 10 items allowed [json-pointer:/blocks/0/elements]',
+);
 
-test('header text, 150 vs 151', boundary,
+test(
+  'header text, 150 vs 151',
+  boundary,
   (n) => validateMessageBlocks([{ type: 'header', text: plain('h'.repeat(n)) }]),
-  150, '[ERROR] must be less than 151 characters [json-pointer:/blocks/0/text/text]');
+  150,
+  '[ERROR] must be less than 151 characters [json-pointer:/blocks/0/text/text]',
+);
 
-test('input label, 2000 vs 2001', boundary,
+test(
+  'input label, 2000 vs 2001',
+  boundary,
   (n) => validateView(modal([input(textInput(), { label: plain('l'.repeat(n)) })])),
-  2000, '[ERROR] must be less than 2001 characters [json-pointer:/view/blocks/0/label/text]');
+  2000,
+  '[ERROR] must be less than 2001 characters [json-pointer:/view/blocks/0/label/text]',
+);
 
-test('input hint, 2000 vs 2001', boundary,
+test(
+  'input hint, 2000 vs 2001',
+  boundary,
   (n) => validateView(modal([input(textInput(), { hint: plain('h'.repeat(n)) })])),
-  2000, '[ERROR] must be less than 2001 characters [json-pointer:/view/blocks/0/hint/text]');
+  2000,
+  '[ERROR] must be less than 2001 characters [json-pointer:/view/blocks/0/hint/text]',
+);
 
-test('plain_text_input max_length, up to 3000', boundary,
+test(
+  'plain_text_input max_length, up to 3000',
+  boundary,
   (n) => validateView(modal([input(textInput({ max_length: n }))])),
-  3000, '[ERROR] must be less than 3001 [json-pointer:/view/blocks/0/element/max_length]');
+  3000,
+  '[ERROR] must be less than 3001 [json-pointer:/view/blocks/0/element/max_length]',
+);
 
-test('plain_text_input min_length, up to 3000', boundary,
+test(
+  'plain_text_input min_length, up to 3000',
+  boundary,
   (n) => validateView(modal([input(textInput({ min_length: n }))])),
-  3000, '[ERROR] must be less than 3001 [json-pointer:/view/blocks/0/element/min_length]');
+  3000,
+  '[ERROR] must be less than 3001 [json-pointer:/view/blocks/0/element/min_length]',
+);
 
-test('plain_text_input initial_value within max_length', boundary,
+test(
+  'plain_text_input initial_value within max_length',
+  boundary,
   (n) => validateView(modal([input(textInput({ max_length: 20, initial_value: 'i'.repeat(n) }))])),
-  20, '[ERROR] must be less than 21 characters [json-pointer:/view/blocks/0/element/initial_value]');
+  20,
+  '[ERROR] must be less than 21 characters [json-pointer:/view/blocks/0/element/initial_value]',
+);
 
-test('plain_text_input placeholder, 150 vs 151', boundary,
+test(
+  'plain_text_input placeholder, 150 vs 151',
+  boundary,
   (n) => validateView(modal([input(textInput({ placeholder: plain('p'.repeat(n)) }))])),
-  150, '[ERROR] must be less than 151 characters [json-pointer:/view/blocks/0/element/placeholder/text]');
+  150,
+  '[ERROR] must be less than 151 characters [json-pointer:/view/blocks/0/element/placeholder/text]',
+);
 
-test('checkboxes options, 10 vs 11', boundary,
+test(
+  'checkboxes options, 10 vs 11',
+  boundary,
   (n) => validateView(modal([input({ type: 'checkboxes', action_id: 'c', options: options(n) })])),
-  10, '[ERROR] no more than 10 items allowed [json-pointer:/view/blocks/0/element/options]');
+  10,
+  '[ERROR] no more than 10 items allowed [json-pointer:/view/blocks/0/element/options]',
+);
 
-test('radio_buttons options, 10 vs 11', boundary,
+test(
+  'radio_buttons options, 10 vs 11',
+  boundary,
   (n) => validateView(modal([input({ type: 'radio_buttons', action_id: 'r', options: options(n) })])),
-  10, '[ERROR] no more than 10 items allowed [json-pointer:/view/blocks/0/element/options]');
+  10,
+  '[ERROR] no more than 10 items allowed [json-pointer:/view/blocks/0/element/options]',
+);
 
-test('button text, 75 vs 76', boundary,
+test(
+  'button text, 75 vs 76',
+  boundary,
   (n) => validateMessageBlocks([actions([button({ text: plain('b'.repeat(n)) })])]),
-  75, '[ERROR] must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]');
+  75,
+  '[ERROR] must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]',
+);
 
-test('button value, 2000 vs 2001', boundary,
+test(
+  'button value, 2000 vs 2001',
+  boundary,
   (n) => validateMessageBlocks([actions([button({ value: 'v'.repeat(n) })])]),
-  2000, '[ERROR] must be less than 2001 characters [json-pointer:/blocks/0/elements/0/value]');
+  2000,
+  '[ERROR] must be less than 2001 characters [json-pointer:/blocks/0/elements/0/value]',
+);
 
-test('button url, 3000 vs 3001', boundary,
+test(
+  'button url, 3000 vs 3001',
+  boundary,
   (n) => validateMessageBlocks([actions([button({ url: 'https://x.example/' + 'u'.repeat(n - 18) })])]),
-  3000, '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/elements/0/url]');
+  3000,
+  '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/elements/0/url]',
+);
 
-test('actions elements, 25 vs 26', boundary,
+test(
+  'actions elements, 25 vs 26',
+  boundary,
   (n) => validateMessageBlocks([actions(Array.from({ length: n }, (_, i) => button({ action_id: `b${i}` })))]),
-  25, '[ERROR] no more than 25 items allowed [json-pointer:/blocks/0/elements]');
+  25,
+  '[ERROR] no more than 25 items allowed [json-pointer:/blocks/0/elements]',
+);
 
 const refused = test.macro({
   exec(t, messages: string[], expected: string) {
@@ -180,103 +335,226 @@ const refused = test.macro({
   title: (given = '') => `Block Kit refuses ${given}`,
 });
 
-test('a duplicate block_id within a view', refused,
-  validateView(modal([{ type: 'divider', block_id: 'same' }, { type: 'divider', block_id: 'same' }])),
-  '[ERROR] duplicate block_id "same" (also at /view/blocks/0) [json-pointer:/view/blocks/1/block_id]');
+test(
+  'a duplicate block_id within a view',
+  refused,
+  validateView(
+    modal([
+      { type: 'divider', block_id: 'same' },
+      { type: 'divider', block_id: 'same' },
+    ]),
+  ),
+  '[ERROR] duplicate block_id "same" (also at /view/blocks/0) [json-pointer:/view/blocks/1/block_id]',
+);
 
-test('a duplicate action_id within a block', refused,
+test(
+  'a duplicate action_id within a block',
+  refused,
   validateMessageBlocks([actions([button(), button()])]),
-  '[ERROR] duplicate action_id "go" (also at /blocks/0/elements/0) [json-pointer:/blocks/0/elements/1/action_id]');
+  '[ERROR] duplicate action_id "go" (also at /blocks/0/elements/0) [json-pointer:/blocks/0/elements/1/action_id]',
+);
 
-test('an initial_option that is not one of the options', refused,
+test(
+  'an initial_option that is not one of the options',
+  refused,
   validateView(modal([input(select({ initial_option: option('Other', 'value-0') }))])),
-  '[ERROR] must exactly match one of the options [json-pointer:/view/blocks/0/element/initial_option]');
+  '[ERROR] must exactly match one of the options [json-pointer:/view/blocks/0/element/initial_option]',
+);
 
-test('initial_options of checkboxes that are not among the options', refused,
-  validateView(modal([input({ type: 'checkboxes', action_id: 'c', options: options(3), initial_options: [option('Option 1', 'value-9')] })])),
-  '[ERROR] must exactly match one of the options [json-pointer:/view/blocks/0/element/initial_options/0]');
+test(
+  'initial_options of checkboxes that are not among the options',
+  refused,
+  validateView(
+    modal([input({ type: 'checkboxes', action_id: 'c', options: options(3), initial_options: [option('Option 1', 'value-9')] })]),
+  ),
+  '[ERROR] must exactly match one of the options [json-pointer:/view/blocks/0/element/initial_options/0]',
+);
 
-test('an initial_option of radio buttons that is not among the options', refused,
-  validateView(modal([input({ type: 'radio_buttons', action_id: 'r', options: options(3), initial_option: option('Nope', 'nope') })])),
-  '[ERROR] must exactly match one of the options [json-pointer:/view/blocks/0/element/initial_option]');
+test(
+  'an initial_option of radio buttons that is not among the options',
+  refused,
+  validateView(
+    modal([input({ type: 'radio_buttons', action_id: 'r', options: options(3), initial_option: option('Nope', 'nope') })]),
+  ),
+  '[ERROR] must exactly match one of the options [json-pointer:/view/blocks/0/element/initial_option]',
+);
 
-test('mrkdwn in a select option', refused,
+test(
+  'mrkdwn in a select option',
+  refused,
   validateView(modal([input(select({ options: [{ text: { type: 'mrkdwn', text: '*a*' }, value: 'a' }] }))])),
-  '[ERROR] must be a valid enum value [json-pointer:/view/blocks/0/element/options/0/text/type]');
+  '[ERROR] must be a valid enum value [json-pointer:/view/blocks/0/element/options/0/text/type]',
+);
 
-test('an empty text', refused,
+test(
+  'an empty text',
+  refused,
   validateMessageBlocks([section('')]),
-  '[ERROR] must be more than 0 characters [json-pointer:/blocks/0/text/text]');
+  '[ERROR] must be more than 0 characters [json-pointer:/blocks/0/text/text]',
+);
 
-test('a text object of an unknown type', refused,
+test(
+  'a text object of an unknown type',
+  refused,
   validateMessageBlocks([{ type: 'section', text: { type: 'markdown', text: 'x' } }]),
-  '[ERROR] must be a valid enum value [json-pointer:/blocks/0/text/type]');
+  '[ERROR] must be a valid enum value [json-pointer:/blocks/0/text/type]',
+);
 
-test('an unknown block type', refused,
+test(
+  'an unknown block type',
+  refused,
   validateMessageBlocks([{ type: 'carousel' }]),
-  '[ERROR] unsupported type: carousel [json-pointer:/blocks/0/type]');
+  '[ERROR] unsupported type: carousel [json-pointer:/blocks/0/type]',
+);
 
-test('an unknown element type', refused,
+test(
+  'an unknown element type',
+  refused,
   validateView(modal([input({ type: 'fancy_input', action_id: 'x' })])),
-  '[ERROR] unsupported type: fancy_input [json-pointer:/view/blocks/0/element/type]');
+  '[ERROR] unsupported type: fancy_input [json-pointer:/view/blocks/0/element/type]',
+);
 
-test('a plain_text_input outside an input block', refused,
+test(
+  'a plain_text_input outside an input block',
+  refused,
   validateMessageBlocks([actions([textInput()])]),
-  '[ERROR] unsupported type: plain_text_input [json-pointer:/blocks/0/elements/0/type]');
+  '[ERROR] unsupported type: plain_text_input [json-pointer:/blocks/0/elements/0/type]',
+);
 
-test('an input block without a label', refused,
+test(
+  'an input block without a label',
+  refused,
   validateView(modal([{ type: 'input', element: textInput() }])),
-  '[ERROR] missing required field: label [json-pointer:/view/blocks/0]');
+  '[ERROR] missing required field: label [json-pointer:/view/blocks/0]',
+);
 
-test('an input block without an element', refused,
+test(
+  'an input block without an element',
+  refused,
   validateView(modal([{ type: 'input', label: plain('L') }])),
-  '[ERROR] missing required field: element [json-pointer:/view/blocks/0]');
+  '[ERROR] missing required field: element [json-pointer:/view/blocks/0]',
+);
 
-test('a non-boolean optional', refused,
+test(
+  'a non-boolean optional',
+  refused,
   validateView(modal([input(textInput(), { optional: 'yes' })])),
-  '[ERROR] must provide a boolean [json-pointer:/view/blocks/0/optional]');
+  '[ERROR] must provide a boolean [json-pointer:/view/blocks/0/optional]',
+);
 
-test('a modal with inputs and no submit button', refused,
+test(
+  'a modal with inputs and no submit button',
+  refused,
   validateView({ type: 'modal', title: plain('T'), blocks: [input(textInput())] }),
-  '[ERROR] must define `submit` to use an `input` block in modals [json-pointer:/view/blocks/0/input]');
+  '[ERROR] must define `submit` to use an `input` block in modals [json-pointer:/view/blocks/0/input]',
+);
 
-test('a label given as mrkdwn', refused,
+test(
+  'a label given as mrkdwn',
+  refused,
   validateView(modal([input(textInput(), { label: { type: 'mrkdwn', text: '*L*' } })])),
-  '[ERROR] must be a valid enum value [json-pointer:/view/blocks/0/label/type]');
+  '[ERROR] must be a valid enum value [json-pointer:/view/blocks/0/label/type]',
+);
 
-test('a max_length of 0', refused,
+test(
+  'a max_length of 0',
+  refused,
   validateView(modal([input(textInput({ max_length: 0 }))])),
-  '[ERROR] must be greater than 0 [json-pointer:/view/blocks/0/element/max_length]');
+  '[ERROR] must be greater than 0 [json-pointer:/view/blocks/0/element/max_length]',
+);
 
-test('an unknown dispatch trigger', refused,
+test(
+  'an unknown dispatch trigger',
+  refused,
   validateView(modal([input(textInput({ dispatch_action_config: { trigger_actions_on: ['on_blur'] } }))])),
-  '[ERROR] must be a valid enum value [json-pointer:/view/blocks/0/element/dispatch_action_config/trigger_actions_on/0]');
+  '[ERROR] must be a valid enum value [json-pointer:/view/blocks/0/element/dispatch_action_config/trigger_actions_on/0]',
+);
 
-test('a button style other than primary or danger', refused,
+test(
+  'a button style other than primary or danger',
+  refused,
   validateMessageBlocks([actions([button({ style: 'secondary' })])]),
-  '[ERROR] must be a valid enum value [json-pointer:/blocks/0/elements/0/style]');
+  '[ERROR] must be a valid enum value [json-pointer:/blocks/0/elements/0/style]',
+);
 
-test('a misspelt property', refused,
+test(
+  'a misspelt property',
+  refused,
   validateView(modal([input(textInput({ initial_values: 'x' }))])),
-  '[ERROR] invalid additional property: initial_values [json-pointer:/view/blocks/0/element]');
+  '[ERROR] invalid additional property: initial_values [json-pointer:/view/blocks/0/element]',
+);
 
-test('a view type other than modal or home', refused,
+test(
+  'a view type other than modal or home',
+  refused,
   validateView({ type: 'dialog', blocks: [] }),
-  '[ERROR] must be a valid enum value [json-pointer:/view/type]');
+  '[ERROR] must be a valid enum value [json-pointer:/view/type]',
+);
 
 test('Block Kit takes a complete form: every kind of block and element', (t) => {
   const view = modal(
     [
       { type: 'header', text: plain('Ask for feedback') },
       { type: 'section', text: { type: 'mrkdwn', text: '*Customer*' }, accessory: button({ style: 'primary', value: 'x' }) },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Sent as a DM' }, { type: 'image', image_url: 'https://x.example/i.png', alt_text: 'logo' }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: 'Sent as a DM' },
+          { type: 'image', image_url: 'https://x.example/i.png', alt_text: 'logo' },
+        ],
+      },
       { type: 'divider' },
-      input(select({ initial_option: option('Option 1', 'value-1'), placeholder: plain('Pick') }), { block_id: 'type', dispatch_action: true }),
-      input(textInput({ multiline: true, min_length: 1, max_length: 1000, initial_value: 'Hi', dispatch_action_config: { trigger_actions_on: ['on_character_entered'] } }), { block_id: 'message', hint: plain('Shown first'), optional: false }),
-      input({ type: 'checkboxes', action_id: 'test', options: [{ text: { type: 'mrkdwn', text: '*Test*' }, value: 'test', description: { type: 'mrkdwn', text: '_kept out of reports_' } }], initial_options: [{ text: { type: 'mrkdwn', text: '*Test*' }, value: 'test', description: { type: 'mrkdwn', text: '_kept out of reports_' } }] }, { block_id: 'flags', optional: true }),
-      input({ type: 'radio_buttons', action_id: 'variant', options: options(3), initial_option: option('Option 2', 'value-2') }, { block_id: 'variant' }),
-      input({ type: 'static_select', action_id: 'grouped', option_groups: [{ label: plain('CSAT'), options: options(2) }] }, { block_id: 'grouped' }),
-      actions([button({ action_id: 'a' }), button({ action_id: 'b', style: 'danger', confirm: { title: plain('Sure?'), text: plain('Really'), confirm: plain('Yes'), deny: plain('No') } })]),
+      input(select({ initial_option: option('Option 1', 'value-1'), placeholder: plain('Pick') }), {
+        block_id: 'type',
+        dispatch_action: true,
+      }),
+      input(
+        textInput({
+          multiline: true,
+          min_length: 1,
+          max_length: 1000,
+          initial_value: 'Hi',
+          dispatch_action_config: { trigger_actions_on: ['on_character_entered'] },
+        }),
+        { block_id: 'message', hint: plain('Shown first'), optional: false },
+      ),
+      input(
+        {
+          type: 'checkboxes',
+          action_id: 'test',
+          options: [
+            {
+              text: { type: 'mrkdwn', text: '*Test*' },
+              value: 'test',
+              description: { type: 'mrkdwn', text: '_kept out of reports_' },
+            },
+          ],
+          initial_options: [
+            {
+              text: { type: 'mrkdwn', text: '*Test*' },
+              value: 'test',
+              description: { type: 'mrkdwn', text: '_kept out of reports_' },
+            },
+          ],
+        },
+        { block_id: 'flags', optional: true },
+      ),
+      input(
+        { type: 'radio_buttons', action_id: 'variant', options: options(3), initial_option: option('Option 2', 'value-2') },
+        { block_id: 'variant' },
+      ),
+      input(
+        { type: 'static_select', action_id: 'grouped', option_groups: [{ label: plain('CSAT'), options: options(2) }] },
+        { block_id: 'grouped' },
+      ),
+      actions([
+        button({ action_id: 'a' }),
+        button({
+          action_id: 'b',
+          style: 'danger',
+          confirm: { title: plain('Sure?'), text: plain('Really'), confirm: plain('Yes'), deny: plain('No') },
+        }),
+      ]),
     ],
     { close: plain('Cancel'), private_metadata: '{"channel":"C1"}', callback_id: 'feedback', clear_on_close: true },
   );
@@ -325,14 +603,21 @@ const clock = () => {
   return { state, now: () => state.now };
 };
 
-test('auth.test answers for the token\'s workspace; wrong or missing tokens are refused', async (t) => {
+test("auth.test answers for the token's workspace; wrong or missing tokens are refused", async (t) => {
   const sim = await simulator(t);
   const auth = await client(sim).auth.test();
   t.is(auth.team_id, DEFAULTS.teamId);
   t.is(auth.user_id, DEFAULTS.botUserId);
   t.is((await refusal(t, client(sim, 'xoxb-wrong').auth.test())).error, 'invalid_auth');
   t.is((await refusal(t, client(sim, null).auth.test())).error, 'not_authed');
-  t.deepEqual(sim.calls.map((c) => [c.method, c.team]), [['auth.test', DEFAULTS.teamId], ['auth.test', undefined], ['auth.test', undefined]]);
+  t.deepEqual(
+    sim.calls.map((c) => [c.method, c.team]),
+    [
+      ['auth.test', DEFAULTS.teamId],
+      ['auth.test', undefined],
+      ['auth.test', undefined],
+    ],
+  );
 });
 
 test('views.open returns the view as Slack does and records the call with its view parsed', async (t) => {
@@ -340,7 +625,10 @@ test('views.open returns the view as Slack does and records the call with its vi
   const trigger_id = sim.issueTriggerId();
   const result = await client(sim).views.open({
     trigger_id,
-    view: modal([input(textInput(), { block_id: 'message' }), section('no id')], { callback_id: 'feedback', private_metadata: 'meta' }) as never,
+    view: modal([input(textInput(), { block_id: 'message' }), section('no id')], {
+      callback_id: 'feedback',
+      private_metadata: 'meta',
+    }) as never,
   });
   const view = result.view as unknown as SimulatedView;
   t.regex(view.id, /^V[A-Z0-9]+$/);
@@ -402,7 +690,7 @@ test('a trigger id is refused when unknown, used twice, expired, or from another
   await t.notThrowsAsync(client(sim, 'xoxb-two').views.open({ trigger_id: otherTeam, view }));
 });
 
-test('views.open refuses an invalid view with Slack\'s messages', async (t) => {
+test("views.open refuses an invalid view with Slack's messages", async (t) => {
   const sim = await simulator(t);
   const view = modal([input(select({ options: [option('x'.repeat(76))] }))]) as never;
   const data = await refusal(t, client(sim).views.open({ trigger_id: sim.issueTriggerId(), view }));
@@ -416,38 +704,65 @@ test('views.open refuses an invalid view with Slack\'s messages', async (t) => {
 test('views.update checks the hash, finds views by id or external_id, and issues a new hash', async (t) => {
   const sim = await simulator(t);
   const web = client(sim);
-  const opened = (await web.views.open({ trigger_id: sim.issueTriggerId(), view: modal([section('one')], { external_id: 'case-1' }) as never })).view as unknown as SimulatedView;
+  const opened = (
+    await web.views.open({ trigger_id: sim.issueTriggerId(), view: modal([section('one')], { external_id: 'case-1' }) as never })
+  ).view as unknown as SimulatedView;
 
-  const updated = (await web.views.update({ view_id: opened.id, hash: opened.hash, view: modal([section('two')]) as never })).view as unknown as SimulatedView;
+  const updated = (await web.views.update({ view_id: opened.id, hash: opened.hash, view: modal([section('two')]) as never }))
+    .view as unknown as SimulatedView;
   t.is(updated.id, opened.id);
   t.not(updated.hash, opened.hash);
   t.is((sim.view(opened.id)!.blocks[0].text as Json).text, 'two', 'the simulator keeps the updated view');
 
-  t.is((await refusal(t, web.views.update({ view_id: opened.id, hash: opened.hash, view: modal([section('stale')]) as never }))).error, 'hash_conflict');
+  t.is(
+    (await refusal(t, web.views.update({ view_id: opened.id, hash: opened.hash, view: modal([section('stale')]) as never })))
+      .error,
+    'hash_conflict',
+  );
   t.is((await refusal(t, web.views.update({ view_id: 'VNOSUCHVIEW', view: modal([section('x')]) as never }))).error, 'not_found');
-  t.is((await refusal(t, web.views.update({ external_id: 'no-such-case', view: modal([section('x')]) as never }))).error, 'not_found');
+  t.is(
+    (await refusal(t, web.views.update({ external_id: 'no-such-case', view: modal([section('x')]) as never }))).error,
+    'not_found',
+  );
 
   const second = sim.issueTriggerId();
-  const byExternal = await web.views.open({ trigger_id: second, view: modal([section('three')], { external_id: 'case-2' }) as never });
-  const viaExternal = (await web.views.update({ external_id: 'case-2', view: modal([section('four')], { external_id: 'case-2' }) as never })).view as unknown as SimulatedView;
+  const byExternal = await web.views.open({
+    trigger_id: second,
+    view: modal([section('three')], { external_id: 'case-2' }) as never,
+  });
+  const viaExternal = (
+    await web.views.update({ external_id: 'case-2', view: modal([section('four')], { external_id: 'case-2' }) as never })
+  ).view as unknown as SimulatedView;
   t.is(viaExternal.id, (byExternal.view as unknown as SimulatedView).id);
 
-  const invalid = await refusal(t, web.views.update({ view_id: opened.id, view: modal([], { title: plain('t'.repeat(25)) }) as never }));
+  const invalid = await refusal(
+    t,
+    web.views.update({ view_id: opened.id, view: modal([], { title: plain('t'.repeat(25)) }) as never }),
+  );
   t.is(invalid.error, 'invalid_arguments');
 });
 
 test('views.push stacks onto the view the trigger came from, at most three deep', async (t) => {
   const sim = await simulator(t);
   const web = client(sim);
-  let view = (await web.views.open({ trigger_id: sim.issueTriggerId(), view: modal([section('root')]) as never })).view as unknown as SimulatedView;
+  let view = (await web.views.open({ trigger_id: sim.issueTriggerId(), view: modal([section('root')]) as never }))
+    .view as unknown as SimulatedView;
   const root = view.id;
   for (let depth = 2; depth <= 3; depth++) {
-    const pushed = (await web.views.push({ trigger_id: sim.issueTriggerId({ viewId: view.id }), view: modal([section(`level ${depth}`)]) as never })).view as unknown as SimulatedView;
+    const pushed = (
+      await web.views.push({
+        trigger_id: sim.issueTriggerId({ viewId: view.id }),
+        view: modal([section(`level ${depth}`)]) as never,
+      })
+    ).view as unknown as SimulatedView;
     t.is(pushed.root_view_id, root);
     t.is(pushed.previous_view_id, view.id);
     view = pushed;
   }
-  const data = await refusal(t, web.views.push({ trigger_id: sim.issueTriggerId({ viewId: view.id }), view: modal([section('too deep')]) as never }));
+  const data = await refusal(
+    t,
+    web.views.push({ trigger_id: sim.issueTriggerId({ viewId: view.id }), view: modal([section('too deep')]) as never }),
+  );
   t.is(data.error, 'push_limit_reached');
 });
 
@@ -457,10 +772,14 @@ test('views.publish takes Home views only, per user, with the hash check', async
   const home = { type: 'home', blocks: [section('Welcome')] } as never;
   const first = (await web.views.publish({ user_id: DEFAULTS.userId, view: home })).view as unknown as SimulatedView;
   t.is(first.type, 'home');
-  const second = (await web.views.publish({ user_id: DEFAULTS.userId, view: home, hash: first.hash })).view as unknown as SimulatedView;
+  const second = (await web.views.publish({ user_id: DEFAULTS.userId, view: home, hash: first.hash }))
+    .view as unknown as SimulatedView;
   t.is(second.id, first.id);
   t.is((await refusal(t, web.views.publish({ user_id: DEFAULTS.userId, view: home, hash: first.hash }))).error, 'hash_conflict');
-  t.is((await refusal(t, web.views.publish({ user_id: DEFAULTS.userId, view: modal([section('x')]) as never }))).error, 'invalid_arguments');
+  t.is(
+    (await refusal(t, web.views.publish({ user_id: DEFAULTS.userId, view: modal([section('x')]) as never }))).error,
+    'invalid_arguments',
+  );
   t.is((await refusal(t, web.views.publish({ user_id: 'UNOBODY', view: home }))).error, 'user_not_found');
 });
 
@@ -497,7 +816,10 @@ test('chat.postMessage needs the bot in the channel and records thread_ts', asyn
 
 test('chat.postMessage refuses invalid blocks with invalid_blocks', async (t) => {
   const sim = await simulator(t, channels);
-  const data = await refusal(t, client(sim).chat.postMessage({ channel: 'CWITHBOT', text: 'x', blocks: [section('s'.repeat(3001))] as never }));
+  const data = await refusal(
+    t,
+    client(sim).chat.postMessage({ channel: 'CWITHBOT', text: 'x', blocks: [section('s'.repeat(3001))] as never }),
+  );
   t.is(data.error, 'invalid_blocks');
   t.deepEqual(data.errors, ['must be less than 3001 characters [json-pointer:/blocks/0/text/text]']);
   t.deepEqual(data.response_metadata?.messages, ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]']);
@@ -508,11 +830,25 @@ test('chat.postEphemeral answers as Slack does for channels the bot or the user 
   const sim = await simulator(t, channels);
   const web = client(sim);
   t.is((await refusal(t, web.chat.postEphemeral({ channel: 'CPUBLIC', user: 'UAGENT', text: 'hi' }))).error, 'not_in_channel');
-  t.is((await refusal(t, web.chat.postEphemeral({ channel: 'GPRIVATE', user: 'UAGENT', text: 'hi' }))).error, 'channel_not_found');
-  t.is((await refusal(t, web.chat.postEphemeral({ channel: 'CWITHBOT', user: 'UADMIN', text: 'hi' }))).error, 'user_not_in_channel');
-  const sent = await web.chat.postEphemeral({ channel: 'CWITHBOT', user: 'UAGENT', text: 'hi', blocks: [section('hello')] as never });
+  t.is(
+    (await refusal(t, web.chat.postEphemeral({ channel: 'GPRIVATE', user: 'UAGENT', text: 'hi' }))).error,
+    'channel_not_found',
+  );
+  t.is(
+    (await refusal(t, web.chat.postEphemeral({ channel: 'CWITHBOT', user: 'UADMIN', text: 'hi' }))).error,
+    'user_not_in_channel',
+  );
+  const sent = await web.chat.postEphemeral({
+    channel: 'CWITHBOT',
+    user: 'UAGENT',
+    text: 'hi',
+    blocks: [section('hello')] as never,
+  });
   t.regex(sent.message_ts!, /^\d+\.\d{6}$/);
-  const data = await refusal(t, web.chat.postEphemeral({ channel: 'CWITHBOT', user: 'UAGENT', text: 'x', blocks: [{ type: 'bogus' }] as never }));
+  const data = await refusal(
+    t,
+    web.chat.postEphemeral({ channel: 'CWITHBOT', user: 'UAGENT', text: 'x', blocks: [{ type: 'bogus' }] as never }),
+  );
   t.is(data.error, 'invalid_blocks');
 });
 
@@ -546,7 +882,8 @@ test('response_url posts are recorded, validated and limited to five', async (t)
   const sim = await simulator(t);
   const url = sim.responseUrl({ channelId: DEFAULTS.channelId, userId: DEFAULTS.userId });
   t.true(url.startsWith(`${sim.baseUrl}/response/`));
-  const post = (body: Json) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: Json) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   t.is((await post({ response_type: 'ephemeral', text: 'Sent', blocks: [section('Sent')] })).status, 200);
   const call = await sim.waitForCall('response_url');
@@ -567,10 +904,14 @@ test('failNext also fails the next post to a response URL', async (t) => {
   const sim = await simulator(t);
   const url = sim.responseUrl();
   sim.failNext('response_url', 'internal_error', { status: 500 });
-  const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Sent' }) });
+  const post = () =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Sent' }) });
   t.is((await post()).status, 500);
   t.is((await post()).status, 200);
-  t.deepEqual(sim.callsTo('response_url').map((c) => c.status), [500, 200]);
+  t.deepEqual(
+    sim.callsTo('response_url').map((c) => c.status),
+    [500, 200],
+  );
 });
 
 test('closing the simulator ends every wait', async (t) => {
@@ -591,7 +932,10 @@ test('waitForCall waits for a call still to come and times out naming what was s
 
 test('an unknown method gets unknown_method', async (t) => {
   const sim = await simulator(t);
-  const response = await fetch(`${sim.apiUrl}chat.teleport`, { method: 'POST', headers: { authorization: `Bearer ${DEFAULTS.botToken}` } });
+  const response = await fetch(`${sim.apiUrl}chat.teleport`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEFAULTS.botToken}` },
+  });
   t.is(response.status, 404);
   t.is(((await response.json()) as Json).error, 'unknown_method');
 });
@@ -607,7 +951,10 @@ test('signRequest signs as Bolt verifies', (t) => {
     isValidSlackRequest({
       signingSecret: secret,
       body: raw,
-      headers: { 'x-slack-signature': headers['x-slack-signature'], 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) },
+      headers: {
+        'x-slack-signature': headers['x-slack-signature'],
+        'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']),
+      },
       nowMilliseconds: now,
     });
   t.regex(headers['x-slack-signature'], /^v0=[0-9a-f]{64}$/);
@@ -649,10 +996,24 @@ test('postToApp sends signed, stale and forged requests as asked', async (t) => 
 
 test('slashCommandBody carries every field Slack sends', (t) => {
   const body = slashCommandBody({ responseUrl: 'http://127.0.0.1:1/response/x', triggerId: 'T.1.2', text: 'nps 42' });
-  t.deepEqual([...body.keys()], [
-    'token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name',
-    'command', 'text', 'api_app_id', 'is_enterprise_install', 'response_url', 'trigger_id',
-  ]);
+  t.deepEqual(
+    [...body.keys()],
+    [
+      'token',
+      'team_id',
+      'team_domain',
+      'channel_id',
+      'channel_name',
+      'user_id',
+      'user_name',
+      'command',
+      'text',
+      'api_app_id',
+      'is_enterprise_install',
+      'response_url',
+      'trigger_id',
+    ],
+  );
   t.is(body.get('text'), 'nps 42');
   t.is(body.get('team_id'), DEFAULTS.teamId);
   t.is(body.get('trigger_id'), 'T.1.2');
@@ -660,29 +1021,59 @@ test('slashCommandBody carries every field Slack sends', (t) => {
 
 async function openedForm(t: ExecutionContext): Promise<SimulatedView> {
   const sim = await simulator(t);
-  const form = modal([
-    input(select({ action_id: 'type_pick', options: [option('CSAT', 'csat'), option('NPS', 'nps')], initial_option: option('CSAT', 'csat') }), { block_id: 'type' }),
-    input(textInput({ action_id: 'message_text' }), { block_id: 'message' }),
-    input(textInput({ action_id: 'ticket_text', initial_value: 'T-1' }), { block_id: 'ticket', optional: true }),
-    input({ type: 'radio_buttons', action_id: 'variant_pick', options: options(3) }, { block_id: 'variant' }),
-    input({ type: 'checkboxes', action_id: 'flags', options: [option('Test', 'test'), option('Other', 'other')] }, { block_id: 'flags', optional: true }),
-    actions([button({ action_id: 'preview', value: 'p' })]),
-  ], { callback_id: 'feedback' });
+  const form = modal(
+    [
+      input(
+        select({
+          action_id: 'type_pick',
+          options: [option('CSAT', 'csat'), option('NPS', 'nps')],
+          initial_option: option('CSAT', 'csat'),
+        }),
+        { block_id: 'type' },
+      ),
+      input(textInput({ action_id: 'message_text' }), { block_id: 'message' }),
+      input(textInput({ action_id: 'ticket_text', initial_value: 'T-1' }), { block_id: 'ticket', optional: true }),
+      input({ type: 'radio_buttons', action_id: 'variant_pick', options: options(3) }, { block_id: 'variant' }),
+      input(
+        { type: 'checkboxes', action_id: 'flags', options: [option('Test', 'test'), option('Other', 'other')] },
+        { block_id: 'flags', optional: true },
+      ),
+      actions([button({ action_id: 'preview', value: 'p' })]),
+    ],
+    { callback_id: 'feedback' },
+  );
   const opened = await client(sim).views.open({ trigger_id: sim.issueTriggerId(), view: form as never });
   return opened.view as unknown as SimulatedView;
 }
 
-test('stateFor builds view.state in Slack\'s shape, taking options from the view', async (t) => {
+test("stateFor builds view.state in Slack's shape, taking options from the view", async (t) => {
   const view = await openedForm(t);
   const state = stateFor(view, { message: 'Thanks!', variant: 'value-2', flags: ['test'] });
   t.deepEqual(state.values, {
-    type: { type_pick: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'CSAT', emoji: true }, value: 'csat' } } },
+    type: {
+      type_pick: {
+        type: 'static_select',
+        selected_option: { text: { type: 'plain_text', text: 'CSAT', emoji: true }, value: 'csat' },
+      },
+    },
     message: { message_text: { type: 'plain_text_input', value: 'Thanks!' } },
     ticket: { ticket_text: { type: 'plain_text_input', value: 'T-1' } },
-    variant: { variant_pick: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'Option 2', emoji: true }, value: 'value-2' } } },
-    flags: { flags: { type: 'checkboxes', selected_options: [{ text: { type: 'plain_text', text: 'Test', emoji: true }, value: 'test' }] } },
+    variant: {
+      variant_pick: {
+        type: 'radio_buttons',
+        selected_option: { text: { type: 'plain_text', text: 'Option 2', emoji: true }, value: 'value-2' },
+      },
+    },
+    flags: {
+      flags: {
+        type: 'checkboxes',
+        selected_options: [{ text: { type: 'plain_text', text: 'Test', emoji: true }, value: 'test' }],
+      },
+    },
   });
-  t.deepEqual(stateFor(view, { message: '', type: null, ticket: null }).values.message, { message_text: { type: 'plain_text_input', value: null } });
+  t.deepEqual(stateFor(view, { message: '', type: null, ticket: null }).values.message, {
+    message_text: { type: 'plain_text_input', value: null },
+  });
   t.deepEqual(stateFor(view, { type: null }).values.type, { type_pick: { type: 'static_select', selected_option: null } });
   t.throws(() => stateFor(view, { type: 'ces' }), { message: /no option with value "ces"/ });
   t.throws(() => stateFor(view, { nowhere: 'x' }), { message: /no block nowhere/ });
@@ -695,13 +1086,25 @@ test('viewSubmissionBody and blockActionsBody carry the view with its state', as
   t.is(submission.view.id, view.id);
   t.is(submission.view.callback_id, 'feedback');
   t.is(submission.view.state.values.message.message_text.value, 'Hi');
-  t.deepEqual(submission.user, { id: DEFAULTS.userId, username: DEFAULTS.userName, name: DEFAULTS.userName, team_id: DEFAULTS.teamId });
+  t.deepEqual(submission.user, {
+    id: DEFAULTS.userId,
+    username: DEFAULTS.userName,
+    name: DEFAULTS.userName,
+    team_id: DEFAULTS.teamId,
+  });
   t.is(submission.trigger_id, 'tr');
 
-  const changed = JSON.parse(blockActionsBody(view, { blockId: 'type', value: 'nps', values: { message: 'Hi' } }).get('payload')!);
+  const changed = JSON.parse(
+    blockActionsBody(view, { blockId: 'type', value: 'nps', values: { message: 'Hi' } }).get('payload')!,
+  );
   t.is(changed.type, 'block_actions');
   t.deepEqual(changed.container, { type: 'view', view_id: view.id });
-  t.like(changed.actions[0], { type: 'static_select', block_id: 'type', action_id: 'type_pick', selected_option: { value: 'nps' } });
+  t.like(changed.actions[0], {
+    type: 'static_select',
+    block_id: 'type',
+    action_id: 'type_pick',
+    selected_option: { value: 'nps' },
+  });
   t.is(changed.view.state.values.type.type_pick.selected_option.value, 'nps');
   t.is(changed.view.state.values.message.message_text.value, 'Hi');
 
@@ -713,100 +1116,216 @@ test('viewSubmissionBody and blockActionsBody carry the view with its state', as
 // Charts and tables (messages only), and file uploads.
 
 const series = (name: string, labels: string[]) => ({ name, data: labels.map((label, i) => ({ label, value: i })) });
-const barChart = (extra: Json = {}) => ({ type: 'bar', series: [series('CSAT', ['Mon', 'Tue'])], axis_config: { categories: ['Mon', 'Tue'] }, ...extra });
-const chart = (chartFields: Json = barChart(), title = 'Scores this week') => ({ type: 'data_visualization', title, chart: chartFields });
+const barChart = (extra: Json = {}) => ({
+  type: 'bar',
+  series: [series('CSAT', ['Mon', 'Tue'])],
+  axis_config: { categories: ['Mon', 'Tue'] },
+  ...extra,
+});
+const chart = (chartFields: Json = barChart(), title = 'Scores this week') => ({
+  type: 'data_visualization',
+  title,
+  chart: chartFields,
+});
 const cell = (text: string) => ({ type: 'raw_text', text });
 const table = (rows: unknown[][], extra: Json = {}) => ({ type: 'data_table', caption: 'Scores by agent', rows, ...extra });
-const grid = (rows: number, columns: number, text = 'x') => Array.from({ length: rows }, () => Array.from({ length: columns }, () => cell(text)));
+const grid = (rows: number, columns: number, text = 'x') =>
+  Array.from({ length: rows }, () => Array.from({ length: columns }, () => cell(text)));
 const labels = (n: number) => Array.from({ length: n }, (_, i) => `D${i}`);
 
 test('a bar, line, area and pie chart and a table with text, numbers and rich text pass in a message', (t) => {
-  const pie = { type: 'pie', segments: [{ label: 'Promoters', value: 12 }, { label: 'Detractors', value: 3 }] };
+  const pie = {
+    type: 'pie',
+    segments: [
+      { label: 'Promoters', value: 12 },
+      { label: 'Detractors', value: 3 },
+    ],
+  };
   const rich = { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'Ann' }] }] };
-  t.deepEqual(validateMessageBlocks([chart(barChart({ axis_config: { categories: ['Mon', 'Tue'], x_label: 'Day', y_label: 'Score' } })), chart(pie)]), []);
+  t.deepEqual(
+    validateMessageBlocks([
+      chart(barChart({ axis_config: { categories: ['Mon', 'Tue'], x_label: 'Day', y_label: 'Score' } })),
+      chart(pie),
+    ]),
+    [],
+  );
   for (const type of ['line', 'area']) t.deepEqual(validateMessageBlocks([chart(barChart({ type }))]), [], type);
-  const rows = [[cell('Agent'), cell('CSAT')], [rich, { type: 'raw_number', value: 4.5, text: '4.5' }]];
+  const rows = [
+    [cell('Agent'), cell('CSAT')],
+    [rich, { type: 'raw_number', value: 4.5, text: '4.5' }],
+  ];
   t.deepEqual(validateMessageBlocks([table(rows, { page_size: 10, row_header_column_index: 0 })]), []);
 });
 
-test('chart title, 50 vs 51', boundary, (n) => validateMessageBlocks([chart(barChart(), 't'.repeat(n))]), 50,
-  '[ERROR] must be less than 51 characters [json-pointer:/blocks/0/title]');
+test(
+  'chart title, 50 vs 51',
+  boundary,
+  (n) => validateMessageBlocks([chart(barChart(), 't'.repeat(n))]),
+  50,
+  '[ERROR] must be less than 51 characters [json-pointer:/blocks/0/title]',
+);
 
-test('chart series, 6 vs 7', boundary,
-  (n) => validateMessageBlocks([chart(barChart({ series: Array.from({ length: n }, (_, i) => series(`S${i}`, ['Mon'])) }))]), 6,
-  '[ERROR] no more than 6 items allowed [json-pointer:/blocks/0/chart/series]');
+test(
+  'chart series, 6 vs 7',
+  boundary,
+  (n) => validateMessageBlocks([chart(barChart({ series: Array.from({ length: n }, (_, i) => series(`S${i}`, ['Mon'])) }))]),
+  6,
+  '[ERROR] no more than 6 items allowed [json-pointer:/blocks/0/chart/series]',
+);
 
-test('pie segments, 6 vs 7', boundary,
-  (n) => validateMessageBlocks([chart({ type: 'pie', segments: Array.from({ length: n }, (_, i) => ({ label: `S${i}`, value: i })) })]), 6,
-  '[ERROR] no more than 6 items allowed [json-pointer:/blocks/0/chart/segments]');
+test(
+  'pie segments, 6 vs 7',
+  boundary,
+  (n) =>
+    validateMessageBlocks([
+      chart({ type: 'pie', segments: Array.from({ length: n }, (_, i) => ({ label: `S${i}`, value: i })) }),
+    ]),
+  6,
+  '[ERROR] no more than 6 items allowed [json-pointer:/blocks/0/chart/segments]',
+);
 
-test('chart categories, 20 vs 21', boundary,
-  (n) => validateMessageBlocks([chart(barChart({ axis_config: { categories: labels(n) }, series: [series('CSAT', ['D0'])] }))]), 20,
-  '[ERROR] no more than 20 items allowed [json-pointer:/blocks/0/chart/axis_config/categories]');
+test(
+  'chart categories, 20 vs 21',
+  boundary,
+  (n) => validateMessageBlocks([chart(barChart({ axis_config: { categories: labels(n) }, series: [series('CSAT', ['D0'])] }))]),
+  20,
+  '[ERROR] no more than 20 items allowed [json-pointer:/blocks/0/chart/axis_config/categories]',
+);
 
-test('chart category label, 20 vs 21', boundary,
-  (n) => validateMessageBlocks([chart(barChart({ axis_config: { categories: ['c'.repeat(n)] }, series: [series('CSAT', ['c'.repeat(n)])] }))]), 20,
-  '[ERROR] must be less than 21 characters [json-pointer:/blocks/0/chart/axis_config/categories/0]');
+test(
+  'chart category label, 20 vs 21',
+  boundary,
+  (n) =>
+    validateMessageBlocks([
+      chart(barChart({ axis_config: { categories: ['c'.repeat(n)] }, series: [series('CSAT', ['c'.repeat(n)])] })),
+    ]),
+  20,
+  '[ERROR] must be less than 21 characters [json-pointer:/blocks/0/chart/axis_config/categories/0]',
+);
 
-test('chart axis label, 50 vs 51', boundary,
-  (n) => validateMessageBlocks([chart(barChart({ axis_config: { categories: ['Mon', 'Tue'], y_label: 'y'.repeat(n) } }))]), 50,
-  '[ERROR] must be less than 51 characters [json-pointer:/blocks/0/chart/axis_config/y_label]');
+test(
+  'chart axis label, 50 vs 51',
+  boundary,
+  (n) => validateMessageBlocks([chart(barChart({ axis_config: { categories: ['Mon', 'Tue'], y_label: 'y'.repeat(n) } }))]),
+  50,
+  '[ERROR] must be less than 51 characters [json-pointer:/blocks/0/chart/axis_config/y_label]',
+);
 
-test('charts in a message, 2 vs 3', boundary, (n) => validateMessageBlocks(Array.from({ length: n }, () => chart())), 2,
-  '[ERROR] no more than 2 data_visualization blocks allowed in a message [json-pointer:/blocks/2]');
+test(
+  'charts in a message, 2 vs 3',
+  boundary,
+  (n) => validateMessageBlocks(Array.from({ length: n }, () => chart())),
+  2,
+  '[ERROR] no more than 2 data_visualization blocks allowed in a message [json-pointer:/blocks/2]',
+);
 
-test('table rows, 101 vs 102 (the header and 100)', boundary, (n) => validateMessageBlocks([table(grid(n, 2))]), 101,
-  '[ERROR] no more than 101 items allowed [json-pointer:/blocks/0/rows]');
+test(
+  'table rows, 101 vs 102 (the header and 100)',
+  boundary,
+  (n) => validateMessageBlocks([table(grid(n, 2))]),
+  101,
+  '[ERROR] no more than 101 items allowed [json-pointer:/blocks/0/rows]',
+);
 
-test('table columns, 20 vs 21', boundary, (n) => validateMessageBlocks([table(grid(2, n))]).slice(0, 1), 20,
-  '[ERROR] must provide 1 to 20 cells [json-pointer:/blocks/0/rows/0]');
+test(
+  'table columns, 20 vs 21',
+  boundary,
+  (n) => validateMessageBlocks([table(grid(2, n))]).slice(0, 1),
+  20,
+  '[ERROR] must provide 1 to 20 cells [json-pointer:/blocks/0/rows/0]',
+);
 
-test('table page size, 100 vs 101', boundary, (n) => validateMessageBlocks([table(grid(2, 1), { page_size: n })]), 100,
-  '[ERROR] must be less than 101 [json-pointer:/blocks/0/page_size]');
+test(
+  'table page size, 100 vs 101',
+  boundary,
+  (n) => validateMessageBlocks([table(grid(2, 1), { page_size: n })]),
+  100,
+  '[ERROR] must be less than 101 [json-pointer:/blocks/0/page_size]',
+);
 
-test('characters across a table’s cells, 10,000 vs 10,001', boundary,
-  (n) => validateMessageBlocks([table([[cell('h'.repeat(n - 1))], [cell('x')]])]), 10_000,
-  '[ERROR] the cells hold more than 10000 characters [json-pointer:/blocks/0/rows]');
+test(
+  'characters across a table’s cells, 10,000 vs 10,001',
+  boundary,
+  (n) => validateMessageBlocks([table([[cell('h'.repeat(n - 1))], [cell('x')]])]),
+  10_000,
+  '[ERROR] the cells hold more than 10000 characters [json-pointer:/blocks/0/rows]',
+);
 
-test('characters across all the tables of a message, 10,000 vs 10,001', boundary,
-  (n) => validateMessageBlocks([table([[cell('h'.repeat(5000))], [cell('x')]]), table([[cell('h'.repeat(n - 5002))], [cell('x')]])]), 10_000,
-  '[ERROR] the cells of its data_table blocks hold more than 10000 characters [json-pointer:/blocks]');
+test(
+  'characters across all the tables of a message, 10,000 vs 10,001',
+  boundary,
+  (n) =>
+    validateMessageBlocks([table([[cell('h'.repeat(5000))], [cell('x')]]), table([[cell('h'.repeat(n - 5002))], [cell('x')]])]),
+  10_000,
+  '[ERROR] the cells of its data_table blocks hold more than 10000 characters [json-pointer:/blocks]',
+);
 
 test('a chart or table breaking its shape is refused where it breaks', (t) => {
-  t.deepEqual(validateMessageBlocks([chart(barChart({ type: 'scatter' }))]), ['[ERROR] must be a valid enum value [json-pointer:/blocks/0/chart/type]']);
-  t.deepEqual(validateMessageBlocks([chart(barChart({ series: [series('CSAT', ['Sun'])] }))]),
-    ['[ERROR] must be one of axis_config.categories [json-pointer:/blocks/0/chart/series/0/data/0/label]']);
-  t.deepEqual(validateMessageBlocks([chart(barChart({ series: [series('A', ['Mon']), series('A', ['Tue'])] }))]),
-    ['[ERROR] duplicate series name "A" [json-pointer:/blocks/0/chart/series/1/name]']);
-  t.deepEqual(validateMessageBlocks([chart({ type: 'bar', series: [series('A', ['Mon'])] })]), ['[ERROR] missing required field: axis_config [json-pointer:/blocks/0/chart]']);
-  t.deepEqual(validateMessageBlocks([table([[cell('a'), cell('b')], [cell('c')]])]), ['[ERROR] must have as many cells as the first row [json-pointer:/blocks/0/rows/1]']);
-  t.deepEqual(validateMessageBlocks([table([[cell('a')]])]), ['[ERROR] must provide at least 2 items [json-pointer:/blocks/0/rows]']);
+  t.deepEqual(validateMessageBlocks([chart(barChart({ type: 'scatter' }))]), [
+    '[ERROR] must be a valid enum value [json-pointer:/blocks/0/chart/type]',
+  ]);
+  t.deepEqual(validateMessageBlocks([chart(barChart({ series: [series('CSAT', ['Sun'])] }))]), [
+    '[ERROR] must be one of axis_config.categories [json-pointer:/blocks/0/chart/series/0/data/0/label]',
+  ]);
+  t.deepEqual(validateMessageBlocks([chart(barChart({ series: [series('A', ['Mon']), series('A', ['Tue'])] }))]), [
+    '[ERROR] duplicate series name "A" [json-pointer:/blocks/0/chart/series/1/name]',
+  ]);
+  t.deepEqual(validateMessageBlocks([chart({ type: 'bar', series: [series('A', ['Mon'])] })]), [
+    '[ERROR] missing required field: axis_config [json-pointer:/blocks/0/chart]',
+  ]);
+  t.deepEqual(validateMessageBlocks([table([[cell('a'), cell('b')], [cell('c')]])]), [
+    '[ERROR] must have as many cells as the first row [json-pointer:/blocks/0/rows/1]',
+  ]);
+  t.deepEqual(validateMessageBlocks([table([[cell('a')]])]), [
+    '[ERROR] must provide at least 2 items [json-pointer:/blocks/0/rows]',
+  ]);
   const rich = { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'A' }] }] };
-  t.deepEqual(validateMessageBlocks([table([[rich], [cell('c')]])]), ['[ERROR] must be raw_text or raw_number in the header row [json-pointer:/blocks/0/rows/0/0/type]']);
-  t.deepEqual(validateMessageBlocks([table(grid(2, 2), { row_header_column_index: 2 })]), ['[ERROR] must be less than 2 [json-pointer:/blocks/0/row_header_column_index]']);
+  t.deepEqual(validateMessageBlocks([table([[rich], [cell('c')]])]), [
+    '[ERROR] must be raw_text or raw_number in the header row [json-pointer:/blocks/0/rows/0/0/type]',
+  ]);
+  t.deepEqual(validateMessageBlocks([table(grid(2, 2), { row_header_column_index: 2 })]), [
+    '[ERROR] must be less than 2 [json-pointer:/blocks/0/row_header_column_index]',
+  ]);
   const { caption: _, ...uncaptioned } = table(grid(2, 1));
   t.deepEqual(validateMessageBlocks([uncaptioned]), ['[ERROR] missing required field: caption [json-pointer:/blocks/0]']);
 });
 
 test('charts and tables are for messages: a Home tab or modal holding one is refused', (t) => {
   for (const block of [chart(), table(grid(2, 1))]) {
-    t.deepEqual(problems(validateView({ type: 'home', blocks: [block] })), [`[ERROR] unsupported type: ${block.type} [json-pointer:/view/blocks/0/type]`]);
-    t.deepEqual(problems(validateView(modal([block]))), [`[ERROR] unsupported type: ${block.type} [json-pointer:/view/blocks/0/type]`]);
+    t.deepEqual(problems(validateView({ type: 'home', blocks: [block] })), [
+      `[ERROR] unsupported type: ${block.type} [json-pointer:/view/blocks/0/type]`,
+    ]);
+    t.deepEqual(problems(validateView(modal([block]))), [
+      `[ERROR] unsupported type: ${block.type} [json-pointer:/view/blocks/0/type]`,
+    ]);
   }
 });
 
 test('chat.postMessage takes a chart and a table, and refuses a third chart', async (t) => {
   const sim = await simulator(t);
-  const posted = await client(sim).chat.postMessage({ channel: DEFAULTS.channelId, text: 'CSAT 80%', blocks: [chart(), table(grid(2, 2))] as never });
+  const posted = await client(sim).chat.postMessage({
+    channel: DEFAULTS.channelId,
+    text: 'CSAT 80%',
+    blocks: [chart(), table(grid(2, 2))] as never,
+  });
   t.true(posted.ok);
-  const refused = await refusal(t, client(sim).chat.postMessage({ channel: DEFAULTS.channelId, text: 'x', blocks: [chart(), chart(), chart()] as never }));
+  const refused = await refusal(
+    t,
+    client(sim).chat.postMessage({ channel: DEFAULTS.channelId, text: 'x', blocks: [chart(), chart(), chart()] as never }),
+  );
   t.is(refused.error, 'invalid_blocks');
 });
 
 test('filesUploadV2 uploads a file as a multipart form and shares it to the channel with its comment', async (t) => {
   const sim = await simulator(t);
   const content = Buffer.from('agent,score\nJosé,5\n', 'utf8');
-  const result = await client(sim).filesUploadV2({ channel_id: DEFAULTS.channelId, file: content, filename: 'scores.csv', title: 'Scores', initial_comment: 'This week' });
+  const result = await client(sim).filesUploadV2({
+    channel_id: DEFAULTS.channelId,
+    file: content,
+    filename: 'scores.csv',
+    title: 'Scores',
+    initial_comment: 'This week',
+  });
   const [completion] = (result as unknown as { files: Array<{ files: Array<{ id: string }> }> }).files;
   const file = sim.file(completion.files[0].id)!;
   t.deepEqual(file.bytes, content);
@@ -818,8 +1337,10 @@ test('filesUploadV2 uploads a file as a multipart form and shares it to the chan
 test('an upload URL takes raw bytes too; completing needs the upload, its announced length, and a channel the bot is in', async (t) => {
   const sim = await simulator(t);
   const slack = client(sim);
-  const announce = (length: number) => slack.files.getUploadURLExternal({ filename: 'a.csv', length }) as Promise<{ upload_url: string; file_id: string }>;
-  const complete = (id: string, channel_id: string = DEFAULTS.channelId) => slack.files.completeUploadExternal({ files: [{ id }], channel_id });
+  const announce = (length: number) =>
+    slack.files.getUploadURLExternal({ filename: 'a.csv', length }) as Promise<{ upload_url: string; file_id: string }>;
+  const complete = (id: string, channel_id: string = DEFAULTS.channelId) =>
+    slack.files.completeUploadExternal({ files: [{ id }], channel_id });
 
   const never = await announce(3);
   t.is((await refusal(t, complete(never.file_id))).error, 'file_not_found');

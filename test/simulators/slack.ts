@@ -337,7 +337,13 @@ export class SlackSimulator {
     this.triggerLifetimeMs = options.triggerLifetimeMs ?? TRIGGER_LIFETIME_MS;
     const defaults = options.workspaces === undefined;
     const workspaces = options.workspaces ?? [
-      { teamId: DEFAULTS.teamId, domain: DEFAULTS.teamDomain, botToken: DEFAULTS.botToken, botUserId: DEFAULTS.botUserId, botId: DEFAULTS.botId },
+      {
+        teamId: DEFAULTS.teamId,
+        domain: DEFAULTS.teamDomain,
+        botToken: DEFAULTS.botToken,
+        botUserId: DEFAULTS.botUserId,
+        botId: DEFAULTS.botId,
+      },
     ];
     for (const workspace of workspaces) this.addWorkspace(workspace);
     const users = options.users ?? (defaults ? [{ id: DEFAULTS.userId, teamId: DEFAULTS.teamId, name: DEFAULTS.userName }] : []);
@@ -345,7 +351,14 @@ export class SlackSimulator {
     const channels =
       options.channels ??
       (defaults
-        ? [{ id: DEFAULTS.channelId, teamId: DEFAULTS.teamId, name: DEFAULTS.channelName, members: [DEFAULTS.userId, DEFAULTS.botUserId] }]
+        ? [
+            {
+              id: DEFAULTS.channelId,
+              teamId: DEFAULTS.teamId,
+              name: DEFAULTS.channelName,
+              members: [DEFAULTS.userId, DEFAULTS.botUserId],
+            },
+          ]
         : []);
     for (const channel of channels) this.addChannel(channel);
   }
@@ -484,7 +497,11 @@ export class SlackSimulator {
    * calls apart with the predicate (e.g. `call.seq > n`). The wait is long: a busy machine
    * is slow, and only a call that never comes costs the time.
    */
-  waitForCall(method: string, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 30_000): Promise<RecordedCall> {
+  waitForCall(
+    method: string,
+    predicate: (call: RecordedCall) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<RecordedCall> {
     const found = this.calls.find((call) => call.method === method && predicate(call));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
@@ -742,7 +759,11 @@ export class SlackSimulator {
     return [...this.views.values()].some((v) => v.team_id === teamId && v.external_id === externalId && v.id !== except);
   }
 
-  private build(input: Args, workspace: Workspace, base: { id: string; root: string | null; previous: string | null }): SimulatedView {
+  private build(
+    input: Args,
+    workspace: Workspace,
+    base: { id: string; root: string | null; previous: string | null },
+  ): SimulatedView {
     const type = input.type as 'modal' | 'home';
     return {
       id: base.id,
@@ -808,7 +829,9 @@ export class SlackSimulator {
     const input = args.view as Args;
     const newExternalId = str(input.external_id);
     if (newExternalId && this.externalIdTaken(newExternalId, workspace.teamId, current.id)) return fail('duplicate_external_id');
-    return this.store(this.build(input, workspace, { id: current.id, root: current.root_view_id, previous: current.previous_view_id }));
+    return this.store(
+      this.build(input, workspace, { id: current.id, root: current.root_view_id, previous: current.previous_view_id }),
+    );
   }
 
   private viewsPublish(args: Args, workspace: Workspace): Answer {
@@ -870,12 +893,23 @@ export class SlackSimulator {
 
   private postMessage(args: Args, workspace: Workspace): Answer {
     const target = str(args.channel);
-    const channel = target && /^[UW]/.test(target) ? this.directMessage(target, workspace) ?? fail('channel_not_found') : this.reachable(target, workspace);
+    const channel =
+      target && /^[UW]/.test(target)
+        ? (this.directMessage(target, workspace) ?? fail('channel_not_found'))
+        : this.reachable(target, workspace);
     if (!('members' in channel)) return channel;
     const refused = this.checkMessage(args);
     if (refused) return refused;
     const ts = this.nextTs();
-    const message: Args = { type: 'message', user: workspace.botUserId, bot_id: workspace.botId, app_id: this.appId, team: workspace.teamId, text: args.text ?? '', ts };
+    const message: Args = {
+      type: 'message',
+      user: workspace.botUserId,
+      bot_id: workspace.botId,
+      app_id: this.appId,
+      team: workspace.teamId,
+      text: args.text ?? '',
+      ts,
+    };
     if (args.blocks !== undefined) message.blocks = withIds(args.blocks as unknown[]);
     if (str(args.thread_ts)) message.thread_ts = args.thread_ts;
     return ok({ channel: channel.id, ts, message });
@@ -940,8 +974,10 @@ export class SlackSimulator {
     const filename = str(args.filename);
     const length = Number(args.length);
     if (!filename) return invalid('invalid_arguments', ['[ERROR] missing required field: filename [json-pointer:/]']);
-    if (args.length === undefined) return invalid('invalid_arguments', ['[ERROR] missing required field: length [json-pointer:/]']);
-    if (!Number.isInteger(length) || length < 1) return invalid('invalid_arguments', ['[ERROR] must be a positive integer [json-pointer:/length]']);
+    if (args.length === undefined)
+      return invalid('invalid_arguments', ['[ERROR] missing required field: length [json-pointer:/]']);
+    if (!Number.isInteger(length) || length < 1)
+      return invalid('invalid_arguments', ['[ERROR] must be a positive integer [json-pointer:/length]']);
     const id = randomId('F', 10);
     const secret = randomBytes(16).toString('hex');
     this.files.set(id, { id, teamId: workspace.teamId, filename, length, completed: false, shares: [] });
@@ -980,7 +1016,14 @@ export class SlackSimulator {
       }
     }
     const team = file?.teamId;
-    this.record({ method: 'file_upload', args: { file_id: file?.id, bytes: bytes.length }, team, status, response: { text }, url: url.href });
+    this.record({
+      method: 'file_upload',
+      args: { file_id: file?.id, bytes: bytes.length },
+      team,
+      status,
+      response: { text },
+      url: url.href,
+    });
     return [status, text];
   }
 
@@ -1017,7 +1060,12 @@ export class SlackSimulator {
     if (channelId) {
       const channel = this.reachable(channelId, workspace);
       if (!('members' in channel)) return channel;
-      share = { channel: channel.id, ts: this.nextTs(), ...(initialComment && { initialComment }), ...(threadTs && { threadTs }) };
+      share = {
+        channel: channel.id,
+        ts: this.nextTs(),
+        ...(initialComment && { initialComment }),
+        ...(threadTs && { threadTs }),
+      };
     }
     for (const [i, file] of found.entries()) {
       file.completed = true;
@@ -1060,7 +1108,14 @@ export class SlackSimulator {
       const refused = args.delete_original === true ? undefined : this.checkMessage(args);
       answer = refused ? { ...refused, status: 400 } : ok();
     }
-    this.record({ method: 'response_url', args, team: target?.teamId, status: answer.status, response: answer.body, url: url.href });
+    this.record({
+      method: 'response_url',
+      args,
+      team: target?.teamId,
+      status: answer.status,
+      response: answer.body,
+      url: url.href,
+    });
     return answer;
   }
 }

@@ -57,7 +57,12 @@ async function get<T = Record<string, unknown>>(
 type EventsPage = { events: FeedbackEvent[]; next_cursor?: string; errors?: Array<{ code: number; message: string }> };
 
 /** Every page of a window, following next_cursor. */
-async function allEvents(sim: TwitterSimulator, from: number, to: number, count: number): Promise<{ events: FeedbackEvent[]; pages: number[] }> {
+async function allEvents(
+  sim: TwitterSimulator,
+  from: number,
+  to: number,
+  count: number,
+): Promise<{ events: FeedbackEvent[]; pages: number[] }> {
   let page = await get<EventsPage>(sim, '/1.1/feedback/events.json', { from_time: from, to_time: to, count });
   const events = [...page.body.events];
   const pages = [page.body.events.length];
@@ -95,7 +100,12 @@ test('feedback/show keeps one business’s card from another, and refuses a badl
   const foreign = await get(sim, `/1.1/feedback/show/${card.id}.json`, {}, OTHER_TOKEN);
   t.is(foreign.status, 404);
   t.deepEqual(foreign.body, { errors: [{ code: 34, message: 'Sorry, that page does not exist.' }] });
-  const forged = await get(sim, `/1.1/feedback/show/${card.id}.json`, {}, { token: TOKENS.access_token, secret: 'not-the-secret' });
+  const forged = await get(
+    sim,
+    `/1.1/feedback/show/${card.id}.json`,
+    {},
+    { token: TOKENS.access_token, secret: 'not-the-secret' },
+  );
   t.is(forged.status, 401);
   t.deepEqual(forged.body, { errors: [{ code: 32, message: 'Could not authenticate you.' }] });
 });
@@ -130,12 +140,20 @@ test('events.json lists a window’s creations and updates, test cards included,
   t.true(events.some((e) => e.feedback.test));
   const updates = events.filter((e) => e.feedback.id === cards[1].id && e.event_type === 'feedback.updated');
   const responses = updates.map((e) => e.feedback.response!).sort((a, b) => Object.keys(a).length - Object.keys(b).length);
-  t.like(responses, [{ score: { value: 1 } }, { score: { value: 1 }, text: { value: 'Thanks' } }], 'each event carries the card as it stood then');
+  t.like(
+    responses,
+    [{ score: { value: 1 } }, { score: { value: 1 }, text: { value: 'Thanks' } }],
+    'each event carries the card as it stood then',
+  );
   t.is(responses[0].text, undefined);
 
   sim.setEventPaging({});
   const inclusive = await allEvents(sim, start + 1000, start + 1000, 100);
-  t.deepEqual(inclusive.events.map((e) => e.feedback.id), [cards[1].id], 'both ends of the window are inclusive');
+  t.deepEqual(
+    inclusive.events.map((e) => e.feedback.id),
+    [cards[1].id],
+    'both ends of the window are inclusive',
+  );
   t.is((await allEvents(sim, start - DAY, start - 1, 100)).events.length, 0);
 });
 
@@ -143,13 +161,16 @@ test('events.json refuses a window ending within the last 24 hours, a missing or
   const sim = await simulator(t);
   const start = Date.now() - 3 * DAY;
   for (let i = 0; i < 3; i++) sim.addCard({ from_user_id: BUSINESS.id_str, to_user_id: CUSTOMER.id_str }, start + i);
-  const events = (query: Record<string, string | number>, as?: { token: string; secret: string }) => get<EventsPage>(sim, '/1.1/feedback/events.json', query, as);
+  const events = (query: Record<string, string | number>, as?: { token: string; secret: string }) =>
+    get<EventsPage>(sim, '/1.1/feedback/events.json', query, as);
   const invalid = (name: string) => ({ errors: [{ code: 44, message: `${name} parameter is invalid.` }] });
 
   const recent = await events({ from_time: start, to_time: Date.now() - DAY + 60_000, count: 10 });
   t.is(recent.status, 400);
   t.deepEqual(recent.body, invalid('to_time'));
-  t.deepEqual((await events({ from_time: start, count: 10 })).body, { errors: [{ code: 38, message: 'to_time parameter is missing.' }] });
+  t.deepEqual((await events({ from_time: start, count: 10 })).body, {
+    errors: [{ code: 38, message: 'to_time parameter is missing.' }],
+  });
   t.deepEqual((await events({ from_time: start, to_time: start + 10, count: 101 })).body, invalid('count'));
   t.deepEqual((await events({ from_time: start + 10, to_time: start, count: 10 })).body, invalid('to_time'));
   t.is((await events({ from_time: start, to_time: start + 10, count: 100 })).status, 200);
@@ -208,7 +229,11 @@ test('answers are pushed with basic auth; pushes can be dropped, duplicated or h
   await sim.answer(card.id, { score: 2 });
   t.is(received.length, 3, 'held');
   await sim.releasePushes();
-  t.deepEqual(received.slice(3).map((r) => r.event.feedback.response!.score!.value), [2, 3], 'the newer arrives first');
+  t.deepEqual(
+    received.slice(3).map((r) => r.event.feedback.response!.score!.value),
+    [2, 3],
+    'the newer arrives first',
+  );
 
   t.is(await sim.push({ event_type: 'feedback.updated' }), 200, 'any body can be pushed');
   t.deepEqual(sim.feedback, [], 'cards sent outside the app are not among the app’s own');
@@ -217,7 +242,12 @@ test('answers are pushed with basic auth; pushes can be dropped, duplicated or h
 test('a card created through feedback/create is remembered: it can be answered, shown and listed', async (t) => {
   const sim = await simulator(t);
   const client = new TwitterClient({ apiUrl: sim.url, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
-  const created = await client.createFeedback(TOKENS, { type: 'csat', to_user_id: CUSTOMER.id_str, message: 'How did we do?', privacy_url: 'https://example.com/privacy' });
+  const created = await client.createFeedback(TOKENS, {
+    type: 'csat',
+    to_user_id: CUSTOMER.id_str,
+    message: 'How did we do?',
+    privacy_url: 'https://example.com/privacy',
+  });
   t.true(created.ok);
   const [card] = sim.feedback;
   await sim.answer(card.id, { score: 5, text: 'Très bien 👍' });
@@ -228,6 +258,13 @@ test('a card created through feedback/create is remembered: it can be answered, 
   const later = Math.floor((Date.now() + 2 * DAY) / 1000);
   const window = { from_time: Date.now() - 60_000, to_time: Date.now() + 60_000, count: 10 };
   const listed = await get<EventsPage>(sim, '/1.1/feedback/events.json', window, undefined, later);
-  t.deepEqual(listed.body.events.map((e) => `${e.event_type} ${e.feedback.id}`).sort(), [`feedback.created ${card.id}`, `feedback.updated ${card.id}`]);
-  t.is((await get(sim, '/1.1/feedback/events.json', window)).status, 401, 'a request signed two days behind Twitter’s clock is refused');
+  t.deepEqual(listed.body.events.map((e) => `${e.event_type} ${e.feedback.id}`).sort(), [
+    `feedback.created ${card.id}`,
+    `feedback.updated ${card.id}`,
+  ]);
+  t.is(
+    (await get(sim, '/1.1/feedback/events.json', window)).status,
+    401,
+    'a request signed two days behind Twitter’s clock is refused',
+  );
 });

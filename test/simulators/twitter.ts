@@ -423,7 +423,10 @@ export class TwitterSimulator {
   }
 
   /** Counts a call against the caller's window for `limit`; the headers to send, and whether it is over. */
-  private rateLimit(name: keyof typeof RATE_LIMITS, caller: SimulatedUser): { headers: Record<string, string>; limited: boolean } {
+  private rateLimit(
+    name: keyof typeof RATE_LIMITS,
+    caller: SimulatedUser,
+  ): { headers: Record<string, string>; limited: boolean } {
     const now = this.now();
     const limit = RATE_LIMITS[name];
     const key = `${name}/${caller.id_str}`;
@@ -630,9 +633,7 @@ export class TwitterSimulator {
 
   private showUser(query: Record<string, string>): Reply {
     const name = query.screen_name?.toLowerCase();
-    const user = this.users.find((u) =>
-      name !== undefined ? u.screen_name.toLowerCase() === name : u.id_str === query.user_id,
-    );
+    const user = this.users.find((u) => (name !== undefined ? u.screen_name.toLowerCase() === name : u.id_str === query.user_id));
     return user ? { status: 200, body: userJson(user) } : error(404, 50, 'User not found.');
   }
 
@@ -652,7 +653,14 @@ export class TwitterSimulator {
     if (!source || !target) return error(404, 50, 'User not found.', rateHeaders);
     const side = (user: SimulatedUser) => ({ id: user.id_str, id_str: user.id_str, screen_name: user.screen_name });
     const relationship = {
-      source: { ...side(source), following: false, followed_by: false, can_dm: this.acceptsDms(target), blocking: false, muting: false },
+      source: {
+        ...side(source),
+        following: false,
+        followed_by: false,
+        can_dm: this.acceptsDms(target),
+        blocking: false,
+        muting: false,
+      },
       target: { ...side(target), following: false, followed_by: false },
     };
     // Ids are written as exact JSON numbers, as userJson does: a client must read id_str.
@@ -731,7 +739,9 @@ export class TwitterSimulator {
       for (const name of ['from_time', 'to_time', 'count']) {
         if (!query[name]) return refuse(38, `${name} parameter is missing.`);
       }
-      const [from, to, count] = [query.from_time, query.to_time, query.count].map((v) => (/^[0-9]{1,15}$/.test(v) ? Number(v) : NaN));
+      const [from, to, count] = [query.from_time, query.to_time, query.count].map((v) =>
+        /^[0-9]{1,15}$/.test(v) ? Number(v) : NaN,
+      );
       if (Number.isNaN(from)) return refuse(44, 'from_time parameter is invalid.');
       if (Number.isNaN(to) || to < from || to > this.now() - EVENTS_LATEST_MS) return refuse(44, 'to_time parameter is invalid.');
       if (Number.isNaN(count) || count < 1 || count > EVENTS_MAX_COUNT) return refuse(44, 'count parameter is invalid.');
@@ -755,7 +765,9 @@ export class TwitterSimulator {
   }
 
   private writeCursor(range: EventRange, caller: SimulatedUser): string {
-    const payload = Buffer.from(JSON.stringify([range.from, range.to, range.count, range.offset, caller.id_str])).toString('base64url');
+    const payload = Buffer.from(JSON.stringify([range.from, range.to, range.count, range.offset, caller.id_str])).toString(
+      'base64url',
+    );
     return `${payload}.${createHmac('sha256', this.cursorKey).update(payload).digest('base64url')}`;
   }
 
@@ -765,7 +777,13 @@ export class TwitterSimulator {
     const expected = createHmac('sha256', this.cursorKey).update(payload).digest();
     const given = Buffer.from(mac, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const [from, to, count, offset, business] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [number, number, number, number, string];
+    const [from, to, count, offset, business] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [
+      number,
+      number,
+      number,
+      number,
+      string,
+    ];
     return business === caller.id_str ? { from, to, count, offset } : undefined;
   }
 

@@ -33,7 +33,10 @@ export const BUSINESS_TOKENS = { access_token: SECRETS.accessToken, access_token
 export const BUSINESS: SimulatedUser = { id_str: '1212121212121', screen_name: 'AcmeSupport', name: 'Acme Support' };
 /** A second business, for a second workspace. */
 export const OTHER_BUSINESS: SimulatedUser = { id_str: '7878787878787', screen_name: 'GlobexHelp', name: 'Globex Help' };
-export const OTHER_TOKENS = { access_token: '7878787878787-globex-access-token', access_token_secret: 'globex-token-secret-do-not-log' };
+export const OTHER_TOKENS = {
+  access_token: '7878787878787-globex-access-token',
+  access_token_secret: 'globex-token-secret-do-not-log',
+};
 
 export const OAUTH_CLIENT = { clientId: '1111.2222', clientSecret: 'sim-client-secret-do-not-log' };
 const STATE_SECRET = 'sim-state-secret-0123456789abcdef0123456789';
@@ -96,10 +99,12 @@ export async function connectAccount(
   tokens: { access_token: string; access_token_secret: string },
 ): Promise<void> {
   const store = await openStore(config.store);
-  await store.accounts.add({ teamId }, { user_id: business.id_str, screen_name: business.screen_name, name: business.name, tokens });
+  await store.accounts.add(
+    { teamId },
+    { user_id: business.id_str, screen_name: business.screen_name, name: business.name, tokens },
+  );
   await store.close();
 }
-
 
 export interface HarnessOptions {
   /** Where the business's tokens come from: the store (as the accounts CLI leaves them) or the environment. */
@@ -161,7 +166,10 @@ export class Harness {
     const base = this.url.replace(/\/slack\/events$/, '');
     const started = await fetch(`${base}/slack/install`, { redirect: 'manual' });
     const location = new URL(started.headers.get('location') ?? '');
-    const cookie = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = started.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const code = this.slack.issueOAuthCode({ teamId, botUserId, scopes: (location.searchParams.get('scope') ?? '').split(',') });
     const query = new URLSearchParams({ code, state: location.searchParams.get('state') ?? '' });
     const back = await fetch(`${base}/slack/oauth_redirect?${query}`, { headers: { cookie }, redirect: 'manual' });
@@ -170,7 +178,11 @@ export class Harness {
   }
 
   /** Stores a business account for a workspace, as connecting it would. */
-  connectAccount(teamId: string, business: SimulatedUser, tokens: { access_token: string; access_token_secret: string }): Promise<void> {
+  connectAccount(
+    teamId: string,
+    business: SimulatedUser,
+    tokens: { access_token: string; access_token_secret: string },
+  ): Promise<void> {
     return connectAccount(this.config, teamId, business, tokens);
   }
 
@@ -189,7 +201,10 @@ export class Harness {
   }
 
   /** Sends what `body` builds with a fresh trigger id; resolves with the modal the app opened. */
-  async open(body: (triggerId: string) => URLSearchParams, teamId?: string): Promise<{ response: AppResponse; view: SimulatedView }> {
+  async open(
+    body: (triggerId: string) => URLSearchParams,
+    teamId?: string,
+  ): Promise<{ response: AppResponse; view: SimulatedView }> {
     const since = this.slack.calls.length;
     const response = await this.post(body(this.slack.issueTriggerId({ teamId })));
     const call = await this.slack.waitForCall('views.open', (c) => c.seq >= since);

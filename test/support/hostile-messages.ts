@@ -6,7 +6,9 @@
 const PIECES = ['a.b', 'ticket      ', 'x.com/', '(b.com', 'user id ', '@a', '"twitter_handle": '];
 export const HOSTILE_TEXT_LENGTH = 40_000;
 
-export const LONG_HOSTILE_TEXTS: readonly string[] = PIECES.map((piece) => piece.repeat(Math.ceil(HOSTILE_TEXT_LENGTH / piece.length)));
+export const LONG_HOSTILE_TEXTS: readonly string[] = PIECES.map((piece) =>
+  piece.repeat(Math.ceil(HOSTILE_TEXT_LENGTH / piece.length)),
+);
 
 /** The workspace pattern read beside them. */
 export const HOSTILE_TICKET_PATTERN = 'INC(\\d+)';

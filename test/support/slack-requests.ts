@@ -132,7 +132,8 @@ function statefulElement(block: Fields): Fields | undefined {
   const candidates = [block.element, block.accessory, ...(Array.isArray(block.elements) ? block.elements : [])].filter(
     (e): e is Fields => isFields(e) && STATEFUL.includes(e.type as string),
   );
-  if (candidates.length > 1) throw new Error(`block ${String(block.block_id)} has several elements with state; name one by action`);
+  if (candidates.length > 1)
+    throw new Error(`block ${String(block.block_id)} has several elements with state; name one by action`);
   if (block.type === 'input' && isFields(block.element) && candidates.length === 0) {
     throw new Error(`block ${String(block.block_id)}: ${String(block.element.type)} is not supported by stateFor`);
   }
@@ -244,7 +245,9 @@ function findAction(block: Fields, actionId: string | undefined): Fields {
   const elements = [block.element, block.accessory, ...(Array.isArray(block.elements) ? block.elements : [])].filter(isFields);
   const matches = actionId === undefined ? elements : elements.filter((e) => e.action_id === actionId);
   if (matches.length !== 1) {
-    throw new Error(`block ${String(block.block_id)} has ${matches.length} elements${actionId ? ` with action_id ${actionId}` : ''}`);
+    throw new Error(
+      `block ${String(block.block_id)} has ${matches.length} elements${actionId ? ` with action_id ${actionId}` : ''}`,
+    );
   }
   return matches[0];
 }
@@ -257,7 +260,8 @@ export function blockActionsBody(view: SimulatedView, options: BlockActionOption
   const element = findAction(block, options.actionId);
   const type = element.type as string;
   const stateful = STATEFUL.includes(type);
-  const values = stateful && options.value !== undefined ? { ...options.values, [options.blockId]: options.value } : { ...options.values };
+  const values =
+    stateful && options.value !== undefined ? { ...options.values, [options.blockId]: options.value } : { ...options.values };
   const action: Fields = {
     type,
     block_id: options.blockId,

@@ -127,7 +127,10 @@ function redis(base: string): TestBackend {
         const keys = await client.keys('*');
         if (what === 'records') return keys.filter((key) => /^[a-z]/.test(key)).sort();
         const prefix = REDIS_PREFIXES[what];
-        return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)).sort();
+        return keys
+          .filter((key) => key.startsWith(prefix))
+          .map((key) => key.slice(prefix.length))
+          .sort();
       }),
     async cleanUp() {
       for (const url of made) await using(url, (client) => client.flushDb());
@@ -159,7 +162,9 @@ function postgres(base: string): TestBackend {
     },
     async dump(url) {
       const tables = ['keyv', 'claims', 'reservations', 'marks'];
-      const dumped = await Promise.all(tables.map((table) => rows(url, (schema) => `SELECT t::text AS text FROM ${schema}.${table} t`)));
+      const dumped = await Promise.all(
+        tables.map((table) => rows(url, (schema) => `SELECT t::text AS text FROM ${schema}.${table} t`)),
+      );
       return dumped.flat().join('\n');
     },
     async kept(url, what) {

@@ -33,8 +33,17 @@ test('defaults fill everything optional', (t) => {
 
 test('every missing setting is named at once', (t) => {
   const found = problems({});
-  for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'TWITTER_CONSUMER_KEY', 'TWITTER_CONSUMER_SECRET', 'ENCRYPTION_KEY']) {
-    t.true(found.some((p) => p.startsWith(name)), name);
+  for (const name of [
+    'SLACK_SIGNING_SECRET',
+    'SLACK_BOT_TOKEN',
+    'TWITTER_CONSUMER_KEY',
+    'TWITTER_CONSUMER_SECRET',
+    'ENCRYPTION_KEY',
+  ]) {
+    t.true(
+      found.some((p) => p.startsWith(name)),
+      name,
+    );
   }
 });
 
@@ -45,7 +54,10 @@ test('malformed settings are refused with their names', (t) => {
   t.regex(problems({ ...complete, TWITTER_API_URL: 'api.twitter.com' }).join(), /TWITTER_API_URL/);
   t.regex(problems({ ...complete, PORT: 'eighty' }).join(), /PORT/);
   t.regex(problems({ ...complete, DEFAULT_PRIVACY_URL: 'privacy' }).join(), /DEFAULT_PRIVACY_URL/);
-  t.regex(problems({ ...complete, TWITTER_ACCESS_TOKEN: 'a' }).join(), /TWITTER_ACCESS_TOKEN_SECRET must be set together with TWITTER_ACCESS_TOKEN/);
+  t.regex(
+    problems({ ...complete, TWITTER_ACCESS_TOKEN: 'a' }).join(),
+    /TWITTER_ACCESS_TOKEN_SECRET must be set together with TWITTER_ACCESS_TOKEN/,
+  );
 });
 
 test('the error names settings, never their values', (t) => {
@@ -63,7 +75,13 @@ test('PUBLIC_URL must be https, except on the machine itself', (t) => {
   for (const url of ['http://feedback.example', 'http://10.0.0.5:3000', 'http://127.example.com', 'ftp://feedback.example']) {
     t.regex(problems({ ...complete, PUBLIC_URL: url }).join(), /PUBLIC_URL must be an http/, url);
   }
-  for (const url of ['https://feedback.example/', 'http://localhost:3000', 'http://127.0.0.1:3000', 'http://127.1.2.3', 'http://[::1]:3000']) {
+  for (const url of [
+    'https://feedback.example/',
+    'http://localhost:3000',
+    'http://127.0.0.1:3000',
+    'http://127.1.2.3',
+    'http://[::1]:3000',
+  ]) {
     t.deepEqual(problems({ ...complete, PUBLIC_URL: url }), [], url);
   }
   t.is(loadConfig({ ...complete, PUBLIC_URL: 'https://feedback.example/' }).slack.publicUrl, 'https://feedback.example');

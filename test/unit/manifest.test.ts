@@ -99,5 +99,9 @@ test('the bot scopes are exactly commands plus what the called methods need', (t
   const unknown = methods.filter((m) => !(m in SCOPES_BY_METHOD));
   t.deepEqual(unknown, [], 'add these methods and their scopes to SCOPES_BY_METHOD');
   const needed = new Set(['commands', ...methods.flatMap((m) => SCOPES_BY_METHOD[m] ?? [])]);
-  t.deepEqual([...manifest.oauth_config.scopes.bot].sort(), [...needed].sort(), `methods called: ${methods.join(', ') || 'none'}`);
+  t.deepEqual(
+    [...manifest.oauth_config.scopes.bot].sort(),
+    [...needed].sort(),
+    `methods called: ${methods.join(', ') || 'none'}`,
+  );
 });

@@ -21,13 +21,21 @@ export function confirmationMessage(draft: CheckedDraft, businessName: string, c
     {
       type: 'context',
       block_id: 'question',
-      elements: [{ type: 'mrkdwn', text: truncateMrkdwn(`Question ${draft.question_variant_id}: ${escapeMrkdwn(question)}`, 3000) }],
+      elements: [
+        { type: 'mrkdwn', text: truncateMrkdwn(`Question ${draft.question_variant_id}: ${escapeMrkdwn(question)}`, 3000) },
+      ],
     },
     {
       type: 'actions',
       block_id: 'confirm',
       elements: [
-        { type: 'button', action_id: CONFIRM_SEND, style: 'primary', text: { type: 'plain_text', text: 'Send' }, value: confirmationId },
+        {
+          type: 'button',
+          action_id: CONFIRM_SEND,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Send' },
+          value: confirmationId,
+        },
         { type: 'button', action_id: CONFIRM_EDIT, text: { type: 'plain_text', text: 'Edit' }, value: confirmationId },
       ],
     },

@@ -200,7 +200,9 @@ export function readContext(privateMetadata: unknown): ModalContext | undefined 
       response_url: stringOf(parsed.response_url),
       thread_ts: stringOf(parsed.thread_ts),
       accounts: Array.isArray(parsed.accounts)
-        ? parsed.accounts.filter((a) => typeof a?.user_id === 'string' && typeof a.screen_name === 'string' && typeof a.name === 'string')
+        ? parsed.accounts.filter(
+            (a) => typeof a?.user_id === 'string' && typeof a.screen_name === 'string' && typeof a.name === 'string',
+          )
         : undefined,
     };
   } catch {

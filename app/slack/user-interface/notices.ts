@@ -3,7 +3,7 @@ export const NO_ACCOUNT = {
   title: 'Not set up yet',
   text:
     'No Twitter account is connected to this workspace, so feedback cannot be sent yet. ' +
-    'Ask a workspace admin to connect the business account (see the app\'s README: `npm run accounts -- add`).',
+    "Ask a workspace admin to connect the business account (see the app's README: `npm run accounts -- add`).",
 };
 
 /** For a request from a workspace other than the one the app's bot token belongs to. */
@@ -13,7 +13,6 @@ export const STALE_FORM = {
   title: 'Not sent',
   text: 'This form no longer matches this workspace, so nothing was sent. Open a new one with `/feedback`.',
 };
-
 
 export const NOT_ALLOWED = {
   title: 'Not allowed',

@@ -52,7 +52,10 @@ export function outcomeBlocks(result: SendOutcome, resendId?: string): KnownBloc
     type: 'context',
     block_id: 'question',
     elements: [
-      { type: 'mrkdwn', text: truncateMrkdwn(`Question ${result.request.question_variant_id}: ${escapeMrkdwn(result.question)}`, 3000) },
+      {
+        type: 'mrkdwn',
+        text: truncateMrkdwn(`Question ${result.request.question_variant_id}: ${escapeMrkdwn(result.question)}`, 3000),
+      },
     ],
   };
   if (result.status === 'sent') {
@@ -62,11 +65,7 @@ export function outcomeBlocks(result: SendOutcome, resendId?: string): KnownBloc
       `*Customer:* ${escapeMrkdwn(result.recipient.label)} (id \`${escapeMrkdwn(result.request.to_user_id)}\`)`,
     ];
     if (result.request.external_id) details.push(`*Ticket:* ${escapeMrkdwn(result.request.external_id)}`);
-    return [
-      section(`:white_check_mark: *Sent:* the ${what}.`, 'status'),
-      section(details.join('\n'), 'details'),
-      question,
-    ];
+    return [section(`:white_check_mark: *Sent:* the ${what}.`, 'status'), section(details.join('\n'), 'details'), question];
   }
   const icon = result.status === 'unknown' ? ':warning: *Not confirmed:*' : ':x: *Not sent:*';
   const blocks = [

@@ -38,7 +38,10 @@ function option(value: string, label: string): PlainTextOption {
 export function settingsModal(settings: WorkspaceSettings): ModalView {
   const types = FEEDBACK_TYPES.map((type) => option(type, SURVEY_TYPES[type].label));
   const numbering = FEEDBACK_TYPES.map((type) => `${SURVEY_TYPES[type].label} 0–${variantsOf(type).length - 1}`).join(', ');
-  const modes = [option('everyone', 'Everyone in the workspace'), option('listed', 'Only the people and groups below (and admins)')];
+  const modes = [
+    option('everyone', 'Everyone in the workspace'),
+    option('listed', 'Only the people and groups below (and admins)'),
+  ];
   return {
     type: 'modal',
     callback_id: SETTINGS_MODAL,
@@ -47,12 +50,20 @@ export function settingsModal(settings: WorkspaceSettings): ModalView {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       text('privacy_url', 'Privacy policy URL', settings.privacy_url, { placeholder: 'https://example.com/privacy' }),
-      text('display_name', 'Display name in questions', settings.display_name, { max: LIMITS.display_name, hint: 'At most 20 characters. Empty: the Twitter account’s name.' }),
+      text('display_name', 'Display name in questions', settings.display_name, {
+        max: LIMITS.display_name,
+        hint: 'At most 20 characters. Empty: the Twitter account’s name.',
+      }),
       {
         type: 'input',
         block_id: 'type',
         label: { type: 'plain_text', text: 'Default survey' },
-        element: { type: 'static_select', action_id: 'type', options: types, initial_option: types.find((o) => o.value === settings.type) },
+        element: {
+          type: 'static_select',
+          action_id: 'type',
+          options: types,
+          initial_option: types.find((o) => o.value === settings.type),
+        },
       },
       text('question_variant_id', 'Default question number', String(settings.question_variant_id), {
         optional: false,

@@ -200,9 +200,34 @@ function sorted(draft: RawDraft): Array<[string, unknown]> {
 
 test('any text: no exception, and what is prefilled is what the form can take', (t) => {
   const pieces = fc.constantFrom(
-    'csat', 'nps', 'test', '--test', 'q3', 'v99', 'variant 7', '@jack', '@mary', '12345', '0', '18446744073709551616',
-    'x.com/jack', '<https://x.com/jack|x.com/jack>', '<@U1>', '<@U1|jack>', '<!here>', 'ticket 5555', '#5555', 'case 00012345',
-    'SUP-1', '&amp;', '&lt;', '<', '|', '>', 'help', '?',
+    'csat',
+    'nps',
+    'test',
+    '--test',
+    'q3',
+    'v99',
+    'variant 7',
+    '@jack',
+    '@mary',
+    '12345',
+    '0',
+    '18446744073709551616',
+    'x.com/jack',
+    '<https://x.com/jack|x.com/jack>',
+    '<@U1>',
+    '<@U1|jack>',
+    '<!here>',
+    'ticket 5555',
+    '#5555',
+    'case 00012345',
+    'SUP-1',
+    '&amp;',
+    '&lt;',
+    '<',
+    '|',
+    '>',
+    'help',
+    '?',
   );
   const text = fc
     .array(fc.oneof(pieces, fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 })), { maxLength: 10 })

@@ -25,8 +25,14 @@ test('the catalog is Twitter’s reference table, loaded whole: NPS 0–9, CSAT 
   t.is(PLACEHOLDER, reference.placeholder);
   t.deepEqual(variantsOf('nps'), reference.nps);
   t.deepEqual(variantsOf('csat'), reference.csat);
-  t.deepEqual(variantsOf('nps').map((v) => v.id), Array.from({ length: 10 }, (_, i) => i));
-  t.deepEqual(variantsOf('csat').map((v) => v.id), Array.from({ length: 38 }, (_, i) => i));
+  t.deepEqual(
+    variantsOf('nps').map((v) => v.id),
+    Array.from({ length: 10 }, (_, i) => i),
+  );
+  t.deepEqual(
+    variantsOf('csat').map((v) => v.id),
+    Array.from({ length: 38 }, (_, i) => i),
+  );
 });
 
 test('no NPS question repeats a CSAT question’s words, and each names the business', (t) => {
@@ -180,7 +186,14 @@ test('display_name is at most 20 characters', (t) => {
 });
 
 test('every problem is reported at once, each on its own parameter', (t) => {
-  const errors = errorsOf({ type: 'CSAT', to_user_id: '', message: '', privacy_url: 'nope', external_id: 'x'.repeat(300), display_name: 'x'.repeat(30) });
+  const errors = errorsOf({
+    type: 'CSAT',
+    to_user_id: '',
+    message: '',
+    privacy_url: 'nope',
+    external_id: 'x'.repeat(300),
+    display_name: 'x'.repeat(30),
+  });
   t.deepEqual(Object.keys(errors).sort(), ['display_name', 'external_id', 'message', 'privacy_url', 'to_user_id', 'type']);
 });
 

@@ -202,7 +202,7 @@ test('a legacy attachment from a helpdesk integration is read: title link, field
   t.is(found.to_user_id, '@olga_k');
 });
 
-test("metadata wins over what the text says, and a 64-bit id kept as a string stays exact", (t) => {
+test('metadata wins over what the text says, and a 64-bit id kept as a string stays exact', (t) => {
   const found = read({
     text: 'Ticket #7777 from @someone_else',
     metadata: { event_type: 'ticket_created', event_payload: { ticket_id: 5555, twitter_user_id: '1234567890123456789' } },
@@ -358,7 +358,7 @@ test("an admin's pattern is tried before the default forms, after metadata", (t)
   t.is(read({ text }, { ticketPattern: 'PRB\\d+' }).external_id, 'ticket_5555');
 });
 
-test("a broken admin pattern is reported and the default forms still work", (t) => {
+test('a broken admin pattern is reported and the default forms still work', (t) => {
   const found = read({ text: 'ticket 5555' }, { ticketPattern: 'INC(' });
   t.is(found.external_id, 'ticket_5555');
   t.regex(found.hints.external_id ?? '', /ticket pattern cannot be used: Not a valid regular expression/);
@@ -487,19 +487,40 @@ test('a long hostile message is read without error', (t) => {
 });
 
 const FRAGMENTS = [
-  '@jack', '@AcmeSupport', '@mary_1', 'help@acme.com', '<@U123ABC>', '<#C123|general>', '#5555', '#1',
-  'ticket 5555', 'Ticket: #77', 'case 00012345', 'Jira SUP-123', 'SUP-9', 'user id: 12345',
-  'user id: 99999999999999999999', 'twitter id 0', 'https://x.com/jack', 'https://x.com/jack/status/18446744073709551616',
+  '@jack',
+  '@AcmeSupport',
+  '@mary_1',
+  'help@acme.com',
+  '<@U123ABC>',
+  '<#C123|general>',
+  '#5555',
+  '#1',
+  'ticket 5555',
+  'Ticket: #77',
+  'case 00012345',
+  'Jira SUP-123',
+  'SUP-9',
+  'user id: 12345',
+  'user id: 99999999999999999999',
+  'twitter id 0',
+  'https://x.com/jack',
+  'https://x.com/jack/status/18446744073709551616',
   'https://twitter.com/messages/compose?recipient_id=18446744073709551615',
-  'https://twitter.com/messages/compose?recipient_id=18446744073709551616', 'x.com/home',
-  'https://acme.zendesk.com/agent/tickets/5555', '<https://x.com/jack|@jack>', '&amp;', '&lt;', '\n', '*', ':',
+  'https://twitter.com/messages/compose?recipient_id=18446744073709551616',
+  'x.com/home',
+  'https://acme.zendesk.com/agent/tickets/5555',
+  '<https://x.com/jack|@jack>',
+  '&amp;',
+  '&lt;',
+  '\n',
+  '*',
+  ':',
 ];
 
 const textArb = fc
-  .array(
-    fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 })),
-    { maxLength: 12 },
-  )
+  .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 })), {
+    maxLength: 12,
+  })
   .map((parts) => parts.join(' '));
 
 const payloadArb = fc.dictionary(
@@ -528,13 +549,24 @@ const messageArb: fc.Arbitrary<TicketMessage> = fc.record(
         textArb.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text }, fields: [{ type: 'plain_text', text }] })),
         textArb.map((text) => ({
           type: 'rich_text',
-          elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }, { type: 'link', url: text }] }],
+          elements: [
+            {
+              type: 'rich_text_section',
+              elements: [
+                { type: 'text', text },
+                { type: 'link', url: text },
+              ],
+            },
+          ],
         })),
       ),
       { maxLength: 4 },
     ),
     attachments: fc.array(
-      fc.oneof(fc.anything(), textArb.map((text) => ({ text, title_link: text, fields: [{ title: text, value: text }] }))),
+      fc.oneof(
+        fc.anything(),
+        textArb.map((text) => ({ text, title_link: text, fields: [{ title: text, value: text }] })),
+      ),
       { maxLength: 3 },
     ),
     metadata: fc.record({ event_type: fc.string(), event_payload: payloadArb }, { requiredKeys: [] }),

@@ -41,5 +41,8 @@ test('each confirmation gets its own id, and lasts half a day', async (t) => {
   const second = await confirmations.save('T1', PENDING);
   t.not(first, second);
   t.regex(first, /^[0-9a-f-]{36}$/);
-  t.deepEqual([...saved.values()].map((entry) => entry.ttlMs), [12 * 60 * 60 * 1000, 12 * 60 * 60 * 1000]);
+  t.deepEqual(
+    [...saved.values()].map((entry) => entry.ttlMs),
+    [12 * 60 * 60 * 1000, 12 * 60 * 60 * 1000],
+  );
 });

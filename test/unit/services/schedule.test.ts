@@ -36,10 +36,13 @@ test('shutdown waits for a chore under way', async (t) => {
   const inFlight = new InFlight();
   const schedule = new Schedule(inFlight, () => {});
   let finish: () => void = () => {};
-  const run = schedule.every(60_000, 'Could not settle interrupted sends', () =>
-    new Promise<void>((resolve) => {
-      finish = resolve;
-    }),
+  const run = schedule.every(
+    60_000,
+    'Could not settle interrupted sends',
+    () =>
+      new Promise<void>((resolve) => {
+        finish = resolve;
+      }),
   );
   void run();
   schedule.stop();

@@ -137,35 +137,47 @@ eachBackend((backend, test) => {
     const store = await open(await backend.single());
     let run = 0;
     const step = fc.oneof(
-      fc.record({ op: fc.constant('reserve' as const), key: fc.constantFrom('a', 'b'), advance: fc.integer({ min: 0, max: 60 }) }),
+      fc.record({
+        op: fc.constant('reserve' as const),
+        key: fc.constantFrom('a', 'b'),
+        advance: fc.integer({ min: 0, max: 60 }),
+      }),
       fc.record({ op: fc.constant('release' as const), pick: fc.nat() }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 100 }), fc.array(step, { maxLength: 40 }), async (limit, windowMs, steps) => {
-        const prefix = `run${++run}:`;
-        const held: Array<{ key: string; id: string; at: number }> = [];
-        let now = T0;
-        let ids = 0;
-        for (const s of steps) {
-          if (s.op === 'release') {
-            if (held.length === 0) continue;
-            const [gone] = held.splice(s.pick % held.length, 1);
-            if (!(await store.release(prefix + gone.key, gone.id))) return false;
-            continue;
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.array(step, { maxLength: 40 }),
+        async (limit, windowMs, steps) => {
+          const prefix = `run${++run}:`;
+          const held: Array<{ key: string; id: string; at: number }> = [];
+          let now = T0;
+          let ids = 0;
+          for (const s of steps) {
+            if (s.op === 'release') {
+              if (held.length === 0) continue;
+              const [gone] = held.splice(s.pick % held.length, 1);
+              if (!(await store.release(prefix + gone.key, gone.id))) return false;
+              continue;
+            }
+            now += s.advance;
+            const inWindow = held
+              .filter((h) => h.key === s.key && h.at > now - windowMs)
+              .map((h) => h.at)
+              .sort((x, y) => y - x);
+            const id = String(++ids);
+            const answer = await store.reserve(prefix + s.key, limit, windowMs, now, id);
+            if (inWindow.length < limit) {
+              if (!answer.ok) return false;
+              held.push({ key: s.key, id, at: now });
+            } else if (answer.ok || answer.oldestAt !== inWindow[limit - 1]) {
+              return false;
+            }
           }
-          now += s.advance;
-          const inWindow = held.filter((h) => h.key === s.key && h.at > now - windowMs).map((h) => h.at).sort((x, y) => y - x);
-          const id = String(++ids);
-          const answer = await store.reserve(prefix + s.key, limit, windowMs, now, id);
-          if (inWindow.length < limit) {
-            if (!answer.ok) return false;
-            held.push({ key: s.key, id, at: now });
-          } else if (answer.ok || answer.oldestAt !== inWindow[limit - 1]) {
-            return false;
-          }
-        }
-        return true;
-      }),
+          return true;
+        },
+      ),
       { numRuns: 60 },
     );
     t.pass();
@@ -291,7 +303,7 @@ eachBackend((backend, test) => {
     await store.close();
   });
 
-  test('one workspace never uses up or sees another workspace\'s limits', async (t) => {
+  test("one workspace never uses up or sees another workspace's limits", async (t) => {
     const store = await open(await backend.single());
     const limits = new SendLimits(store, { accountLimit: 1 });
     for (const workspace of [T1, T2]) {

@@ -58,7 +58,10 @@ test('a redirect is an error under redirect: error, and is never followed otherw
     requests++;
     res.writeHead(302, { location: '/elsewhere' }).end();
   });
-  await t.throwsAsync(slackFetch(`${base}/api/x`, { method: 'POST', body: '', redirect: 'error' }), { instanceOf: TypeError, message: /redirect/ });
+  await t.throwsAsync(slackFetch(`${base}/api/x`, { method: 'POST', body: '', redirect: 'error' }), {
+    instanceOf: TypeError,
+    message: /redirect/,
+  });
   const manual = await slackFetch(`${base}/api/x`, { method: 'POST', body: '', redirect: 'manual' });
   t.is(manual.status, 302);
   t.false(manual.ok);
@@ -88,8 +91,10 @@ test('a kept-alive connection the server drops as it is reused is replaced once;
   let dropFirst = false;
   const server = createServer((req, res) => {
     requests++;
-    const perSocket = ((req.socket as unknown as { served?: number }).served ??= 0) + 1;
-    (req.socket as unknown as { served?: number }).served = perSocket;
+    const socket = req.socket as unknown as { served?: number };
+    socket.served ??= 0;
+    const perSocket = socket.served + 1;
+    socket.served = perSocket;
     req.resume();
     // As a server closing an idle connection does: the request on it is never answered.
     if (perSocket === 2 || dropFirst) return req.socket.destroy();
@@ -121,7 +126,10 @@ test('a kept-alive connection the server drops as it is reused is replaced once;
 
 test('refuses what it cannot send, and reports a refused connection by its code', async (t) => {
   await t.throwsAsync(slackFetch('ftp://127.0.0.1/x'), { instanceOf: TypeError, message: /ftp:/ });
-  await t.throwsAsync(slackFetch('http://127.0.0.1:1/x', { method: 'POST', body: 7 as unknown as string }), { instanceOf: TypeError, message: /cannot be sent/ });
+  await t.throwsAsync(slackFetch('http://127.0.0.1:1/x', { method: 'POST', body: 7 as unknown as string }), {
+    instanceOf: TypeError,
+    message: /cannot be sent/,
+  });
   const error = await t.throwsAsync(slackFetch(`http://127.0.0.1:${await closedPort()}/x`));
   t.is((error as NodeJS.ErrnoException).code, 'ECONNREFUSED');
 });
@@ -140,8 +148,16 @@ test('WebClient works through it: a call, an error answer, and HTTP 429 with Ret
       res.writeHead(429, { 'retry-after': '7' }).end();
     }
   });
-  const client = new WebClient('xoxb-test', { slackApiUrl: `${base}/api/`, fetch: slackFetch, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-  const opened = await client.views.open({ trigger_id: '1.2.3', view: { type: 'modal', title: { type: 'plain_text', text: 'Hi' }, blocks: [] } });
+  const client = new WebClient('xoxb-test', {
+    slackApiUrl: `${base}/api/`,
+    fetch: slackFetch,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
+  const opened = await client.views.open({
+    trigger_id: '1.2.3',
+    view: { type: 'modal', title: { type: 'plain_text', text: 'Hi' }, blocks: [] },
+  });
   t.is((opened.view as { id: string }).id, 'V1');
   const refused = await t.throwsAsync(client.chat.postMessage({ channel: 'C1', text: 'x' }));
   t.is((refused as { data?: { error?: string } }).data?.error, 'not_in_channel');
@@ -162,7 +178,13 @@ test('WebClient’s filesUploadV2 sends a 1 MB CSV through it byte for byte, and
   // A byte that is not UTF-8 at all, as a spreadsheet's own encoding may give.
   const csv = Buffer.concat([Buffer.from(lines.join('\n'), 'utf8'), Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x0a])]);
 
-  const result = await client.filesUploadV2({ channel_id: DEFAULTS.channelId, file: csv, filename: 'scores.csv', title: 'Scores', initial_comment: 'This week’s scores' });
+  const result = await client.filesUploadV2({
+    channel_id: DEFAULTS.channelId,
+    file: csv,
+    filename: 'scores.csv',
+    title: 'Scores',
+    initial_comment: 'This week’s scores',
+  });
 
   const id = (result as unknown as { files: Array<{ files: Array<{ id: string }> }> }).files[0].files[0].id;
   const file = sim.file(id)!;

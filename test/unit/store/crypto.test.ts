@@ -61,7 +61,14 @@ for (const [part, name] of [
 
 test('malformed values are refused with a clear error', (t) => {
   const sealed = seal('x', key, CONTEXT);
-  for (const bad of ['', 'plain text', sealed.replace(/^v1/, 'v9'), `${sealed}.extra`, sealed.replace('.', '.!'), sealed.split('.').slice(0, 3).join('.')]) {
+  for (const bad of [
+    '',
+    'plain text',
+    sealed.replace(/^v1/, 'v9'),
+    `${sealed}.extra`,
+    sealed.replace('.', '.!'),
+    sealed.split('.').slice(0, 3).join('.'),
+  ]) {
     t.throws(() => open(bad, { current: key }, CONTEXT), { instanceOf: SealError }, bad);
   }
 });
@@ -75,7 +82,12 @@ test('a wrong key does not open, and the error holds no key', (t) => {
 
 test('a value copied to another record does not open there', (t) => {
   const sealed = seal('secret', key, 'twitter-account:T1:42:access_token');
-  for (const context of ['twitter-account:T2:42:access_token', 'twitter-account:T1:43:access_token', 'twitter-account:T1:42:access_token_secret', '']) {
+  for (const context of [
+    'twitter-account:T2:42:access_token',
+    'twitter-account:T1:43:access_token',
+    'twitter-account:T1:42:access_token_secret',
+    '',
+  ]) {
     t.throws(() => open(sealed, { current: key }, context), { instanceOf: SealError }, context);
   }
 });

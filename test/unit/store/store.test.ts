@@ -29,7 +29,10 @@ async function relay(url: string): Promise<{ url: string; cut(): void }> {
   const sockets = new Set<Socket>();
   const server = createServer((inbound) => {
     const outbound = connect(port, target.hostname);
-    for (const [socket, other] of [[inbound, outbound], [outbound, inbound]]) {
+    for (const [socket, other] of [
+      [inbound, outbound],
+      [outbound, inbound],
+    ]) {
       sockets.add(socket);
       socket.on('error', () => other.destroy());
       socket.on('close', () => other.destroy());
@@ -104,7 +107,10 @@ test('a Redis or PostgreSQL store that cannot be opened is named, without its pa
 });
 
 test('a connection refused at each address of a host is reported with every reason', (t) => {
-  const refused = new AggregateError([new Error('connect ECONNREFUSED ::1:6379'), new Error('connect ECONNREFUSED 127.0.0.1:6379')]);
+  const refused = new AggregateError([
+    new Error('connect ECONNREFUSED ::1:6379'),
+    new Error('connect ECONNREFUSED 127.0.0.1:6379'),
+  ]);
   t.is(reason(refused), 'connect ECONNREFUSED ::1:6379; connect ECONNREFUSED 127.0.0.1:6379');
   t.is(reason(new AggregateError([], 'said itself')), 'said itself');
   t.is(reason(new Error('ERR DB index is out of range')), 'ERR DB index is out of range');
@@ -356,7 +362,11 @@ eachBackend((backend, test) => {
     const store = await open(await backend.single());
     const ids = ['1', '2', '3', '4', '5', '6'];
     await Promise.all(ids.map((id) => store.accounts.add(T1, account(id))));
-    await Promise.all([store.accounts.needsReconnect(T1, '1', true), store.accounts.remove(T1, '2'), store.accounts.add(T1, account('7'))]);
+    await Promise.all([
+      store.accounts.needsReconnect(T1, '1', true),
+      store.accounts.remove(T1, '2'),
+      store.accounts.add(T1, account('7')),
+    ]);
     const listed = await store.accounts.list(T1);
     t.deepEqual(listed.map((a) => a.user_id).sort(), ['1', '3', '4', '5', '6', '7']);
     t.true(listed.find((a) => a.user_id === '1')!.needs_reconnect);
@@ -368,7 +378,12 @@ eachBackend((backend, test) => {
     const [a, b] = await Promise.all([open(url), open(url)]);
     const ids = ['1', '2', '3', '4', '5', '6', '7', '8'];
     await Promise.all(ids.map((id, i) => (i % 2 ? a : b).accounts.add(T1, account(id))));
-    await Promise.all([a.accounts.remove(T1, '1'), b.accounts.needsReconnect(T1, '2', true), a.accounts.add(T1, account('9')), b.accounts.remove(T1, '3')]);
+    await Promise.all([
+      a.accounts.remove(T1, '1'),
+      b.accounts.needsReconnect(T1, '2', true),
+      a.accounts.add(T1, account('9')),
+      b.accounts.remove(T1, '3'),
+    ]);
     const listed = await b.accounts.list(T1);
     t.deepEqual(listed.map((x) => x.user_id).sort(), ['2', '4', '5', '6', '7', '8', '9']);
     t.true(listed.find((x) => x.user_id === '2')!.needs_reconnect);
@@ -379,7 +394,9 @@ eachBackend((backend, test) => {
   test('accounts: bad input is refused without repeating a token', async (t) => {
     const store = await open(await backend.single());
     await t.throwsAsync(store.accounts.add(T1, { ...account(), user_id: 'jack' }), { message: /user id/ });
-    const error = await t.throwsAsync(store.accounts.add(T1, account('42', { access_token: 'OnlyTheToken', access_token_secret: '' })));
+    const error = await t.throwsAsync(
+      store.accounts.add(T1, account('42', { access_token: 'OnlyTheToken', access_token_secret: '' })),
+    );
     t.false(error!.message.includes('OnlyTheToken'));
     t.deepEqual(await store.accounts.list(T1), []);
     await store.close();

@@ -25,7 +25,6 @@ function setup(t: ExecutionContext, options: Omit<ClientOptions, 'users'> = {}) 
   return clientAndSimulator(t, { ...options, users: [CUSTOMER, CLOSED] });
 }
 
-
 function failureKind<T>(result: TwitterResult<T>): string {
   return result.ok ? 'ok' : result.failure.kind;
 }
@@ -60,7 +59,7 @@ test('showUser finds a handle whatever its case, and keeps the id exact', async 
   t.deepEqual(refusal(t, await client.showUser(TOKENS, 'nobody')), { status: 404, codes: [50], resetAt: undefined });
 });
 
-test('verifyCredentials answers with the token\'s own user', async (t) => {
+test("verifyCredentials answers with the token's own user", async (t) => {
   const { client } = await setup(t);
   const me = await client.verifyCredentials(TOKENS);
   t.deepEqual(me.ok && me.data, BUSINESS);
@@ -106,7 +105,7 @@ test('canDm badly signed is code 32', async (t) => {
   t.false(sim.requests[0].verified);
 });
 
-test('feedback/create holds every parameter to Twitter\'s rules', async (t) => {
+test("feedback/create holds every parameter to Twitter's rules", async (t) => {
   const { sim, client } = await setup(t);
   const { test: _test, ...rest } = PARAMS;
   const cases: Array<[Record<string, string>, number, number]> = [
@@ -156,7 +155,11 @@ test('the 24-hour limit is a 429 with code 88 and the time it resets', async (t)
 });
 
 test('a closed port is unreachable', async (t) => {
-  const client = new TwitterClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret });
+  const client = new TwitterClient({
+    apiUrl: `http://127.0.0.1:${await closedPort()}`,
+    consumerKey: CONSUMER.key,
+    consumerSecret: CONSUMER.secret,
+  });
   const result = await client.createFeedback(TOKENS, PARAMS);
   t.is(failureKind(result), 'unreachable');
 });
@@ -286,10 +289,7 @@ test('no failure reveals a secret or the Authorization header', async (t) => {
   sim.revokeToken(TOKENS.access_token);
   results.push(await client.createFeedback(TOKENS, PARAMS));
 
-  t.deepEqual(
-    results.map(failureKind),
-    ['unreachable', 'uncertain', 'uncertain', 'refused', 'uncertain', 'refused'],
-  );
+  t.deepEqual(results.map(failureKind), ['unreachable', 'uncertain', 'uncertain', 'refused', 'uncertain', 'refused']);
   for (const result of results) {
     const text = JSON.stringify(result);
     for (const secret of [...SECRETS, 'oauth_signature', 'OAuth ']) t.false(text.includes(secret), text);

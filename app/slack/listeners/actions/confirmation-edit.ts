@@ -4,7 +4,13 @@ import type { Services } from '../../dependencies.js';
 
 /** Edit on a one-line command's confirmation: the modal, prefilled with what was typed. */
 export function confirmationEdit(services: Services) {
-  return async ({ ack, body, action, client, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    body,
+    action,
+    client,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const pending = await services.confirmations.load(teamId, action.value ?? '');

@@ -7,13 +7,23 @@ import { escapeMrkdwn } from '../../user-interface/text.js';
 
 /** Send on a one-line command's confirmation: the same gate and path as the modal. */
 export function confirmationSend(services: Services) {
-  return async ({ ack, body, action, client, logger, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    body,
+    action,
+    client,
+    logger,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const id = action.value ?? '';
     const pending = await services.confirmations.load(teamId, id);
     if (!pending || pending.user_id !== body.user.id) {
-      await respond({ replace_original: true, text: 'This confirmation has expired, so nothing was sent. Run `/feedback` again.' });
+      await respond({
+        replace_original: true,
+        text: 'This confirmation has expired, so nothing was sent. Run `/feedback` again.',
+      });
       return;
     }
     const admission = await services.requests.admit({

@@ -18,10 +18,13 @@ export async function feedbackFormChanged({
       view_id: view.id,
       // With the hash, Slack refuses to overwrite a view that changed meanwhile.
       hash: view.hash,
-      view: feedbackModal({ ...formFrom(readForm(view.state.values)), send_as: sendAs }, {
-        ...context,
-        business_name: context.accounts?.find((a) => a.user_id === sendAs)?.name ?? context.business_name,
-      }),
+      view: feedbackModal(
+        { ...formFrom(readForm(view.state.values)), send_as: sendAs },
+        {
+          ...context,
+          business_name: context.accounts?.find((a) => a.user_id === sendAs)?.name ?? context.business_name,
+        },
+      ),
     });
   } catch (error) {
     if ((error as { data?: { error?: string } }).data?.error === 'hash_conflict') return;

@@ -16,7 +16,10 @@ export function homeConnect(services: Services) {
     await ack();
     const teamId = body.team?.id ?? '';
     const settings = await services.settings.forWorkspace(teamId);
-    const [admin, name] = await Promise.all([isAdmin(settings, body.user.id, slackDirectory(client, teamId, services.groups)), workspaceName(client)]);
+    const [admin, name] = await Promise.all([
+      isAdmin(settings, body.user.id, slackDirectory(client, teamId, services.groups)),
+      workspaceName(client),
+    ]);
     const view =
       admin && services.connectLink
         ? connectModal(await services.connectLink(teamId, body.user.id, name))

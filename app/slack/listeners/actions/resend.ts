@@ -10,7 +10,14 @@ const NOT_AGAIN = 'This request cannot be sent again from here: it is not yours,
 
 /** "Send again" on an outcome nobody could confirm; the modal or message it was on shows what follows. */
 export function resend(services: Services) {
-  return async ({ ack, body, action, client, logger, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    body,
+    action,
+    client,
+    logger,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const viewId = body.view?.id;
@@ -28,7 +35,10 @@ export function resend(services: Services) {
     if (admission.kind !== 'ready') {
       const notice = admissionNotice(admission);
       // Nothing here can be edited: a fix means a new form.
-      await tell(notice.title, `${notice.text}${admission.kind === 'invalid' ? '\nOpen a new form with `/feedback` to fix it.' : ''}`);
+      await tell(
+        notice.title,
+        `${notice.text}${admission.kind === 'invalid' ? '\nOpen a new form with `/feedback` to fix it.' : ''}`,
+      );
       return;
     }
     await deliver(services, client, logger, admission.sending, {

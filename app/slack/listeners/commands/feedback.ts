@@ -22,11 +22,14 @@ export function feedbackCommand(services: Services) {
     const draft = args.kind === 'prefill' ? args.draft : {};
     const complete = draft.type && draft.to_user_id && draft.message ? checkDraft(withDefaults(draft, settings)) : undefined;
     if (complete?.ok) {
-      const start = await services.requests.mayStart({
-        teamId: body.team_id,
-        agentId: body.user_id,
-        directory: slackDirectory(client, body.team_id, services.groups),
-      }, settings);
+      const start = await services.requests.mayStart(
+        {
+          teamId: body.team_id,
+          agentId: body.user_id,
+          directory: slackDirectory(client, body.team_id, services.groups),
+        },
+        settings,
+      );
       if (start.kind !== 'ok') {
         await ack({ response_type: 'ephemeral', text: admissionNotice(start).text });
         return;

@@ -8,6 +8,10 @@ import type { InstallationKey } from '../../../store/installations.js';
  */
 export function appUninstalled(forget: (key: InstallationKey) => Promise<void>) {
   return async ({ context }: SlackEventMiddlewareArgs<'app_uninstalled'> & AllMiddlewareArgs): Promise<void> => {
-    await forget({ teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: context.isEnterpriseInstall });
+    await forget({
+      teamId: context.teamId,
+      enterpriseId: context.enterpriseId,
+      isEnterpriseInstall: context.isEnterpriseInstall,
+    });
   };
 }

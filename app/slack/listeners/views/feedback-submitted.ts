@@ -46,7 +46,8 @@ export function feedbackSubmitted(services: Services) {
       agentId: body.user.id,
       viewId: view.id,
       responseUrl: context.response_url,
-      thread: context.channel_id && context.thread_ts ? { channelId: context.channel_id, threadTs: context.thread_ts } : undefined,
+      thread:
+        context.channel_id && context.thread_ts ? { channelId: context.channel_id, threadTs: context.thread_ts } : undefined,
     });
   };
 }
