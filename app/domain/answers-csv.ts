@@ -67,6 +67,8 @@ export function answersCsv(answers: AsyncIterable<Answer>, questionOf: QuestionO
     columns: [...CSV_COLUMNS],
     escape_formulas: true,
     record_delimiter: 'windows',
+    // Naming the record delimiter turns off quoting of a lone \n or \r, which comments often hold; that would split a row.
+    quote_record_delimiter: true,
   });
   async function* rows() {
     for await (const answer of answers) yield csvRow(answer, questionOf);

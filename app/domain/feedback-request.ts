@@ -109,8 +109,7 @@ export function checkDraft(raw: RawDraft): Checked<CheckedDraft> {
   const recipient = recipientText ? parseRecipient(recipientText) : undefined;
   if (!recipientText) errors.to_user_id = 'Enter the customer: a numeric Twitter user id or an @handle.';
   else if (!recipient) {
-    errors.to_user_id =
-      'Not a Twitter user id (digits only) or @handle (up to 15 letters, digits or _).';
+    errors.to_user_id = 'Not a Twitter user id (digits only) or @handle (up to 15 letters, digits or _).';
   }
 
   const message = raw.message ?? '';

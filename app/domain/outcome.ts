@@ -69,7 +69,7 @@ const BY_CODE: Record<number, Explanation> = {
   },
   50: {
     reason: 'Twitter has no user with that id or handle.',
-    action: 'Check the customer\'s handle or id and send again.',
+    action: "Check the customer's handle or id and send again.",
     field: 'to_user_id',
   },
   63: {

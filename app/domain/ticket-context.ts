@@ -150,7 +150,11 @@ const TICKET_FORMS: Form<TicketSource>[] = [
   ),
   // A bare key is only trusted where an agent typed it as one: in a message, "COVID-19"
   // would be a ticket.
-  form(String.raw`(${JIRA_KEY})(?![\w-])`, from('jira_key', (m) => m[1]), { inText: false, caseSensitive: true }),
+  form(
+    String.raw`(${JIRA_KEY})(?![\w-])`,
+    from('jira_key', (m) => m[1]),
+    { inText: false, caseSensitive: true },
+  ),
   form(
     String.raw`\bticket(?:\s+(?:id|no\.?|number))?(?:[_-]|${LABEL_END})#?(\d{1,20})${NUMBER_END}`,
     from('ticket_label', prefixed('ticket_')),
@@ -165,10 +169,38 @@ const TICKET_FORMS: Form<TicketSource>[] = [
 ];
 
 const RESERVED_PATHS = new Set([
-  'about', 'account', 'bookmarks', 'communities', 'compose', 'download', 'explore', 'followers',
-  'following', 'hashtag', 'help', 'home', 'i', 'intent', 'jobs', 'lists', 'login', 'logout',
-  'messages', 'notifications', 'oauth', 'privacy', 'rules', 'search', 'settings', 'share',
-  'signin', 'signup', 'statuses', 'tos', 'topics', 'who_to_follow',
+  'about',
+  'account',
+  'bookmarks',
+  'communities',
+  'compose',
+  'download',
+  'explore',
+  'followers',
+  'following',
+  'hashtag',
+  'help',
+  'home',
+  'i',
+  'intent',
+  'jobs',
+  'lists',
+  'login',
+  'logout',
+  'messages',
+  'notifications',
+  'oauth',
+  'privacy',
+  'rules',
+  'search',
+  'settings',
+  'share',
+  'signin',
+  'signup',
+  'statuses',
+  'tos',
+  'topics',
+  'who_to_follow',
 ]);
 const SLACK_BROADCASTS = new Set(['here', 'channel', 'everyone']);
 
@@ -190,8 +222,19 @@ const ID_LABEL = [
 ].join('|');
 // Who a person is to the ticket: followed by an @handle, never by a bare name ("From: Jack").
 const PERSON_LABEL = String.raw`(?:${[
-  'customer', 'requester', 'requested[ \t]+by', 'reporter', 'reported[ \t]+by', 'end[ \t-]?user', 'user', 'from',
-  'author', 'contact', 'submitter', 'twitter', 'x',
+  'customer',
+  'requester',
+  'requested[ \t]+by',
+  'reporter',
+  'reported[ \t]+by',
+  'end[ \t-]?user',
+  'user',
+  'from',
+  'author',
+  'contact',
+  'submitter',
+  'twitter',
+  'x',
 ].join('|')})(?:[ \t]+(?:handle|account|username))?`;
 // Labels that can only mean a Twitter name, so the "@" may be left out.
 const NAME_LABEL = String.raw`(?:twitter|x)${SEP}(?:handle|user${SEP}name|screen${SEP}name|account)|screen${SEP}name`;
@@ -202,7 +245,10 @@ const RECIPIENT_FORMS: Form<RecipientSource>[] = [
     String.raw`${START}${TWITTER}/messages/compose\?${REST_OF_URL}?\brecipient_id=(\d{1,20})(?!\d)${REST_OF_URL}`,
     from('dm_link', (m) => userId(m[1])),
   ),
-  form(String.raw`\b(?:${ID_LABEL})${LABEL_END}(\d{1,20})${NUMBER_END}`, from('labelled_id', (m) => userId(m[1]))),
+  form(
+    String.raw`\b(?:${ID_LABEL})${LABEL_END}(\d{1,20})${NUMBER_END}`,
+    from('labelled_id', (m) => userId(m[1])),
+  ),
   form(
     String.raw`\b(?:(?:${PERSON_LABEL})${ASSIGN}@(${SCREEN_NAME})|(?:${NAME_LABEL})${ASSIGN}@?(${SCREEN_NAME}))${HANDLE_END}`,
     from('labelled_handle', (m) => `@${m[1] ?? m[2]}`),
@@ -213,7 +259,11 @@ const RECIPIENT_FORMS: Form<RecipientSource>[] = [
     from('handle', (m) => (SLACK_BROADCASTS.has(m[1].toLowerCase()) ? undefined : `@${m[1]}`)),
   ),
   // A bare number is an id only where an agent typed it as the customer.
-  form(String.raw`(\d{1,20})${NUMBER_END}`, from('labelled_id', (m) => userId(m[1])), { inText: false }),
+  form(
+    String.raw`(\d{1,20})${NUMBER_END}`,
+    from('labelled_id', (m) => userId(m[1])),
+    { inText: false },
+  ),
 ];
 
 // A ticket reference ends up in a form field and in Twitter's records.
@@ -440,8 +490,7 @@ function threadReference(message: TicketMessage): string | undefined {
  */
 export function ticketContext(message: TicketMessage, options: ContextOptions = {}): TicketContext {
   const result: TicketContext = { hints: {}, sources: {} };
-  const payload =
-    isObject(message.metadata) && isObject(message.metadata.event_payload) ? message.metadata.event_payload : {};
+  const payload = isObject(message.metadata) && isObject(message.metadata.event_payload) ? message.metadata.event_payload : {};
   const text = messageText(message);
 
   const own = ownForm(options.ticketPattern);

@@ -18,9 +18,7 @@ interface Catalog {
 // nobody retypes (and mistypes) a question a customer will read. The NPS ones are the
 // 0–10 "how likely to recommend" questions a customer really reads, not the published
 // NPS table, which repeats the CSAT wording.
-const catalog: Catalog = JSON.parse(
-  readFileSync(new URL('./feedback-variants.json', import.meta.url), 'utf8'),
-);
+const catalog: Catalog = JSON.parse(readFileSync(new URL('./feedback-variants.json', import.meta.url), 'utf8'));
 
 export const PLACEHOLDER = catalog.placeholder;
 

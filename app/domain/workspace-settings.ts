@@ -71,7 +71,9 @@ export function ticketPatternProblem(pattern: string): string | undefined {
 }
 
 /** Every rule an admin's settings must keep; errors are keyed by the form field. */
-export function checkSettings(raw: RawSettings): { ok: true; value: Omit<WorkspaceSettings, 'message'> & { message: string } } | { ok: false; errors: SettingsErrors } {
+export function checkSettings(
+  raw: RawSettings,
+): { ok: true; value: Omit<WorkspaceSettings, 'message'> & { message: string } } | { ok: false; errors: SettingsErrors } {
   const errors: SettingsErrors = {};
   const privacyUrl = trimmed(raw.privacy_url);
   if (privacyUrl && !isHttpUrl(privacyUrl)) errors.privacy_url = 'A full web address starting with https:// or http://.';
@@ -80,7 +82,8 @@ export function checkSettings(raw: RawSettings): { ok: true; value: Omit<Workspa
   const type = raw.type ?? SETTINGS_DEFAULTS.type;
   if (!isFeedbackType(type)) errors.type = 'Choose CSAT or NPS.';
   const variant = Number(raw.question_variant_id ?? 0);
-  if (isFeedbackType(type) && !findVariant(type, variant)) errors.question_variant_id = `${type.toUpperCase()} has no question ${raw.question_variant_id}.`;
+  if (isFeedbackType(type) && !findVariant(type, variant))
+    errors.question_variant_id = `${type.toUpperCase()} has no question ${raw.question_variant_id}.`;
   const message = raw.message ?? '';
   if (!message.trim()) errors.message = 'Write the default Direct Message.';
   else if (length(message) > LIMITS.message) errors.message = 'At most 10,000 characters.';
