@@ -6,14 +6,17 @@ import { answersCsv, CSV_COLUMNS } from '../../../app/domain/answers-csv.js';
 const HEADER =
   'feedback_id,sent_at,answered_at,type,question_variant_id,question,score,comment,external_id,agent,customer_id,customer_handle,account,test,source';
 
+const SCORE = { value: 0, created_at: 'SatDec1517:59:00+00002015', updated_at: 'SatDec1517:59:00+00002015' };
+const TEXT = { value: 'Too slow, "sorry"', created_at: 'SatDec1517:59:22+00002015', updated_at: 'SatDec1517:59:22+00002015' };
+
 const answered: Answer = {
   feedback_id: '123456789012345678',
   type: 'nps',
   test: false,
   created_at: 'SatDec1517:58:20+00002015',
   updated_at: 'SatDec1517:59:22+00002015',
-  score: { value: 0, created_at: 'SatDec1517:59:00+00002015', updated_at: 'SatDec1517:59:00+00002015' },
-  text: { value: 'Too slow, "sorry"', created_at: 'SatDec1517:59:22+00002015', updated_at: 'SatDec1517:59:22+00002015' },
+  score: SCORE,
+  text: TEXT,
   external_id: 'ticket_5555',
   question_variant_id: '3',
   from_user_id: '1212121212121',
@@ -63,7 +66,7 @@ test('the export starts with a byte order mark and the header, and writes each a
 });
 
 test('accents and emoji in comments come out as UTF-8', async (t) => {
-  const [, row] = await linesOf([{ ...answered, text: { ...answered.text!, value: 'Très bien 👍' } }]);
+  const [, row] = await linesOf([{ ...answered, text: { ...TEXT, value: 'Très bien 👍' } }]);
   t.true(row.includes(',Très bien 👍,'), row);
 });
 
@@ -86,7 +89,7 @@ test('a text cell a spreadsheet would run as a formula is neutralised with a quo
     const [, row] = await linesOf([
       {
         ...answered,
-        text: { ...answered.text!, value: text },
+        text: { ...TEXT, value: text },
         external_id: text,
         customer_handle: text,
         agent: 'U1',
@@ -102,7 +105,7 @@ test('a text cell a spreadsheet would run as a formula is neutralised with a quo
 });
 
 test('scores are numbers and are never neutralised, 0 included', async (t) => {
-  const rows = await linesOf([0, 5, 10].map((value) => ({ ...answered, score: { ...answered.score!, value }, text: undefined })));
+  const rows = await linesOf([0, 5, 10].map((value) => ({ ...answered, score: { ...SCORE, value }, text: undefined })));
   t.deepEqual(
     rows.slice(1, 4).map((row) => row.split(',')[7]),
     ['0', '5', '10'],
@@ -111,13 +114,13 @@ test('scores are numbers and are never neutralised, 0 included', async (t) => {
 
 test('a comment over several lines stays in its cell, whichever line ends it uses', async (t) => {
   for (const value of ['one\ntwo', 'one\r\ntwo', 'one\rtwo']) {
-    const text = (await bytesOf([{ ...answered, text: { ...answered.text!, value } }])).toString('utf8');
+    const text = (await bytesOf([{ ...answered, text: { ...TEXT, value } }])).toString('utf8');
     t.true(text.includes(`,0,"${value}",ticket_5555,`), JSON.stringify(value));
   }
 });
 
 function nth(i: number): Answer {
-  return { ...answered, feedback_id: String(i), text: { ...answered.text!, value: `comment ${i}` } };
+  return { ...answered, feedback_id: String(i), text: { ...TEXT, value: `comment ${i}` } };
 }
 
 /** Lets the stream run as far ahead as it will on its own. */
