@@ -137,10 +137,13 @@ test('a score changed later wins over the first one, even when the first arrives
   t.is(merge(merge(undefined, changed), first).updated_at, '1450202500');
 });
 
-test('a newer card time wins even when Twitter keeps the part’s first time', (t) => {
+test('the card’s newer updated_at decides, even when the part’s own time says otherwise', (t) => {
   const first = event(1450202300, { score: 3, at: 1450202300 });
-  const changed = event(1450202500, { score: 9, at: 1450202300 });
-  t.is(merge(merge(undefined, changed), first).score?.value, 9);
+  for (const at of [1450202300, 1450202200]) {
+    const changed = event(1450202500, { score: 9, at });
+    t.is(merge(merge(undefined, changed), first).score?.value, 9, String(at));
+    t.is(merge(merge(undefined, first), changed).score?.value, 9, String(at));
+  }
 });
 
 test('what the send log joined stays when later events arrive', (t) => {
