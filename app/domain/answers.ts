@@ -138,7 +138,7 @@ function parse(body: unknown): AnswerEvent {
     score: score(response.score, type as FeedbackType),
     text: text(response.text),
   };
-  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as unknown as AnswerEvent;
+  return withoutUndefined(parsed);
 }
 
 /** Checks one event Twitter sent (pushed or read from events.json); a refusal names the field at fault. */
@@ -151,7 +151,6 @@ export function parseAnswerEvent(body: unknown): ParsedEvent {
   }
 }
 
-/** Orders two readings of the same card: the card's `updated_at` first, then the part's own time, then the value. */
 function compareKeys(a: readonly (number | string)[], b: readonly (number | string)[]): number {
   for (let i = 0; i < a.length; i++) {
     if (a[i] < b[i]) return -1;
@@ -164,6 +163,7 @@ function ms(raw: string): number {
   return parseTwitterTime(raw) ?? Number.NEGATIVE_INFINITY;
 }
 
+/** Orders two readings of the same part: the card's `updated_at` first, then the part's own time, then the value. */
 function key(part: Part<number | string>): (number | string)[] {
   return [ms(part.updated_at), ms(part.created_at), typeof part.value, String(part.value), part.updated_at, part.created_at];
 }
