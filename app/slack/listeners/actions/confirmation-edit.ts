@@ -1,16 +1,10 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { openFeedbackModal } from '../../open-modal.js';
 import type { Services } from '../../dependencies.js';
+import type { ButtonArgs } from './button-args.js';
 
 /** Edit on a one-line command's confirmation: the modal, prefilled with what was typed. */
 export function confirmationEdit(services: Services) {
-  return async ({
-    ack,
-    body,
-    action,
-    client,
-    respond,
-  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({ ack, body, action, client, respond }: ButtonArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const pending = await services.confirmations.load(teamId, action.value ?? '');

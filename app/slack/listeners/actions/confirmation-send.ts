@@ -1,20 +1,13 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { deliver } from '../../deliver.js';
 import type { Services } from '../../dependencies.js';
 import { slackDirectory } from '../../directory.js';
 import { admissionNotice } from '../../user-interface/admission.js';
 import { escapeMrkdwn } from '../../user-interface/text.js';
+import type { ButtonArgs } from './button-args.js';
 
 /** Send on a one-line command's confirmation: the same gate and path as the modal. */
 export function confirmationSend(services: Services) {
-  return async ({
-    ack,
-    body,
-    action,
-    client,
-    logger,
-    respond,
-  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({ ack, body, action, client, logger, respond }: ButtonArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const id = action.value ?? '';

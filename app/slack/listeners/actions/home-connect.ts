@@ -1,4 +1,3 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
@@ -6,13 +5,14 @@ import type { Services } from '../../dependencies.js';
 import { connectModal } from '../../user-interface/app-home.js';
 import { NOT_ADMIN } from '../../user-interface/notices.js';
 import { messageView } from '../../user-interface/send-outcome.js';
+import type { ButtonArgs } from './button-args.js';
 
 /**
  * An admin clicks Connect in App Home: a link is made then, for that admin, and shown in
  * a modal. Links are made only on request, so opening App Home leaves nothing behind.
  */
 export function homeConnect(services: Services) {
-  return async ({ ack, body, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({ ack, body, client }: ButtonArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const settings = await services.settings.forWorkspace(teamId);

@@ -1,12 +1,12 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
 import { publishHome } from '../../publish-home.js';
 import type { Services } from '../../dependencies.js';
+import type { ButtonArgs } from './button-args.js';
 
 /** An admin disconnects a Twitter account from App Home; its tokens are deleted. */
 export function homeDisconnect(services: Services) {
-  return async ({ ack, body, action, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({ ack, body, action, client }: ButtonArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const settings = await services.settings.forWorkspace(teamId);

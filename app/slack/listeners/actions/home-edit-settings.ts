@@ -1,13 +1,13 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { isAdmin } from '../../../services/permissions.js';
 import { slackDirectory } from '../../directory.js';
 import type { Services } from '../../dependencies.js';
 import { NOT_ADMIN } from '../../user-interface/notices.js';
 import { messageView } from '../../user-interface/send-outcome.js';
 import { settingsModal } from '../../user-interface/settings-modal.js';
+import type { ButtonArgs } from './button-args.js';
 
 export function homeEditSettings(services: Services) {
-  return async ({ ack, body, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({ ack, body, client }: ButtonArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const settings = await services.settings.forWorkspace(teamId);

@@ -1,23 +1,16 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { deliver } from '../../deliver.js';
 import { slackDirectory } from '../../directory.js';
 import type { Services } from '../../dependencies.js';
 import { admissionNotice } from '../../user-interface/admission.js';
 import { messageView } from '../../user-interface/send-outcome.js';
 import { escapeMrkdwn } from '../../user-interface/text.js';
+import type { ButtonArgs } from './button-args.js';
 
 const NOT_AGAIN = 'This request cannot be sent again from here: it is not yours, or its outcome is already known.';
 
 /** "Send again" on an outcome nobody could confirm; the modal or message it was on shows what follows. */
 export function resend(services: Services) {
-  return async ({
-    ack,
-    body,
-    action,
-    client,
-    logger,
-    respond,
-  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+  return async ({ ack, body, action, client, logger, respond }: ButtonArgs) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const viewId = body.view?.id;
