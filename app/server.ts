@@ -91,8 +91,8 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
         twitter,
         publicUrl: config.slack.publicUrl,
         // The admin comes back to an App Home that already lists the account.
-        onConnected: async (workspace, _account, userId) =>
-          publishHome(services, await workspaceClient(workspace.teamId), workspace.teamId, userId),
+        onConnected: async (workspace, _account, adminId) =>
+          publishHome(services, await workspaceClient(workspace.teamId), workspace.teamId, adminId),
         warn: (message) => logger.warn(message),
       })
     : undefined;
@@ -126,7 +126,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
         }
       : {}),
     ...(connect
-      ? { connectLink: (teamId: string, userId: string, name?: string) => connect.createLink({ teamId }, userId, name) }
+      ? { connectLink: (teamId: string, adminId: string, name?: string) => connect.createLink({ teamId }, adminId, name) }
       : {}),
   };
   const app = createSlackApp(config.slack, services, logger, {

@@ -85,19 +85,19 @@ async function withStore<T>(config: StoreConfig, work: (store: Store) => Promise
 type Identity = Pick<AccountSummary, 'user_id' | 'screen_name' | 'name'>;
 
 function offlineIdentity(values: Values): Identity | undefined {
-  const userId = values['user-id'];
-  if (userId === undefined) {
+  const accountId = values['user-id'];
+  if (accountId === undefined) {
     if (values['screen-name'] !== undefined || values.name !== undefined) {
       throw new UsageError('--screen-name and --name go with --user-id, to add an account without asking Twitter');
     }
     return undefined;
   }
-  if (!isUserId(userId)) throw new UsageError('--user-id must be a numeric Twitter user id');
+  if (!isUserId(accountId)) throw new UsageError('--user-id must be a numeric Twitter user id');
   const screenName = values['screen-name']?.replace(/^@/, '');
   if (!screenName || !isScreenName(screenName)) {
     throw new UsageError('--screen-name is required with --user-id: the @handle, up to 15 letters, digits or _');
   }
-  return { user_id: userId, screen_name: screenName, name: values.name?.trim() || screenName };
+  return { user_id: accountId, screen_name: screenName, name: values.name?.trim() || screenName };
 }
 
 async function verifiedIdentity(config: TwitterConfig, tokens: TwitterTokens): Promise<Identity> {
@@ -180,13 +180,14 @@ async function list(values: Values): Promise<void> {
 
 async function remove(values: Values): Promise<void> {
   const workspace = workspaceNamed(values);
-  const userId = values['user-id'];
-  if (!userId || !isUserId(userId)) throw new UsageError('--user-id is required: the numeric Twitter user id shown by list');
+  const accountId = values['user-id'];
+  if (!accountId || !isUserId(accountId))
+    throw new UsageError('--user-id is required: the numeric Twitter user id shown by list');
   const removed = await withStore(loadAccountsConfig(process.env, { checksWithTwitter: false }).store, (store) =>
-    store.accounts.remove(workspace, userId),
+    store.accounts.remove(workspace, accountId),
   );
-  if (!removed) throw new Error(`Workspace ${label(workspace, values)} has no Twitter account with user id ${userId}.`);
-  console.log(`Removed user id ${userId} from workspace ${label(workspace, values)}.`);
+  if (!removed) throw new Error(`Workspace ${label(workspace, values)} has no Twitter account with user id ${accountId}.`);
+  console.log(`Removed user id ${accountId} from workspace ${label(workspace, values)}.`);
 }
 
 const COMMANDS = new Map<string, (values: Values) => Promise<void>>([

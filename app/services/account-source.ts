@@ -9,9 +9,9 @@ import type { BusinessAccount } from './feedback-relay.js';
 
 export interface StoredAccounts {
   list(workspace: Workspace): Promise<AccountSummary[]>;
-  get(workspace: Workspace, userId?: string): Promise<BusinessAccount | undefined>;
-  needsReconnect(workspace: Workspace, userId: string, flag: boolean): Promise<boolean>;
-  remove(workspace: Workspace, userId: string): Promise<boolean>;
+  get(workspace: Workspace, accountId?: string): Promise<BusinessAccount | undefined>;
+  needsReconnect(workspace: Workspace, accountId: string, flag: boolean): Promise<boolean>;
+  remove(workspace: Workspace, accountId: string): Promise<boolean>;
 }
 
 /** How long a command may wait for the environment account's name before going on. */
@@ -34,8 +34,8 @@ export class AccountSource {
   ) {
     if (!envTokens) return;
     // Twitter's access tokens begin with the user id; the name arrives with the check.
-    const [userId] = envTokens.access_token.split('-');
-    if (isUserId(userId)) this.envAccount = { user_id: userId, screen_name: '', name: 'Our business', tokens: envTokens };
+    const [accountId] = envTokens.access_token.split('-');
+    if (isUserId(accountId)) this.envAccount = { user_id: accountId, screen_name: '', name: 'Our business', tokens: envTokens };
     this.identity = twitter.verifyCredentials(envTokens).then((answer) => {
       if (!answer.ok) {
         warn(`TWITTER_ACCESS_TOKEN was not accepted by Twitter: ${explain(answer.failure).reason}`);
@@ -60,21 +60,21 @@ export class AccountSource {
    * The account to send as: the one named (never another in its place: an agent who
    * chose one business must not send as a different one), else the workspace's first.
    */
-  async forWorkspace(teamId: string, userId?: string): Promise<BusinessAccount | undefined> {
-    const stored = await this.stored.get(workspaceOf({ teamId }), userId);
+  async forWorkspace(teamId: string, accountId?: string): Promise<BusinessAccount | undefined> {
+    const stored = await this.stored.get(workspaceOf({ teamId }), accountId);
     if (stored) return stored;
-    if (userId !== undefined && (await this.stored.list(workspaceOf({ teamId }))).length) return undefined;
+    if (accountId !== undefined && (await this.stored.list(workspaceOf({ teamId }))).length) return undefined;
     const env = await this.fromEnvironment();
-    return userId === undefined || env?.user_id === userId ? env : undefined;
+    return accountId === undefined || env?.user_id === accountId ? env : undefined;
   }
 
   /** Twitter refused the account's tokens: admins see it must be connected again. */
-  async needsReconnect(teamId: string, userId: string): Promise<void> {
-    await this.stored.needsReconnect(workspaceOf({ teamId }), userId, true);
+  async needsReconnect(teamId: string, accountId: string): Promise<void> {
+    await this.stored.needsReconnect(workspaceOf({ teamId }), accountId, true);
   }
 
-  async disconnect(teamId: string, userId: string): Promise<boolean> {
-    return this.stored.remove(workspaceOf({ teamId }), userId);
+  async disconnect(teamId: string, accountId: string): Promise<boolean> {
+    return this.stored.remove(workspaceOf({ teamId }), accountId);
   }
 
   private async fromEnvironment(): Promise<BusinessAccount | undefined> {

@@ -113,10 +113,10 @@ export class AccountsRepository {
    * Tokens still sealed with the previous key are sealed again with the current one, so
    * that key can be retired once every account was used.
    */
-  async get(workspace: Workspace, userId?: string): Promise<Account | undefined> {
+  async get(workspace: Workspace, accountId?: string): Promise<Account | undefined> {
     const id = workspaceId(workspace);
     const accounts = await this.read(workspace);
-    const stored = userId === undefined ? accounts[0] : accounts.find((a) => a.user_id === userId);
+    const stored = accountId === undefined ? accounts[0] : accounts.find((a) => a.user_id === accountId);
     if (!stored) return undefined;
     const token = this.open(id, stored, 'access_token');
     const secret = this.open(id, stored, 'access_token_secret');
@@ -135,17 +135,17 @@ export class AccountsRepository {
     return { ...summary(stored), tokens: { access_token: token.plaintext, access_token_secret: secret.plaintext } };
   }
 
-  async remove(workspace: Workspace, userId: string): Promise<boolean> {
+  async remove(workspace: Workspace, accountId: string): Promise<boolean> {
     return this.update(workspace, (accounts) =>
-      accounts.some((a) => a.user_id === userId) ? accounts.filter((a) => a.user_id !== userId) : undefined,
+      accounts.some((a) => a.user_id === accountId) ? accounts.filter((a) => a.user_id !== accountId) : undefined,
     );
   }
 
   /** Marks (or clears) an account whose tokens Twitter refused. False when there is no such account. */
-  async needsReconnect(workspace: Workspace, userId: string, flag: boolean): Promise<boolean> {
+  async needsReconnect(workspace: Workspace, accountId: string, flag: boolean): Promise<boolean> {
     return this.update(workspace, (accounts) =>
-      accounts.some((a) => a.user_id === userId)
-        ? accounts.map((a) => (a.user_id === userId ? { ...a, needs_reconnect: flag } : a))
+      accounts.some((a) => a.user_id === accountId)
+        ? accounts.map((a) => (a.user_id === accountId ? { ...a, needs_reconnect: flag } : a))
         : undefined,
     );
   }
@@ -169,12 +169,12 @@ export class AccountsRepository {
   }
 
   /** Binds the sealed value to its workspace, account and field. */
-  private context(id: string, userId: string, field: TokenField): string {
-    return `twitter-account:${id}:${userId}:${field}`;
+  private context(id: string, accountId: string, field: TokenField): string {
+    return `twitter-account:${id}:${accountId}:${field}`;
   }
 
-  private seal(id: string, userId: string, field: TokenField, plaintext: string): string {
-    return seal(plaintext, this.keys.current, this.context(id, userId, field));
+  private seal(id: string, accountId: string, field: TokenField, plaintext: string): string {
+    return seal(plaintext, this.keys.current, this.context(id, accountId, field));
   }
 
   private open(id: string, stored: StoredAccount, field: TokenField): Opened {
