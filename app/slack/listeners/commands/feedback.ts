@@ -20,7 +20,13 @@ export function feedbackCommand(services: Services) {
       return;
     }
     const draft = args.kind === 'prefill' ? args.draft : {};
-    const complete = draft.type && draft.to_user_id && draft.message ? checkDraft(withDefaults(draft, settings)) : undefined;
+    const checked = checkDraft(withDefaults(draft, settings));
+    // A question the agent named that does not exist is said, not silently swapped for another.
+    if (draft.question_variant_id !== undefined && !checked.ok && checked.errors.question_variant_id) {
+      await ack({ response_type: 'ephemeral', text: `${checked.errors.question_variant_id}\n\n${USAGE}` });
+      return;
+    }
+    const complete = draft.type && draft.to_user_id && draft.message ? checked : undefined;
     if (complete?.ok) {
       const start = await services.requests.mayStart(
         {

@@ -71,3 +71,16 @@ test('/feedback with a complete request where no account is connected says so an
   t.deepEqual(argsOf(calls, 'ack'), [{ response_type: 'ephemeral', text: NO_ACCOUNT.text }]);
   t.deepEqual(argsOf(calls, 'confirmations.save'), []);
 });
+
+test('/feedback naming a question its survey does not have says so, and opens nothing', async (t) => {
+  for (const text of ['nps @jack q12 Hi there', 'nps q10', 'csat q38 @jack']) {
+    const calls = await run(text, { mayStart: { kind: 'ok', account } });
+    const [answer] = argsOf(calls, 'ack') as Array<{ response_type: string; text: string }>;
+    t.is(answer.response_type, 'ephemeral', text);
+    t.regex(answer.text, /questions are numbered 0 to (9|37)/, text);
+    t.deepEqual(argsOf(calls, 'views.open'), [], text);
+    t.deepEqual(argsOf(calls, 'confirmations.save'), [], text);
+  }
+  const calls = await run('nps @jack q9', { mayStart: { kind: 'ok', account } });
+  t.is(argsOf(calls, 'views.open').length, 1, 'a question that exists opens the form');
+});
