@@ -92,6 +92,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       records(backend.keyv, 'accounts'),
       { current: config.encryptionKey, previous: config.previousEncryptionKey },
       claimLock(backend),
+      backend,
     ),
     records: (namespace) => records(backend.keyv, namespace),
     async claim(key, ttlMs) {
