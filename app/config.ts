@@ -58,6 +58,13 @@ export interface Config {
   defaultPrivacyUrl?: string;
   /** How long a send may stay pending before it is taken for interrupted (another instance may still be on it). */
   pendingGraceSeconds: number;
+  /** Set: Twitter pushes answers to POST /twitter/feedback-events with these basic auth credentials. */
+  webhook?: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  user: string;
+  password: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -183,6 +190,22 @@ function publicUrlProblem(value: string): string | undefined {
     : 'must be an https:// URL (http:// only for localhost, 127.0.0.0/8 or [::1])';
 }
 
+/** Twitter asks for at least 20 random characters; anything shorter could be guessed by whoever finds the URL. */
+const WEBHOOK_PASSWORD_MIN = 20;
+
+function webhook(read: Reader): WebhookConfig | undefined {
+  const [user, password] = read.pair('TWITTER_WEBHOOK_USER', 'TWITTER_WEBHOOK_PASSWORD');
+  if (user === undefined || password === undefined) return undefined;
+  if (password.length < WEBHOOK_PASSWORD_MIN) {
+    read.problems.push(
+      `TWITTER_WEBHOOK_PASSWORD must be at least ${WEBHOOK_PASSWORD_MIN} random characters (openssl rand -hex 20)`,
+    );
+  }
+  // Basic auth joins the two with a colon: a user name holding one could never be matched.
+  if (user.includes(':')) read.problems.push('TWITTER_WEBHOOK_USER must not contain ":"');
+  return { user, password };
+}
+
 function port(read: Reader): number {
   const text = read.optional('PORT') ?? '3000';
   const value = Number(text);
@@ -207,6 +230,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (defaultPrivacyUrl !== undefined && !isHttpUrl(defaultPrivacyUrl)) {
     read.problems.push('DEFAULT_PRIVACY_URL must be an http(s) URL');
   }
+  const webhookConfig = webhook(read);
   const grace = read.optional('PENDING_GRACE_SECONDS') ?? '120';
   if (!/^[0-9]{1,6}$/.test(grace)) read.problems.push('PENDING_GRACE_SECONDS must be a whole number of seconds');
   return read.done({
@@ -225,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
     twitter: twitterConfig(read),
     store: storeConfig(read),
     defaultPrivacyUrl,
+    ...(webhookConfig ? { webhook: webhookConfig } : {}),
   });
 }
 

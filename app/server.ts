@@ -14,7 +14,9 @@ import { GroupMembers } from './services/permissions.js';
 import { SendLog } from './services/send-log.js';
 import { Schedule } from './services/schedule.js';
 import { SettingsSource } from './services/settings.js';
+import { answersWebhook } from './http/answers-webhook.js';
 import { connectRoutes } from './http/connect-routes.js';
+import { AnswerBook } from './services/answer-book.js';
 import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
 import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace } from './slack/app.js';
@@ -23,6 +25,7 @@ import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/dependencies.js';
 import { responder } from './slack/respond.js';
 import { openConfiguredStore } from './services/open-store.js';
+import { claimLock } from './store/lock.js';
 import { SWEEP_EVERY_MS } from './store/store.js';
 import { forgetWorkspace, SlackInstallations } from './store/installations.js';
 import { withoutSecrets } from './secret-free-logger.js';
@@ -60,6 +63,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     config.twitter.consumerSecret,
     config.twitter.accessToken,
     config.twitter.accessTokenSecret,
+    config.webhook?.password,
   ]);
   logger.setLevel(logLevel);
   const installations = config.slack.oauth
@@ -101,6 +105,16 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const settings = new SettingsSource(store.records('settings'), { privacy_url: config.defaultPrivacyUrl });
   const log = new SendLog(store.records('sends'), store);
   const limits = new SendLimits(store);
+  const answers = new AnswerBook({
+    records: store.records('answers'),
+    store,
+    lock: claimLock(store),
+    sends: log,
+    accounts: {
+      workspacesWith: (userId) => store.accounts.workspacesWith(userId),
+      connected: async (teamId) => (await accounts.list(teamId)).map((account) => account.user_id),
+    },
+  });
   const services: Services = {
     requests: new FeedbackRequests({
       accounts,
@@ -136,6 +150,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
         () => unhandledFailures,
       ),
       ...(connect ? connectRoutes(connect, logger) : []),
+      ...(config.webhook ? [answersWebhook(config.webhook, answers, logger)] : []),
     ],
     installations,
     home,

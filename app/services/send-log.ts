@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackRequest } from '../domain/feedback-request.js';
+import { dayOf, ONE_SENT } from '../domain/results.js';
+import { parseTwitterTime } from '../domain/twitter-time.js';
 import type { Records, Store } from '../store/store.js';
+import { addToDay } from './day-counters.js';
 import type { Prepared, Recipient, SendResult } from './feedback-relay.js';
 import type { Reservation } from './send-limits.js';
 
@@ -28,6 +31,14 @@ const RECENT_PER_AGENT = 20;
 const PENDING = 'pending-sends';
 
 /**
+ * The send a card came from, found by Twitter's id alone when its answer arrives: a set
+ * with one member, `team/send id`, as no workspace is known yet.
+ */
+function cardSend(feedbackId: string): string {
+  return `card-send:${feedbackId}`;
+}
+
+/**
  * An agent's sends, as a set each instance adds to in one step (a list read and written
  * whole would lose one of two sends begun at once); its members sort by when they began.
  */
@@ -42,7 +53,7 @@ function agentSends(teamId: string, agentId: string): string {
 export class SendLog {
   constructor(
     private readonly records: Records,
-    private readonly marks: Pick<Store, 'mark' | 'unmark' | 'members'>,
+    private readonly marks: Pick<Store, 'mark' | 'unmark' | 'members' | 'increment' | 'counters'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -86,8 +97,23 @@ export class SendLog {
       ...('explanation' in result && result.explanation ? { reason: result.explanation.reason } : {}),
     };
     await this.records.set({ teamId: record.team_id }, `send-${record.id}`, settled);
+    if (settled.feedback_id) await this.marks.mark(cardSend(settled.feedback_id), `${record.team_id}/${record.id}`);
+    // Counted once, by whoever settles the pending send, on the day the card was sent, as its answer will be.
+    if (record.status === 'pending' && settled.status === 'sent' && !settled.request.test) {
+      const sentAt =
+        ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || Date.parse(settled.updated_at);
+      await addToDay(this.marks, record.team_id, dayOf(sentAt), ONE_SENT);
+    }
     await this.marks.unmark(PENDING, `${record.team_id}/${record.id}`);
     return settled;
+  }
+
+  /** The settled send that created the card `feedbackId`; none for a card sent by another tool. */
+  async sentCard(feedbackId: string): Promise<SendRecord | undefined> {
+    const [member] = await this.marks.members(cardSend(feedbackId));
+    if (!member) return undefined;
+    const [teamId, id] = member.split('/');
+    return this.get(teamId, id);
   }
 
   get(teamId: string, id: string): Promise<SendRecord | undefined> {

@@ -1,5 +1,6 @@
 import { isUserId } from '../domain/feedback-request.js';
 import { workspaceId, type Workspace } from '../domain/workspace.js';
+import type { AtomicOperations } from './backend.js';
 import type { TwitterTokens } from '../twitter/wire.js';
 import { open, seal, SealError, type Opened, type SealKeys } from './crypto.js';
 import type { Lock } from './lock.js';
@@ -50,6 +51,10 @@ export class UnreadableTokensError extends Error {
   }
 }
 
+function connectedTo(userId: string): string {
+  return `account-workspaces:${userId}`;
+}
+
 // A workspace has a handful of accounts, so they live in one record that is read,
 // changed and written whole.
 const KEY = 'twitter';
@@ -78,7 +83,17 @@ export class AccountsRepository {
     private readonly keys: SealKeys,
     /** Across instances, as the queue is within this one. */
     private readonly lock: Lock,
+    /** Which workspaces connected each account, for answers to cards no workspace of this app sent. */
+    private readonly index: Pick<AtomicOperations, 'mark' | 'unmark' | 'members'>,
   ) {}
+
+  /** The workspaces that have the account connected now. */
+  async workspacesWith(userId: string): Promise<Workspace[]> {
+    const teams = await this.index.members(connectedTo(userId));
+    // The index is written before an account is stored: a member whose change did not complete is left out.
+    const kept = await Promise.all(teams.map(async (teamId) => (await this.read({ teamId })).some((a) => a.user_id === userId)));
+    return teams.filter((_, i) => kept[i]).map((teamId) => ({ teamId }));
+  }
 
   /** Adds the account, or replaces the one with the same user id (which clears needs_reconnect). */
   async add(workspace: Workspace, account: NewAccount): Promise<AccountSummary> {
@@ -159,10 +174,15 @@ export class AccountsRepository {
     const id = workspaceId(workspace);
     return this.changes.run(id, () =>
       this.lock(`accounts:${id}`, async () => {
-        const next = change(await this.read(workspace));
+        const before = await this.read(workspace);
+        const next = change(before);
         if (next === undefined) return false;
+        const ids = (accounts: StoredAccount[]) => new Set(accounts.map((a) => a.user_id));
+        const [had, has] = [ids(before), ids(next)];
+        await Promise.all([...has].filter((u) => !had.has(u)).map((u) => this.index.mark(connectedTo(u), id)));
         if (next.length === 0) await this.records.delete(workspace, KEY);
         else await this.records.set<AccountsDocument>(workspace, KEY, { accounts: next });
+        await Promise.all([...had].filter((u) => !has.has(u)).map((u) => this.index.unmark(connectedTo(u), id)));
         return true;
       }),
     );

@@ -40,6 +40,14 @@ export interface AtomicOperations {
   mark(set: string, member: string): Promise<void>;
   unmark(set: string, member: string): Promise<void>;
   members(set: string): Promise<string[]>;
+  /**
+   * Adds each delta to its field of the counters under `key`, all in one step for the
+   * database: a field never seen counts from 0, and no two callers can lose one another's
+   * additions (a read and then a write from here would). Deltas are whole numbers.
+   */
+  increment(key: string, deltas: Readonly<Record<string, number>>): Promise<void>;
+  /** The counters under each key, in the order asked; a key never incremented has none. */
+  counters(keys: readonly string[]): Promise<Array<Record<string, number>>>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -87,6 +95,19 @@ export async function reachable(query: () => Promise<unknown>): Promise<boolean>
  * What went wrong, for a message. Connecting to a host with several addresses (localhost:
  * ::1 and 127.0.0.1) fails with one error that says nothing itself and holds one per address.
  */
+/** The counters of `keys` from rows of (key, field, value), in the order of `keys`. */
+export function countersOf(
+  keys: readonly string[],
+  rows: ReadonlyArray<{ key: string; field: string; value: number | string }>,
+): Array<Record<string, number>> {
+  const byKey = new Map(keys.map((key) => [key, {} as Record<string, number>]));
+  for (const row of rows) {
+    const fields = byKey.get(row.key);
+    if (fields) fields[row.field] = Number(row.value);
+  }
+  return keys.map((key) => byKey.get(key) ?? {});
+}
+
 export function reason(error: unknown): string {
   if (error instanceof AggregateError && !error.message) return error.errors.map(reason).join('; ');
   return error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 import KeyvPostgres from '@keyv/postgres';
 import Keyv from 'keyv';
 import pg, { type Pool, type PoolClient } from 'pg';
-import { reachable, reason, type Backend, type Sweep } from './backend.js';
+import { countersOf, reachable, reason, type Backend, type Sweep } from './backend.js';
 
 // A query that cannot get a connection fails after this long instead of waiting for as
 // long as the network keeps trying.
@@ -56,6 +56,11 @@ async function createTables(client: PoolClient): Promise<string> {
   await client.query(`CREATE INDEX IF NOT EXISTS reservations_by_expiry ON ${schema}.reservations(expires_at)`);
   await client.query(
     `CREATE TABLE IF NOT EXISTS ${schema}.marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))`,
+  );
+  // Whole numbers of any size a sum can reach; pg reads bigint back as text.
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS ${schema}.counters(
+       key TEXT NOT NULL, field TEXT NOT NULL, value BIGINT NOT NULL, PRIMARY KEY(key, field))`,
   );
   return schema;
 }
@@ -145,6 +150,26 @@ export async function openPostgres(url: string): Promise<Backend> {
         [name],
       );
       return rows.map((row) => row.member);
+    },
+    async increment(key, deltas) {
+      const fields = Object.entries(deltas);
+      if (fields.length === 0) return;
+      // One statement, so every field changes together or none does; a second instance
+      // adding to the same row waits for the first to commit and adds to its sum.
+      await pool.query(
+        `INSERT INTO ${schema}.counters AS kept(key, field, value)
+         SELECT $1, field, value FROM unnest($2::text[], $3::bigint[]) AS given(field, value)
+         ON CONFLICT(key, field) DO UPDATE SET value = kept.value + excluded.value`,
+        [key, fields.map(([field]) => field), fields.map(([, value]) => value)],
+      );
+    },
+    async counters(keys) {
+      if (keys.length === 0) return [];
+      const { rows } = await pool.query<{ key: string; field: string; value: string }>(
+        `SELECT key, field, value FROM ${schema}.counters WHERE key = ANY($1::text[])`,
+        [keys],
+      );
+      return countersOf(keys, rows);
     },
     ping: () => reachable(() => pool.query('SELECT 1')),
     close: () => pool.end(),

@@ -7,6 +7,7 @@ const CLAIM = '_claim:';
 const RESERVED_AT = '_reserved-at:';
 const KEPT_UNTIL = '_kept-until:';
 const MARKS = '_marks:';
+const COUNTERS = '_counters:';
 
 // Redis runs a script alone, so counting and adding are one step. Each reservation is kept
 // until the end of the window it was made in, as SQLite keeps it, and not until the end of
@@ -97,6 +98,21 @@ export async function openRedis(url: string): Promise<Backend> {
     async members(set) {
       // In order, as the SQL stores answer.
       return (await client.sMembers(MARKS + set)).sort();
+    },
+    async increment(key, deltas) {
+      const fields = Object.entries(deltas);
+      if (fields.length === 0) return;
+      // MULTI runs the additions together: no other client's command comes in between.
+      const multi = client.multi();
+      for (const [field, value] of fields) multi.hIncrBy(COUNTERS + key, field, value);
+      await multi.execTyped();
+    },
+    async counters(keys) {
+      if (keys.length === 0) return [];
+      const multi = client.multi();
+      for (const key of keys) multi.hGetAll(COUNTERS + key);
+      const replies = (await multi.execTyped()) as unknown as Array<Record<string, string>>;
+      return replies.map((fields) => Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, Number(value)])));
     },
     ping: () => reachable(() => client.ping()),
     async close() {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
-import { reachable, StoreUrlError, type Backend, type Sweep } from './backend.js';
+import { countersOf, reachable, StoreUrlError, type Backend, type Sweep } from './backend.js';
 
 // Writers from other processes (the app and the accounts command) wait this long for
 // each other instead of failing at once.
@@ -42,6 +42,9 @@ export async function openSqlite(url: string): Promise<Backend> {
     await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_time ON reservations(key, at)');
     await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_expiry ON reservations(expires_at)');
     await adapter.query('CREATE TABLE IF NOT EXISTS marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))');
+    await adapter.query(
+      'CREATE TABLE IF NOT EXISTS counters(key TEXT NOT NULL, field TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(key, field))',
+    );
     // The sweep then reads only the rows it deletes.
     await adapter.query(`CREATE INDEX IF NOT EXISTS keyv_by_expiry ON keyv(${EXPIRES})`);
     await sweep(Date.now());
@@ -112,6 +115,24 @@ export async function openSqlite(url: string): Promise<Backend> {
         name,
       );
       return rows.map((row) => row.member);
+    },
+    async increment(key, deltas) {
+      const fields = Object.entries(deltas);
+      if (fields.length === 0) return;
+      // One statement, so every field changes together or none does.
+      await adapter.query(
+        `INSERT INTO counters(key, field, value) VALUES ${fields.map(() => '(?, ?, ?)').join(', ')}
+         ON CONFLICT(key, field) DO UPDATE SET value = counters.value + excluded.value`,
+        ...fields.flatMap(([field, value]) => [key, field, value]),
+      );
+    },
+    async counters(keys) {
+      if (keys.length === 0) return [];
+      const rows: Array<{ key: string; field: string; value: number }> = await adapter.query(
+        `SELECT key, field, value FROM counters WHERE key IN (${keys.map(() => '?').join(', ')})`,
+        ...keys,
+      );
+      return countersOf(keys, rows);
     },
     ping: () => reachable(() => adapter.query('SELECT 1')),
     close: () => adapter.disconnect(),

@@ -92,6 +92,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       records(backend.keyv, 'accounts'),
       { current: config.encryptionKey, previous: config.previousEncryptionKey },
       claimLock(backend),
+      backend,
     ),
     records: (namespace) => records(backend.keyv, namespace),
     async claim(key, ttlMs) {
@@ -109,6 +110,15 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     mark: (set, member) => backend.mark(set, member),
     unmark: (set, member) => backend.unmark(set, member),
     members: (set) => backend.members(set),
+    async increment(key, deltas) {
+      if (!key) throw new Error('A counter key must not be empty');
+      for (const [field, value] of Object.entries(deltas)) {
+        if (!field) throw new Error('A counter field must not be empty');
+        if (!Number.isSafeInteger(value)) throw new RangeError(`A counter changes by a whole number, not ${value} (${field})`);
+      }
+      await backend.increment(key, deltas);
+    },
+    counters: (keys) => backend.counters(keys),
     ping: () => (closing ? Promise.resolve(false) : backend.ping()),
     close: () => (closing ??= backend.close()),
   };

@@ -5,6 +5,8 @@ import { DEFAULTS } from '../simulators/slack.js';
 import { CUSTOMERS, Harness, OAUTH_CLIENT, OTHER_TOKENS, SECRETS } from '../support/harness.js';
 import { viewSubmissionBody } from '../support/slack-requests.js';
 
+const WEBHOOK_PASSWORD = 'sim-webhook-password-do-not-log';
+
 const SECRET_VALUES = [
   SECRETS.signingSecret,
   SECRETS.consumerSecret,
@@ -15,6 +17,7 @@ const SECRET_VALUES = [
   OTHER_TOKENS.access_token_secret,
   OAUTH_CLIENT.clientSecret,
   DEFAULTS.botToken,
+  WEBHOOK_PASSWORD,
 ];
 
 /** Everything the app writes to the console while `work` runs, at DEBUG level. */
@@ -33,7 +36,10 @@ async function logsOf(work: () => Promise<void>): Promise<string[]> {
 
 test('nothing the app logs, even at DEBUG, through sends, refusals and faults, holds a secret', async (t) => {
   const lines = await logsOf(async () => {
-    const h = await Harness.start({ logLevel: LogLevel.DEBUG, env: { TWITTER_TIMEOUT_SECONDS: '1' } });
+    const h = await Harness.start({
+      logLevel: LogLevel.DEBUG,
+      env: { TWITTER_TIMEOUT_SECONDS: '1', TWITTER_WEBHOOK_USER: 'twitter', TWITTER_WEBHOOK_PASSWORD: WEBHOOK_PASSWORD },
+    });
     try {
       const { view } = await h.command();
       await h.change(view, 'type', 'nps');
@@ -48,6 +54,14 @@ test('nothing the app logs, even at DEBUG, through sends, refusals and faults, h
         (c) => c.args.view_id === second.view.id && /Not sent/.test(JSON.stringify(c.args.view)),
       );
       await h.post('payload=%7B', { signature: 'v0=' + '0'.repeat(64) });
+      // Pushes refused and accepted: neither the password nor its base64 may be logged.
+      const webhook = h.url.replace(/\/slack\/events$/, '/twitter/feedback-events');
+      const [card] = h.twitter.feedback;
+      h.twitter.pushTo(webhook, 'twitter', `${WEBHOOK_PASSWORD}-wrong`);
+      await h.twitter.answer(card.id, { score: 3 });
+      h.twitter.pushTo(webhook, 'twitter', WEBHOOK_PASSWORD);
+      await h.twitter.answer(card.id, { score: 4 });
+      await h.twitter.push({ event_type: 'feedback.updated', feedback: { id: card.id } });
     } finally {
       await h.close();
     }
@@ -56,4 +70,8 @@ test('nothing the app logs, even at DEBUG, through sends, refusals and faults, h
   const all = lines.join('\n');
   for (const secret of SECRET_VALUES) t.false(all.includes(secret), `a secret appears in the logs: ${secret.slice(0, 6)}…`);
   t.notRegex(all, /oauth_signature="/);
+  t.false(
+    all.includes(Buffer.from(`twitter:${WEBHOOK_PASSWORD}`).toString('base64')),
+    'the webhook credentials appear in the logs',
+  );
 });

@@ -118,6 +118,7 @@ function redis(base: string): TestBackend {
           if (type === 'string') parts.push(key, (await client.get(key)) ?? '');
           else if (type === 'zset') parts.push(key, ...(await client.zRange(key, 0, -1)));
           else if (type === 'set') parts.push(key, ...(await client.sMembers(key)));
+          else if (type === 'hash') parts.push(key, JSON.stringify(await client.hGetAll(key)));
           else throw new Error(`${key} is a ${type}, which the dump cannot read`);
         }
         return parts.join('\n');
@@ -161,7 +162,7 @@ function postgres(base: string): TestBackend {
       return url.href;
     },
     async dump(url) {
-      const tables = ['keyv', 'claims', 'reservations', 'marks'];
+      const tables = ['keyv', 'claims', 'reservations', 'marks', 'counters'];
       const dumped = await Promise.all(
         tables.map((table) => rows(url, (schema) => `SELECT t::text AS text FROM ${schema}.${table} t`)),
       );

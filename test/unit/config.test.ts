@@ -86,3 +86,20 @@ test('PUBLIC_URL must be https, except on the machine itself', (t) => {
   }
   t.is(loadConfig({ ...complete, PUBLIC_URL: 'https://feedback.example/' }).slack.publicUrl, 'https://feedback.example');
 });
+
+test('the answers webhook needs both its user and a password of 20 characters or more, and is off without them', (t) => {
+  t.is(loadConfig(complete).webhook, undefined);
+  const password = 'p'.repeat(20);
+  t.deepEqual(loadConfig({ ...complete, TWITTER_WEBHOOK_USER: 'twitter', TWITTER_WEBHOOK_PASSWORD: password }).webhook, {
+    user: 'twitter',
+    password,
+  });
+  t.regex(
+    problems({ ...complete, TWITTER_WEBHOOK_USER: 'twitter' }).join(),
+    /TWITTER_WEBHOOK_PASSWORD must be set together with TWITTER_WEBHOOK_USER/,
+  );
+  t.regex(problems({ ...complete, TWITTER_WEBHOOK_PASSWORD: password }).join(), /TWITTER_WEBHOOK_USER must be set together/);
+  const short = problems({ ...complete, TWITTER_WEBHOOK_USER: 'twitter', TWITTER_WEBHOOK_PASSWORD: 'p'.repeat(19) }).join();
+  t.regex(short, /TWITTER_WEBHOOK_PASSWORD must be at least 20/);
+  t.notRegex(short, /p{19}/);
+});

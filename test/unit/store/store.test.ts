@@ -463,4 +463,33 @@ eachBackend((backend, test) => {
     t.deepEqual(await a.members('other'), ['T1/three']);
     await Promise.all([a.close(), b.close()]);
   });
+
+  test('counters: several fields change together, from 0, and read back per key in the order asked', async (t) => {
+    const store = await open(await backend.single());
+    await store.increment('day:T1:2026-01-02', { sent: 1, csat_sum: 4 });
+    await store.increment('day:T1:2026-01-02', { csat_sum: -1, comments: 1 });
+    await store.increment('day:T2:2026-01-02', { sent: 2 });
+    await store.increment('day:T2:2026-01-02', {});
+    t.deepEqual(await store.counters(['day:T2:2026-01-02', 'never', 'day:T1:2026-01-02']), [
+      { sent: 2 },
+      {},
+      { sent: 1, csat_sum: 3, comments: 1 },
+    ]);
+    t.deepEqual(await store.counters([]), []);
+    await t.throwsAsync(store.increment('day:T1:2026-01-02', { sent: 0.5 }), { instanceOf: RangeError });
+    await t.throwsAsync(store.increment('', { sent: 1 }));
+    t.deepEqual(await store.counters(['day:T1:2026-01-02']), [{ sent: 1, csat_sum: 3, comments: 1 }]);
+    await store.close();
+  });
+
+  test('counters: 200 increments made at once through two stores on one database sum exactly', async (t) => {
+    const url = await backend.shared();
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).increment('day:T1:2026-01-02', { sent: 1, nps_sum: i % 11 })),
+    );
+    const expectedSum = Array.from({ length: 200 }, (_, i) => i % 11).reduce((x, y) => x + y, 0);
+    t.deepEqual(await a.counters(['day:T1:2026-01-02']), [{ sent: 200, nps_sum: expectedSum }]);
+    await Promise.all([a.close(), b.close()]);
+  });
 });

@@ -1,0 +1,104 @@
+import { isDeepStrictEqual } from 'node:util';
+import { type Answer, type AnswerEvent, merge, type SendFacts, withSendFacts } from '../domain/answers.js';
+import { type Counters, type Day, delta } from '../domain/results.js';
+import type { Workspace } from '../domain/workspace.js';
+import type { Lock } from '../store/lock.js';
+import type { Records, Store } from '../store/store.js';
+import type { AnswerSink } from './answer-sink.js';
+import { addToDay, dayCounters } from './day-counters.js';
+import type { SendLog, SendRecord } from './send-log.js';
+
+export interface AnswerBookParts {
+  /** The `answers` records: each workspace keeps its own copy of each card's answer. */
+  records: Records;
+  store: Pick<Store, 'increment' | 'counters' | 'mark' | 'members'>;
+  lock: Lock;
+  sends: Pick<SendLog, 'sentCard'>;
+  accounts: {
+    /** Every workspace that has the business account connected: answers to cards sent by other tools go to each. */
+    workspacesWith(userId: string): Promise<Workspace[]>;
+    /** The business accounts a workspace has connected now: it is shown answers to their cards only. */
+    connected(teamId: string): Promise<string[]>;
+  };
+}
+
+/** The card ids a workspace has answers for, so that its answers can be listed. */
+function answered(teamId: string): string {
+  return `answers:${teamId}`;
+}
+
+/** What the app's send record adds to an answer: who sent it, for which ticket, as which business. */
+function fromSend(record: SendRecord): { facts: SendFacts; card: Partial<Answer> } {
+  return {
+    facts: {
+      source: 'app',
+      team: record.team_id,
+      agent: record.agent_id,
+      ...(record.recipient.handle ? { customer_handle: record.recipient.handle } : {}),
+    },
+    card: {
+      from_user_id: record.account_id,
+      to_user_id: record.request.to_user_id,
+      question_variant_id: String(record.request.question_variant_id),
+      ...(record.request.external_id ? { external_id: record.request.external_id } : {}),
+    },
+  };
+}
+
+/**
+ * Keeps one answer per card in each workspace it belongs to, and that workspace's day
+ * counters equal to the sum of its answers: every event is merged under the card's lock,
+ * and only the change it makes is counted, so repeated, late or reordered events, from
+ * whichever path, never count twice.
+ */
+export class AnswerBook implements AnswerSink {
+  constructor(private readonly parts: AnswerBookParts) {}
+
+  async record(event: AnswerEvent): Promise<void> {
+    const { records, store, lock, sends, accounts } = this.parts;
+    await lock(`answer:${event.feedback_id}`, async () => {
+      const sent = await sends.sentCard(event.feedback_id);
+      const join = sent ? fromSend(sent) : { facts: { source: 'outside' } as SendFacts, card: {} };
+      const teams = sent
+        ? [sent.team_id]
+        : event.from_user_id
+          ? (await accounts.workspacesWith(event.from_user_id)).map((w) => w.teamId)
+          : [];
+      for (const teamId of teams) {
+        const before = await records.get<Answer>({ teamId }, event.feedback_id);
+        // What Twitter says of the card stands; the send record fills only what it left out.
+        const after = withSendFacts({ ...join.card, ...merge(before, event) }, join.facts);
+        if (isDeepStrictEqual(before, after)) continue;
+        await store.mark(answered(teamId), event.feedback_id);
+        await records.set({ teamId }, event.feedback_id, after);
+        for (const { day, counters } of delta(before, after)) await addToDay(store, teamId, day, counters);
+      }
+    });
+  }
+
+  /** The answer to one card, if the workspace may see it. */
+  async answer(teamId: string, feedbackId: string): Promise<Answer | undefined> {
+    const answer = await this.parts.records.get<Answer>({ teamId }, feedbackId);
+    if (!answer) return undefined;
+    return (await this.visible(teamId))(answer) ? answer : undefined;
+  }
+
+  /** The workspace's answers, to cards of the business accounts it has connected now. */
+  async *answers(teamId: string): AsyncIterable<Answer> {
+    const shown = await this.visible(teamId);
+    for (const feedbackId of await this.parts.store.members(answered(teamId))) {
+      const answer = await this.parts.records.get<Answer>({ teamId }, feedbackId);
+      if (answer && shown(answer)) yield answer;
+    }
+  }
+
+  /** The workspace's counters of each day asked for (UTC days, the day each card was sent). */
+  counters(teamId: string, days: readonly Day[]): Promise<Map<Day, Counters>> {
+    return dayCounters(this.parts.store, teamId, days);
+  }
+
+  private async visible(teamId: string): Promise<(answer: Answer) => boolean> {
+    const connected = new Set(await this.parts.accounts.connected(teamId));
+    return (answer) => answer.from_user_id !== undefined && connected.has(answer.from_user_id);
+  }
+}

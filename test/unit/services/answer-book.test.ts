@@ -1,0 +1,238 @@
+import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { type Answer, type AnswerEvent } from '../../../app/domain/answers.js';
+import { add, contribution, type Counters, ONE_SENT, ZERO } from '../../../app/domain/results.js';
+import { AnswerBook } from '../../../app/services/answer-book.js';
+import type { Prepared } from '../../../app/services/feedback-relay.js';
+import { SendLog } from '../../../app/services/send-log.js';
+import { claimLock } from '../../../app/store/lock.js';
+import type { Store } from '../../../app/store/store.js';
+import { eachBackend, openTestStore } from '../../support/stores.js';
+
+const KEY = randomBytes(32);
+const ACME = '1111111111';
+const OTHER = '2222222222';
+const TOKENS = { access_token: `${ACME}-token`, access_token_secret: 'secret' };
+const SENT_AT = 'Mon Nov 23 09:00:00 +0000 2026';
+const DAY = '2026-11-23';
+
+function parts(store: Store) {
+  const sends = new SendLog(store.records('sends'), store, () => new Date('2026-11-23T09:00:01.000Z'));
+  const book = new AnswerBook({
+    records: store.records('answers'),
+    store,
+    lock: claimLock(store),
+    sends,
+    accounts: {
+      workspacesWith: (userId) => store.accounts.workspacesWith(userId),
+      connected: async (teamId) => (await store.accounts.list({ teamId })).map((a) => a.user_id),
+    },
+  });
+  return { sends, book };
+}
+
+async function connect(store: Store, teamId: string, userId: string): Promise<void> {
+  await store.accounts.add({ teamId }, { user_id: userId, screen_name: `b${userId}`, name: 'Biz', tokens: TOKENS });
+}
+
+/** A card the app sent for `teamId` as Twitter's id `feedbackId`. */
+async function sendThroughApp(sends: SendLog, teamId: string, feedbackId: string, test = false): Promise<void> {
+  const prepared = {
+    request: {
+      type: 'csat',
+      question_variant_id: 3,
+      to_user_id: '9000001',
+      message: 'Hi',
+      privacy_url: 'https://x.example',
+      external_id: 'T-42',
+      test,
+    },
+    recipient: { id: '9000001', label: '@jack', handle: 'jack' },
+  } as Prepared;
+  const record = await sends.begin(teamId, 'U0AGENT001', ACME, prepared, { id: `r-${feedbackId}`, keys: [] });
+  await sends.settle(record, {
+    status: 'sent',
+    feedback: { id: feedbackId, type: 'csat', test, dm_id: 'd', from_user_id: ACME, to_user_id: '9000001', created_at: SENT_AT },
+  } as never);
+}
+
+function event(feedbackId: string, updatedAt: string, response: Pick<AnswerEvent, 'score' | 'text'>, from = ACME): AnswerEvent {
+  return {
+    event_type: 'feedback.updated',
+    feedback_id: feedbackId,
+    type: 'csat',
+    test: false,
+    created_at: SENT_AT,
+    updated_at: updatedAt,
+    from_user_id: from,
+    to_user_id: '9000001',
+    ...response,
+  };
+}
+
+const SCORED = event('700', 'Mon Nov 23 10:00:00 +0000 2026', {
+  score: { value: 2, created_at: 'Mon Nov 23 10:00:00 +0000 2026' },
+});
+const COMMENTED = event('700', 'Mon Nov 23 10:05:00 +0000 2026', {
+  text: { value: 'slow', created_at: 'Mon Nov 23 10:05:00 +0000 2026' },
+});
+const RESCORED = event('700', 'Mon Nov 23 10:09:00 +0000 2026', {
+  score: { value: 5, created_at: 'Mon Nov 23 10:09:00 +0000 2026' },
+});
+
+async function recomputed(store: Store, teamId: string, appSends: number): Promise<Counters> {
+  let total = appSends === 0 ? ZERO : { ...ZERO, sent: appSends };
+  for (const id of await store.members(`answers:${teamId}`)) {
+    const answer = await store.records('answers').get<Answer>({ teamId }, id);
+    if (answer) total = add(total, contribution(answer).counters);
+  }
+  return total;
+}
+
+eachBackend((backend, test) => {
+  test('answer book: a card sent from Slack keeps one answer with the newest score and comment, joined to its send, whatever the order and repeats', async (t) => {
+    const store = await openTestStore({ storeUrl: await backend.single(), encryptionKey: KEY });
+    await connect(store, 'T0ACME0001', ACME);
+    await connect(store, 'T0OTHER001', ACME);
+    const { sends, book } = parts(store);
+    await sendThroughApp(sends, 'T0ACME0001', '700');
+    t.deepEqual((await book.counters('T0ACME0001', [DAY])).get(DAY), ONE_SENT);
+
+    for (const e of [RESCORED, SCORED, COMMENTED, SCORED, RESCORED, COMMENTED]) await book.record(e);
+
+    const answer = await book.answer('T0ACME0001', '700');
+    t.like(answer, {
+      feedback_id: '700',
+      source: 'app',
+      team: 'T0ACME0001',
+      agent: 'U0AGENT001',
+      customer_handle: 'jack',
+      external_id: 'T-42',
+      question_variant_id: '3',
+      from_user_id: ACME,
+      score: { value: 5 },
+      text: { value: 'slow' },
+    });
+    t.deepEqual((await book.counters('T0ACME0001', [DAY])).get(DAY), {
+      ...ONE_SENT,
+      sent_answered: 1,
+      csat_answered: 1,
+      csat_satisfied: 1,
+      csat_sum: 5,
+      comments: 1,
+    });
+    t.is(
+      await book.answer('T0OTHER001', '700'),
+      undefined,
+      'a card sent from one workspace is not another’s, even on the same account',
+    );
+    t.deepEqual((await book.counters('T0OTHER001', [DAY])).get(DAY), ZERO);
+  });
+
+  test('answer book: a card another tool sent belongs to every workspace that has its account connected, and is shown only while it is', async (t) => {
+    const store = await openTestStore({ storeUrl: await backend.single(), encryptionKey: KEY });
+    await connect(store, 'T0ACME0001', ACME);
+    await connect(store, 'T0ACME0002', ACME);
+    await connect(store, 'T0OTHER001', OTHER);
+    const { book } = parts(store);
+    await book.record(SCORED);
+    for (const teamId of ['T0ACME0001', 'T0ACME0002']) {
+      t.like(await book.answer(teamId, '700'), { source: 'outside', score: { value: 2 } }, teamId);
+      t.like((await book.counters(teamId, [DAY])).get(DAY), { sent: 0, sent_answered: 0, csat_answered: 1, csat_sum: 2 });
+    }
+    t.is(await book.answer('T0OTHER001', '700'), undefined);
+    t.deepEqual((await book.counters('T0OTHER001', [DAY])).get(DAY), ZERO);
+
+    await store.accounts.remove({ teamId: 'T0ACME0002' }, ACME);
+    await book.record(RESCORED);
+    t.like(await book.answer('T0ACME0001', '700'), { score: { value: 5 } });
+    t.is(await book.answer('T0ACME0002', '700'), undefined, 'no longer shown once the account is disconnected');
+    const listed = [];
+    for await (const answer of book.answers('T0ACME0002')) listed.push(answer);
+    t.deepEqual(listed, []);
+    t.like(
+      await store.records('answers').get<Answer>({ teamId: 'T0ACME0002' }, '700'),
+      { score: { value: 2 } },
+      'and no longer changed',
+    );
+  });
+
+  test('answer book: pushes for one card arriving at once through two instances count once', async (t) => {
+    const url = await backend.shared();
+    const stores = await Promise.all([0, 1].map(() => openTestStore({ storeUrl: url, encryptionKey: KEY })));
+    await connect(stores[0], 'T0ACME0001', ACME);
+    const books = stores.map((store) => parts(store).book);
+    const events = Array.from({ length: 30 }, (_, i) =>
+      event('800', new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString(), {
+        score: { value: 1 + (i % 5), created_at: new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString() },
+      }),
+    );
+    await Promise.all(events.map((e, i) => books[i % 2].record(e)));
+    t.like(await books[0].answer('T0ACME0001', '800'), { score: { value: 5 } });
+    t.deepEqual((await books[1].counters('T0ACME0001', [DAY])).get(DAY), await recomputed(stores[0], 'T0ACME0001', 0));
+    t.like((await books[1].counters('T0ACME0001', [DAY])).get(DAY), { csat_answered: 1, csat_sum: 5 });
+  });
+});
+
+eachBackend((backend, test) => {
+  test('answer book: for any events, repeated, reordered or changed, the counters equal those recomputed from the stored answers', async (t) => {
+    const store = await openTestStore({ storeUrl: await backend.single(), encryptionKey: KEY });
+    const { sends, book } = parts(store);
+    await connect(store, 'T0ACME0001', ACME);
+    await connect(store, 'T0ACME0002', ACME);
+    let run = 0;
+    const cards = ['1', '2', '3'];
+    const days = ['Mon Nov 23 09:00:00 +0000 2026', 'Tue Nov 24 23:59:59 +0000 2026'];
+    const anEvent = fc.record({
+      card: fc.constantFrom(...cards),
+      sentOn: fc.constantFrom(...days),
+      minute: fc.integer({ min: 0, max: 5 }),
+      score: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+      text: fc.option(fc.constantFrom('', '  ', 'fine', 'bad'), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(anEvent, { maxLength: 25 }), fc.boolean(), async (raw, atOnce) => {
+        // Cards of their own in each run: the store is shared by all runs.
+        const prefix = `${++run}0`;
+        const before = await Promise.all(
+          ['T0ACME0001', 'T0ACME0002'].map((team) => book.counters(team, ['2026-11-23', '2026-11-24'])),
+        );
+        await sendThroughApp(sends, 'T0ACME0001', `${prefix}1`);
+        await sendThroughApp(sends, 'T0ACME0001', `${prefix}3`, true);
+        const events = raw.map(({ card, sentOn, minute, score, text }): AnswerEvent => {
+          const at = `Wed Nov 25 10:0${minute}:00 +0000 2026`;
+          const nps = card === '2';
+          return {
+            ...event(`${prefix}${card}`, at, {
+              ...(score !== undefined ? { score: { value: nps ? score : 1 + (score % 5), created_at: at } } : {}),
+              ...(text !== undefined ? { text: { value: text, created_at: at } } : {}),
+            }),
+            type: nps ? 'nps' : 'csat',
+            test: card === '3',
+            created_at: sentOn,
+          };
+        });
+        if (atOnce) await Promise.all(events.map((e) => book.record(e)));
+        else for (const e of events) await book.record(e);
+        for (const [i, teamId] of ['T0ACME0001', 'T0ACME0002'].entries()) {
+          const after = await book.counters(teamId, ['2026-11-23', '2026-11-24']);
+          let gained = ZERO;
+          for (const d of ['2026-11-23', '2026-11-24']) gained = add(gained, after.get(d) ?? ZERO);
+          let had = ZERO;
+          for (const d of ['2026-11-23', '2026-11-24']) had = add(had, before[i].get(d) ?? ZERO);
+          let expected = teamId === 'T0ACME0001' ? ONE_SENT : ZERO;
+          for (const card of cards) {
+            const answer = await store.records('answers').get<Answer>({ teamId }, `${prefix}${card}`);
+            if (answer) expected = add(expected, contribution(answer).counters);
+          }
+          t.deepEqual(
+            Object.fromEntries(Object.entries(gained).map(([k, v]) => [k, v - had[k as keyof Counters]])),
+            expected,
+            teamId,
+          );
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
