@@ -1,7 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnswerEvent } from '../../../app/domain/answers.js';
 import { AnswerReconciler, type AnswerReconcilerParts } from '../../../app/services/answer-reconciler.js';
 import type { AnswerSink } from '../../../app/services/answer-sink.js';
@@ -19,7 +18,22 @@ async function setup(t: ExecutionContext) {
   const encryptionKey = randomBytes(32);
   // Twitter's clock decides what events.json lists, so the fake one starts from it and only stands still.
   const started = Date.now();
+  const clock = { now: started };
   const sink = new RecordingSink();
+  const store = await openTestStore({ storeUrl, encryptionKey });
+  /** Leases that expire by the fake clock, shared by the instances given them. */
+  const held = new Map<string, number>();
+  const leasesOnClock: AnswerReconcilerParts['store'] = {
+    records: (namespace) => store.records(namespace),
+    claim: async (key, ttlMs) => {
+      if ((held.get(key) ?? 0) > clock.now) return false;
+      held.set(key, clock.now + ttlMs);
+      return true;
+    },
+    unclaim: async (key) => {
+      held.delete(key);
+    },
+  };
   const reconciler = async (options: Partial<AnswerReconcilerParts> = {}) =>
     new AnswerReconciler({
       store: await openTestStore({ storeUrl, encryptionKey }),
@@ -28,7 +42,7 @@ async function setup(t: ExecutionContext) {
       teams: async () => ['T1'],
       sink,
       warn: (message) => t.log(message),
-      now: () => started,
+      now: () => clock.now,
       ...options,
     });
   /** `count` cards sent and answered between 40 and 26 hours ago: what events.json lists, as readings. */
@@ -40,7 +54,7 @@ async function setup(t: ExecutionContext) {
     }
   };
   const pages = () => sim.requests.filter((r) => r.path === '/1.1/feedback/events.json');
-  return { sim, sink, reconciler, history, pages, started };
+  return { sim, sink, reconciler, history, pages, started, clock, leasesOnClock };
 }
 
 test('a window is read page by page, short and empty pages too, and a finished window is not read again', async (t) => {
@@ -107,21 +121,22 @@ class DyingSink implements AnswerSink {
 }
 
 test('an instance killed mid-window: once its lease expires, another takes up from the kept cursor and loses nothing', async (t) => {
-  const { sim, sink, reconciler, history, pages } = await setup(t);
+  const { sim, sink, reconciler, history, pages, clock, leasesOnClock } = await setup(t);
   await history(5);
   sim.setEventPaging({ pageSize: 4 });
-  const leaseMs = 300;
+  const leaseMs = 60_000;
   const dying = new DyingSink(4);
-  const killed = await reconciler({ sink: dying, leaseMs });
+  const killed = await reconciler({ sink: dying, leaseMs, store: leasesOnClock });
   void killed.run();
   await dying.died;
   t.is(pages().length, 2, 'page 1 was kept, page 2 never finished');
 
-  const next = await reconciler({ leaseMs });
+  const next = await reconciler({ leaseMs, store: leasesOnClock });
+  clock.now += leaseMs - 1;
   t.is(await next.run(), 0, 'the lease still holds');
   t.is(pages().length, 2);
 
-  await sleep(leaseMs + 100);
+  clock.now += 1;
   t.is(await next.run(), 6);
   const resumed = pages().slice(2);
   t.deepEqual(Object.keys(resumed[0].query), ['cursor'], 'taken up from the cursor, not the window start');
@@ -132,20 +147,20 @@ test('an instance killed mid-window: once its lease expires, another takes up fr
 });
 
 test('a cursor Twitter no longer takes: the window is read again from its start', async (t) => {
-  const { sim, sink, reconciler, history, pages } = await setup(t);
+  const { sim, sink, reconciler, history, pages, clock, leasesOnClock } = await setup(t);
   await history(3);
   sim.setEventPaging({ pageSize: 4 });
   const dying = new DyingSink(4);
-  const killed = await reconciler({ sink: dying, leaseMs: 300 });
+  const killed = await reconciler({ sink: dying, leaseMs: 60_000, store: leasesOnClock });
   void killed.run();
   await dying.died;
-  await sleep(400);
+  clock.now += 60_000;
   sim.failNext({
     path: '/1.1/feedback/events.json',
     status: 400,
     errors: [{ code: 44, message: 'cursor parameter is invalid.' }],
   });
-  t.is(await (await reconciler({ leaseMs: 300 })).run(), 6);
+  t.is(await (await reconciler({ leaseMs: 60_000, store: leasesOnClock })).run(), 6);
   t.deepEqual(Object.keys(pages()[3].query).sort(), ['count', 'from_time', 'to_time']);
   t.is(new Set([...dying.events, ...sink.events].map((e) => `${e.feedback_id}@${e.updated_at}`)).size, 6);
 });
