@@ -1,8 +1,11 @@
 import fetch, { type Headers } from 'node-fetch';
+import { parseAnswerEvent, type AnswerEvent } from '../domain/answers.js';
 import { authorizationHeader, formEncode, percentEncode, type SigningInput } from './oauth.js';
 import {
   isClockSkew,
   type AccessToken,
+  type EventsPage,
+  type EventsQuery,
   type FeedbackCreated,
   type RateLimit,
   type RequestToken,
@@ -71,6 +74,22 @@ export class TwitterClient {
 
   createFeedback(tokens: TwitterTokens, params: Record<string, string>): Promise<TwitterResult<FeedbackCreated>> {
     return this.call(signedBy(tokens), 'POST', '/1.1/feedback/create.json', {}, params, readFeedback);
+  }
+
+  /** One card as it stands now, its answer included once the customer gave one. */
+  showFeedback(tokens: TwitterTokens, id: string): Promise<TwitterResult<AnswerEvent>> {
+    // The id goes into the path: anything but an id could reach another endpoint.
+    if (!/^[0-9]{1,32}$/.test(id)) throw new Error(`Not a feedback id: ${JSON.stringify(id)}`);
+    return this.call(signedBy(tokens), 'GET', `/1.1/feedback/show/${id}.json`, {}, undefined, readShownCard);
+  }
+
+  /** One page of the account's card events: the first of a window, or the one a cursor names. */
+  feedbackEvents(tokens: TwitterTokens, query: EventsQuery): Promise<TwitterResult<EventsPage>> {
+    const params: Record<string, string> =
+      'cursor' in query
+        ? { cursor: query.cursor }
+        : { from_time: String(query.from_time), to_time: String(query.to_time), count: String(query.count) };
+    return this.call(signedBy(tokens), 'GET', '/1.1/feedback/events.json', params, undefined, readEventsPage);
   }
 
   /** `timeoutMs` lets a caller inside Slack's 3-second window give up in time. */
@@ -293,6 +312,34 @@ const readFeedback: Reader<FeedbackCreated> = {
       ['privacy_url', 'external_id', 'question_variant_id', 'display_name', 'created_at', 'updated_at'],
     );
     return fields && { ...fields, test: body.test };
+  },
+};
+
+/** show answers the card alone; it reads as the latest change to it. */
+const readShownCard: Reader<AnswerEvent> = {
+  format: 'JSON',
+  pick: (body) => {
+    const parsed = parseAnswerEvent({ event_type: 'feedback.updated', feedback: body });
+    return parsed.ok ? parsed.value : undefined;
+  },
+};
+
+const readEventsPage: Reader<EventsPage> = {
+  format: 'JSON',
+  pick: (body) => {
+    if (!isRecord(body) || !Array.isArray(body.events)) return undefined;
+    const cursor = body.next_cursor;
+    if (cursor !== undefined && cursor !== null && typeof cursor !== 'string') return undefined;
+    const page: EventsPage = { events: [], refused: [] };
+    // One event that does not read must not hold back the page's others.
+    for (const raw of body.events) {
+      const parsed = parseAnswerEvent(raw);
+      if (parsed.ok) page.events.push(parsed.value);
+      else page.refused.push({ field: parsed.field, problem: parsed.problem });
+    }
+    // The pages end only when next_cursor is empty, whatever a page holds.
+    if (cursor) page.next_cursor = cursor;
+    return page;
   },
 };
 

@@ -1,3 +1,5 @@
+import type { AnswerEvent } from '../domain/answers.js';
+
 /** Twitter's requests and answers as the app reads them; snake_case names are Twitter's own. */
 
 /** feedback/create's answer; every id stays a string. */
@@ -14,6 +16,17 @@ export interface FeedbackCreated {
   display_name?: string;
   created_at?: string;
   updated_at?: string;
+}
+
+/** events.json's first page of a window (epoch milliseconds, inclusive; count at most 100), or a later one. */
+export type EventsQuery = { from_time: number; to_time: number; count: number } | { cursor: string };
+
+/** One page of events.json, each event checked; those that did not read are named, not kept. */
+export interface EventsPage {
+  events: AnswerEvent[];
+  refused: Array<{ field: string; problem: string }>;
+  /** Absent on the window's last page. */
+  next_cursor?: string;
 }
 
 export interface TwitterError {
