@@ -17,6 +17,7 @@ import { SettingsSource } from './services/settings.js';
 import { answersWebhook } from './http/answers-webhook.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { AnswerBook } from './services/answer-book.js';
+import { startAnswerCollection } from './services/answer-collection.js';
 import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
 import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace } from './slack/app.js';
@@ -115,6 +116,19 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       connected: async (teamId) => (await accounts.list(teamId)).map((account) => account.user_id),
     },
   });
+  const schedule = new Schedule(inFlight, (message) => logger.warn(message));
+  const collection = startAnswerCollection({
+    store,
+    twitter,
+    accounts,
+    sink: answers,
+    schedule,
+    warn: (message) => logger.warn(message),
+    // Single-workspace mode may send as the environment's account, which no record lists.
+    teams: async () => [
+      ...new Set([...(await store.accounts.workspaces()), ...(envTokens && home?.teamId ? [home.teamId] : [])]),
+    ],
+  });
   const services: Services = {
     requests: new FeedbackRequests({
       accounts,
@@ -123,6 +137,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       limits,
       relay: new FeedbackRelay(twitter, limits, new DmCheck(twitter, store, (message) => logger.warn(message))),
       claims: store,
+      answers: collection,
     }),
     accounts,
     log,
@@ -157,7 +172,6 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   });
   const server = (await app.start(config.slack.port)) as Server | undefined;
   const address = server?.address?.() as AddressInfo | null | undefined;
-  const schedule = new Schedule(inFlight, (message) => logger.warn(message));
   const settlePending = schedule.every(RECONCILE_EVERY_MS, 'Could not settle interrupted sends', () =>
     reconcile(services, workspaceClient, logger, config.pendingGraceSeconds * 1000),
   );

@@ -66,6 +66,8 @@ export interface FeedbackRequestsParts {
   relay: Pick<FeedbackRelay, 'prepare' | 'send'>;
   /** First caller wins, across every instance sharing the store. */
   claims: Pick<Store, 'claim' | 'unclaim'>;
+  /** Told of every card Twitter created, so that its answer is asked for. */
+  answers?: { cardSent(teamId: string, accountId: string, feedbackId: string): Promise<void> };
 }
 
 /** Submissions are remembered this long, so retries and double clicks send once. */
@@ -130,6 +132,7 @@ export class FeedbackRequests {
     // Only a request that certainly sent nothing gives its places back.
     if (result.status === 'not_sent') await this.parts.limits.release(reservation);
     await this.parts.log.settle(record, result);
+    if (result.status === 'sent') await this.parts.answers?.cardSent(teamId, account.user_id, result.feedback.id);
     if (result.status !== 'sent' && result.explanation.reconnect)
       await this.parts.accounts.needsReconnect(teamId, account.user_id);
     return { result, resendId: result.status === 'unknown' ? record.id : undefined };

@@ -51,6 +51,9 @@ export class UnreadableTokensError extends Error {
   }
 }
 
+/** Every workspace with an account connected: where answers are read for. */
+const WITH_ACCOUNTS = 'workspaces-with-accounts';
+
 function connectedTo(userId: string): string {
   return `account-workspaces:${userId}`;
 }
@@ -86,6 +89,13 @@ export class AccountsRepository {
     /** Which workspaces connected each account, for answers to cards no workspace of this app sent. */
     private readonly index: Pick<AtomicOperations, 'mark' | 'unmark' | 'members'>,
   ) {}
+
+  /** The workspaces that have any account connected now. */
+  async workspaces(): Promise<string[]> {
+    const teams = await this.index.members(WITH_ACCOUNTS);
+    const kept = await Promise.all(teams.map(async (teamId) => (await this.read({ teamId })).length > 0));
+    return teams.filter((_, i) => kept[i]);
+  }
 
   /** The workspaces that have the account connected now. */
   async workspacesWith(userId: string): Promise<Workspace[]> {
@@ -180,9 +190,11 @@ export class AccountsRepository {
         const ids = (accounts: StoredAccount[]) => new Set(accounts.map((a) => a.user_id));
         const [had, has] = [ids(before), ids(next)];
         await Promise.all([...has].filter((u) => !had.has(u)).map((u) => this.index.mark(connectedTo(u), id)));
+        if (before.length === 0 && next.length > 0) await this.index.mark(WITH_ACCOUNTS, id);
         if (next.length === 0) await this.records.delete(workspace, KEY);
         else await this.records.set<AccountsDocument>(workspace, KEY, { accounts: next });
         await Promise.all([...had].filter((u) => !has.has(u)).map((u) => this.index.unmark(connectedTo(u), id)));
+        if (next.length === 0) await this.index.unmark(WITH_ACCOUNTS, id);
         return true;
       }),
     );

@@ -440,3 +440,31 @@ for (const [title, refusal, said] of [
     t.is(h.twitter.requests.filter((r) => r.path === '/1.1/feedback/create.json').length, 0);
   });
 }
+
+test('a card Twitter created is due to be asked for its answer, and a refused one is not', async (t) => {
+  const h = harness(t);
+  const { view } = await h.command();
+  await h.submit(view, complete);
+  t.regex(await outcome(h, view.id), /Sent/);
+  const refused = await h.command();
+  h.twitter.failNext({
+    path: '/1.1/feedback/create.json',
+    status: 403,
+    errors: [{ code: 349, message: 'You cannot send messages to this user.' }],
+  });
+  await h.submit(refused.view, { ...complete, to_user_id: CUSTOMERS.bigId.id_str });
+  t.notRegex(await outcome(h, refused.view.id), /Sent/);
+  await h.stopApp();
+  const store = await openStore(h.config.store);
+  try {
+    // Each member is [team, account, feedback id, sent at, step].
+    const due = (await store.members('answers-due')).map((member) => JSON.parse(member) as [string, string, string]);
+    t.deepEqual(
+      due.map(([teamId, accountId, feedbackId]) => ({ teamId, accountId, feedbackId })),
+      h.twitter.feedback.map((card) => ({ teamId: DEFAULTS.teamId, accountId: BUSINESS.id_str, feedbackId: card.id })),
+    );
+    t.is(due.length, 1);
+  } finally {
+    await store.close();
+  }
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { type Answer, type AnswerEvent } from '../../../app/domain/answers.js';
+import type { Answer, AnswerEvent } from '../../../app/domain/answers.js';
 import { add, contribution, type Counters, ONE_SENT, ZERO } from '../../../app/domain/results.js';
 import { AnswerBook } from '../../../app/services/answer-book.js';
 import type { Prepared } from '../../../app/services/feedback-relay.js';
@@ -234,5 +234,20 @@ eachBackend((backend, test) => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+eachBackend((backend, test) => {
+  test('answers are read for every workspace with an account connected, and no longer once its last one goes', async (t) => {
+    const store = await openTestStore({ storeUrl: await backend.single(), encryptionKey: KEY });
+    t.deepEqual(await store.accounts.workspaces(), []);
+    await connect(store, 'T0ACME0001', ACME);
+    await connect(store, 'T0ACME0001', OTHER);
+    await connect(store, 'T0OTHER001', OTHER);
+    t.deepEqual((await store.accounts.workspaces()).sort(), ['T0ACME0001', 'T0OTHER001']);
+    await store.accounts.remove({ teamId: 'T0ACME0001' }, ACME);
+    t.deepEqual((await store.accounts.workspaces()).sort(), ['T0ACME0001', 'T0OTHER001'], 'one account is left there');
+    await store.accounts.remove({ teamId: 'T0ACME0001' }, OTHER);
+    t.deepEqual(await store.accounts.workspaces(), ['T0OTHER001']);
   });
 });
