@@ -181,16 +181,7 @@ test('where an admin has chosen no survey, CSAT is the default in the form, the 
 
   const home = await harness.home(ADMIN);
   t.regex(text(home), /Default survey\*\\nCSAT, question 0/);
-  const since = harness.slack.calls.length;
-  await harness.post(
-    blockActionsBody(home, {
-      blockId: 'settings_actions',
-      actionId: 'home_edit_settings',
-      userId: ADMIN,
-      triggerId: harness.slack.issueTriggerId(),
-    }),
-  );
-  const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
+  const form = await harness.openSettings(home, ADMIN);
   t.is(element(form, 'type').initial_option.value, 'csat');
   t.is(element(form, 'question_variant_id').initial_value, '0');
 });
@@ -198,16 +189,7 @@ test('where an admin has chosen no survey, CSAT is the default in the form, the 
 test('an admin may make any of NPS questions 0–9 the default; 10 is refused on its field', async (t) => {
   const harness = h(t);
   const home = await harness.home(ADMIN);
-  const since = harness.slack.calls.length;
-  await harness.post(
-    blockActionsBody(home, {
-      blockId: 'settings_actions',
-      actionId: 'home_edit_settings',
-      userId: ADMIN,
-      triggerId: harness.slack.issueTriggerId(),
-    }),
-  );
-  const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
+  const form = await harness.openSettings(home, ADMIN);
   t.is(
     (form.blocks.find((b) => b.block_id === 'question_variant_id') as Block).hint.text,
     'CSAT 0–37, NPS 0–9: as listed in the feedback form.',
@@ -231,28 +213,13 @@ test('an admin may make any of NPS questions 0–9 the default; 10 is refused on
   );
 });
 
-/** `userId` clicks Edit settings on `home`; resolves with the modal Slack opened for them. */
-async function openSettings(harness: Harness, home: SimulatedView, userId: string): Promise<SimulatedView> {
-  const since = harness.slack.calls.length;
-  await harness.post(
-    blockActionsBody(home, {
-      blockId: 'settings_actions',
-      actionId: 'home_edit_settings',
-      userId,
-      triggerId: harness.slack.issueTriggerId(),
-    }),
-  );
-  const opened = await harness.slack.waitForCall('views.open', (c) => c.seq >= since);
-  return opened.response.view as SimulatedView;
-}
-
 test('a non-admin cannot open or save the settings, nor disconnect an account', async (t) => {
   const harness = h(t);
   const adminHome = await harness.home(ADMIN);
-  t.regex(JSON.stringify(await openSettings(harness, adminHome, AGENT)), /Admins only/);
+  t.regex(JSON.stringify(await harness.openSettings(adminHome, AGENT)), /Admins only/);
 
   // What an agent could replay from a form or a Home tab an admin had open.
-  const form = await openSettings(harness, adminHome, ADMIN);
+  const form = await harness.openSettings(adminHome, ADMIN);
   const saved = await harness.post(viewSubmissionBody(form, { userId: AGENT, values: { display_name: 'Forged Name' } }));
   t.is((saved.json as Block | undefined)?.response_action, 'update');
   t.regex(JSON.stringify(saved.json), /Admins only/);
@@ -278,7 +245,7 @@ test('a person named in settings as an admin can open and save the settings', as
   const store = await openStore(harness.config.store);
   await store.records('settings').set({ teamId: DEFAULTS.teamId }, 'settings', { admins: [OTHER_AGENT] });
   await store.close();
-  const form = await openSettings(harness, await harness.home(OTHER_AGENT), OTHER_AGENT);
+  const form = await harness.openSettings(await harness.home(OTHER_AGENT), OTHER_AGENT);
   t.is(form.callback_id, 'settings');
   const saved = await harness.post(viewSubmissionBody(form, { userId: OTHER_AGENT, values: { display_name: 'Acme Care' } }));
   t.is(saved.text, '', 'accepted');

@@ -8,13 +8,7 @@ import { openStore } from '../../app/store/store.js';
 import { DEFAULTS, type SimulatedView } from '../simulators/slack.js';
 import { startAppProcess } from '../support/app-process.js';
 import { appEnv, BUSINESS, BUSINESS_TOKENS, connectAccount, Harness, SECRETS, startSimulators } from '../support/harness.js';
-import {
-  blockActionsBody,
-  messageShortcutBody,
-  postToApp,
-  slashCommandBody,
-  viewSubmissionBody,
-} from '../support/slack-requests.js';
+import { messageShortcutBody, postToApp, slashCommandBody, viewSubmissionBody } from '../support/slack-requests.js';
 
 type Block = Record<string, any>;
 
@@ -118,16 +112,7 @@ test('the settings form refuses, on ticket_pattern, what RE2 cannot run and a pa
     const ADMIN = 'U0ADMIN001';
     harness.slack.addUser({ id: ADMIN, teamId: DEFAULTS.teamId, isAdmin: true, realName: 'Ada Admin' });
     const home = await harness.home(ADMIN);
-    const since = harness.slack.calls.length;
-    await harness.post(
-      blockActionsBody(home, {
-        blockId: 'settings_actions',
-        actionId: 'home_edit_settings',
-        userId: ADMIN,
-        triggerId: harness.slack.issueTriggerId(),
-      }),
-    );
-    const form = (await harness.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
+    const form = await harness.openSettings(home, ADMIN);
     const save = async (ticket_pattern: string) =>
       (await harness.post(viewSubmissionBody(form, { userId: ADMIN, values: { ticket_pattern, message: 'How did we do?' } })))
         .json as Block | undefined;

@@ -234,6 +234,20 @@ export class Harness {
     return call.response.view as SimulatedView;
   }
 
+  /** `userId` clicks Edit settings on `home`; resolves with the modal Slack opened for them. */
+  async openSettings(home: SimulatedView, userId: string): Promise<SimulatedView> {
+    const since = this.slack.calls.length;
+    await this.post(
+      blockActionsBody(home, {
+        blockId: 'settings_actions',
+        actionId: 'home_edit_settings',
+        userId,
+        triggerId: this.slack.issueTriggerId(),
+      }),
+    );
+    return (await this.slack.waitForCall('views.open', (c) => c.seq >= since)).response.view as SimulatedView;
+  }
+
   submit(view: SimulatedView, values: EnteredValues): Promise<AppResponse> {
     return this.post(viewSubmissionBody(this.slack.view(view.id) ?? view, { values }));
   }
