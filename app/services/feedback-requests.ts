@@ -132,7 +132,10 @@ export class FeedbackRequests {
     // Only a request that certainly sent nothing gives its places back.
     if (result.status === 'not_sent') await this.parts.limits.release(reservation);
     await this.parts.log.settle(record, result);
-    if (result.status === 'sent') await this.parts.answers?.cardSent(teamId, account.user_id, result.feedback.id);
+    // A card left out of the polling schedule is still read with its account's events a day later: the
+    // agent is told of a send that went out whatever that schedule could note.
+    if (result.status === 'sent')
+      await this.parts.answers?.cardSent(teamId, account.user_id, result.feedback.id).catch(() => undefined);
     if (result.status !== 'sent' && result.explanation.reconnect)
       await this.parts.accounts.needsReconnect(teamId, account.user_id);
     return { result, resendId: result.status === 'unknown' ? record.id : undefined };

@@ -25,7 +25,14 @@ const record: SendRecord = {
 
 /** Parts that let everything through, recording what the use case did with them. */
 function parts(
-  overrides: { records?: SendRecord[]; claimed?: Set<string>; result?: SendResult; senders?: string[]; limit?: Refusal } = {},
+  overrides: {
+    records?: SendRecord[];
+    claimed?: Set<string>;
+    result?: SendResult;
+    senders?: string[];
+    limit?: Refusal;
+    answers?: FeedbackRequestsParts['answers'];
+  } = {},
 ) {
   const did: string[] = [];
   const claimed = overrides.claimed ?? new Set<string>();
@@ -60,6 +67,7 @@ function parts(
       claim: async (key) => !claimed.has(key) && Boolean(claimed.add(key)),
       unclaim: async (key) => void claimed.delete(key),
     },
+    answers: overrides.answers,
   };
   return { requests: new FeedbackRequests(given), did };
 }
@@ -127,4 +135,18 @@ test('a submission refused for a limit may be tried again: its once-only claim i
   const draft = { type: 'csat', to_user_id: '42', message: 'Hi', privacy_url: 'https://acme.example/privacy' };
   t.is((await limited.admit({ ...submission, draft })).kind, 'refused');
   t.is((await limited.admit({ ...submission, draft })).kind, 'refused', 'not taken for a duplicate');
+});
+
+test('a card Twitter created is put on the schedule of answers to ask for; a store that fails there loses the agent no outcome', async (t) => {
+  const sent = { ...unknownResult, status: 'sent', feedback: { id: '1460000000000000000' } } as unknown as SendResult;
+  const noted: string[] = [];
+  const noting = parts({
+    result: sent,
+    answers: { cardSent: async (teamId, accountId, feedbackId) => void noted.push(`${teamId} ${accountId} ${feedbackId}`) },
+  });
+  t.deepEqual(await noting.requests.send(sending), { result: sent, resendId: undefined });
+  t.deepEqual(noted, [`T1 ${account.user_id} 1460000000000000000`]);
+
+  const failing = parts({ result: sent, answers: { cardSent: () => Promise.reject(new Error('store unreachable')) } });
+  t.deepEqual(await failing.requests.send(sending), { result: sent, resendId: undefined });
 });
