@@ -97,13 +97,17 @@ export class SendLog {
       ...('explanation' in result && result.explanation ? { reason: result.explanation.reason } : {}),
     };
     await this.records.set({ teamId: record.team_id }, `send-${record.id}`, settled);
-    if (settled.feedback_id) await this.marks.mark(cardSend(settled.feedback_id), `${record.team_id}/${record.id}`);
-    // Counted once, by whoever settles the pending send, on the day the card was sent, as its answer will be.
-    if (record.status === 'pending' && settled.status === 'sent' && !settled.request.test) {
-      const sentAt =
-        ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || Date.parse(settled.updated_at);
-      await addToDay(this.marks, record.team_id, dayOf(sentAt), ONE_SENT);
-    }
+    const sentAt =
+      ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || Date.parse(settled.updated_at);
+    // Side by side, as the agent waits for the outcome; the pending mark goes only once both are written.
+    await Promise.all([
+      settled.feedback_id && this.marks.mark(cardSend(settled.feedback_id), `${record.team_id}/${record.id}`),
+      // Counted once, by whoever settles the pending send, on the day the card was sent, as its answer will be.
+      record.status === 'pending' &&
+        settled.status === 'sent' &&
+        !settled.request.test &&
+        addToDay(this.marks, record.team_id, dayOf(sentAt), ONE_SENT),
+    ]);
     await this.marks.unmark(PENDING, `${record.team_id}/${record.id}`);
     return settled;
   }
