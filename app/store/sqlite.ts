@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
@@ -18,40 +19,66 @@ export async function openSqlite(url: string): Promise<Backend> {
   }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 
-  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: BUSY_TIMEOUT_MS });
-  const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
-  const sweep: Sweep = async (now) => {
+  // Connections opening a new file at the same moment can meet SQLITE_BUSY where SQLite
+  // calls no busy handler (switching to the write-ahead log, creating the first tables);
+  // a failed adapter stays failed, so each try opens a fresh one.
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: BUSY_TIMEOUT_MS });
+    const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+    try {
+      await prepare(adapter, path);
+      return backendOf(adapter, keyv);
+    } catch (error) {
+      await adapter.disconnect().catch(() => undefined);
+      if (isBusy(error) && Date.now() < deadline) {
+        await delay(attempt * 10 + Math.random() * 20);
+        continue;
+      }
+      throw new Error(`Cannot open the SQLite store of STORE_URL (${path}): ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'SQLITE_BUSY';
+}
+
+function sweeper(adapter: KeyvSqlite): Sweep {
+  return async (now) => {
     await adapter.query('DELETE FROM claims WHERE expires_at <= ?', now);
     await adapter.query('DELETE FROM reservations WHERE expires_at <= ?', now);
     await adapter.query(`DELETE FROM keyv WHERE ${EXPIRES} <= ?`, now);
   };
-  try {
-    // With a write-ahead log, a commit is one append and readers never wait on writers;
-    // NORMAL syncs at checkpoints, so a crash of the app loses nothing committed (only a
-    // power cut can take back the last commits). The default journal syncs every commit
-    // several times and stalled the event loop on each send.
-    if (path !== ':memory:') await adapter.query('PRAGMA journal_mode=WAL');
-    await adapter.query('PRAGMA synchronous=NORMAL');
-    // The table is the database's own "insert unless present", so two processes on
-    // one file cannot both win a claim.
-    await adapter.query('CREATE TABLE IF NOT EXISTS claims(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
-    await adapter.query(
-      `CREATE TABLE IF NOT EXISTS reservations(
-         key TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(key, id))`,
-    );
-    await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_time ON reservations(key, at)');
-    await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_expiry ON reservations(expires_at)');
-    await adapter.query('CREATE TABLE IF NOT EXISTS marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))');
-    await adapter.query(
-      'CREATE TABLE IF NOT EXISTS counters(key TEXT NOT NULL, field TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(key, field))',
-    );
-    // The sweep then reads only the rows it deletes.
-    await adapter.query(`CREATE INDEX IF NOT EXISTS keyv_by_expiry ON keyv(${EXPIRES})`);
-    await sweep(Date.now());
-  } catch (error) {
-    throw new Error(`Cannot open the SQLite store of STORE_URL (${path}): ${(error as Error).message}`, { cause: error });
-  }
+}
 
+async function prepare(adapter: KeyvSqlite, path: string): Promise<void> {
+  // With a write-ahead log, a commit is one append and readers never wait on writers;
+  // NORMAL syncs at checkpoints, so a crash of the app loses nothing committed (only a
+  // power cut can take back the last commits). The default journal syncs every commit
+  // several times and stalled the event loop on each send.
+  if (path !== ':memory:') await adapter.query('PRAGMA journal_mode=WAL');
+  await adapter.query('PRAGMA synchronous=NORMAL');
+  // The table is the database's own "insert unless present", so two processes on
+  // one file cannot both win a claim.
+  await adapter.query('CREATE TABLE IF NOT EXISTS claims(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
+  await adapter.query(
+    `CREATE TABLE IF NOT EXISTS reservations(
+       key TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(key, id))`,
+  );
+  await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_time ON reservations(key, at)');
+  await adapter.query('CREATE INDEX IF NOT EXISTS reservations_by_expiry ON reservations(expires_at)');
+  await adapter.query('CREATE TABLE IF NOT EXISTS marks(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))');
+  await adapter.query(
+    'CREATE TABLE IF NOT EXISTS counters(key TEXT NOT NULL, field TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(key, field))',
+  );
+  // The sweep then reads only the rows it deletes.
+  await adapter.query(`CREATE INDEX IF NOT EXISTS keyv_by_expiry ON keyv(${EXPIRES})`);
+  await sweeper(adapter)(Date.now());
+}
+
+function backendOf(adapter: KeyvSqlite, keyv: Keyv): Backend {
+  const sweep = sweeper(adapter);
   return {
     keyv,
     sweep,
