@@ -28,7 +28,49 @@ export interface WorkspaceSettings {
   senders: Senders;
   /** Users who administer the app besides the workspace's own admins and owners. */
   admins: string[];
+  /** Who reads results besides admins: scores and comments are theirs alone. */
+  supervisors: { users: string[]; usergroups: string[] };
+  /** Low scores posted to a channel; absent: no alerts. */
+  alerts?: LowScoreAlerts;
+  /** The week's numbers posted to a channel; absent: no digest. */
+  digest?: WeeklyDigest;
+  /** Answers and send records older than this are deleted. */
+  retention_days: number;
+  /** How requests that helpdesks and workflows ask for are sent. */
+  policy: SendingPolicy;
 }
+
+export interface LowScoreAlerts {
+  channel: string;
+  /** CSAT answers at or below this score (1–5) are posted. */
+  csat_at_most: number;
+  /** NPS answers at or below this score (0–10) are posted. */
+  nps_at_most: number;
+}
+
+export interface WeeklyDigest {
+  channel: string;
+  /** 0 is Sunday, as in Date.getDay. */
+  weekday: number;
+  /** 0–23, in `time_zone`. */
+  hour: number;
+  /** An IANA time zone, such as Europe/Paris. */
+  time_zone: string;
+}
+
+/** Applies to automatic requests only (HTTP API, Workflow Builder); manual sends ignore it. */
+export interface SendingPolicy {
+  /** Minutes between the trigger and the send, unless the request says otherwise. */
+  delay_minutes: number;
+  /** The share of customer–ticket pairs asked, 0–100. */
+  sampling_percent: number;
+  /** Handles or ids never asked automatically. */
+  excluded: string[];
+  /** Every automatic request goes out with test=true. */
+  test_mode: boolean;
+}
+
+export const DEFAULT_ALERT_THRESHOLDS = { csat_at_most: 2, nps_at_most: 6 } as const;
 
 /** Prefilled DM text: it must read well on its own, for clients that show no card. */
 export const DEFAULT_MESSAGE = 'Thanks for reaching out to us! Would you take a few seconds to tell us how we did?';
@@ -41,12 +83,18 @@ export const SETTINGS_DEFAULTS: WorkspaceSettings = {
   recipient_days: DEFAULT_RECIPIENT_DAYS,
   senders: { mode: 'everyone', users: [], usergroups: [] },
   admins: [],
+  supervisors: { users: [], usergroups: [] },
+  retention_days: 400,
+  policy: { delay_minutes: 60, sampling_percent: 100, excluded: [], test_mode: false },
 };
+
+/** What the general settings form edits; the other settings have forms of their own. */
+export type GeneralSettings = Omit<WorkspaceSettings, 'supervisors' | 'alerts' | 'digest' | 'retention_days' | 'policy'>;
 
 const MAX_RECIPIENT_DAYS = 365;
 
 /** The form's fields, as text, keyed by the setting they feed. */
-export type RawSettings = Partial<Record<Exclude<keyof WorkspaceSettings, 'senders' | 'admins'>, string>> & {
+export type RawSettings = Partial<Record<Exclude<keyof GeneralSettings, 'senders' | 'admins'>, string>> & {
   senders_mode?: string;
   sender_users?: string[];
   sender_usergroups?: string;
@@ -78,7 +126,7 @@ export function ticketPatternProblem(pattern: string): string | undefined {
 /** Every rule an admin's settings must keep; errors are keyed by the form field. */
 export function checkSettings(
   raw: RawSettings,
-): { ok: true; value: Omit<WorkspaceSettings, 'message'> & { message: string } } | { ok: false; errors: SettingsErrors } {
+): { ok: true; value: GeneralSettings } | { ok: false; errors: SettingsErrors } {
   const errors: SettingsErrors = {};
   const privacyUrl = trimmed(raw.privacy_url);
   if (privacyUrl && !isHttpUrl(privacyUrl)) errors.privacy_url = 'A full web address starting with https:// or http://.';

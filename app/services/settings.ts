@@ -16,8 +16,12 @@ export class SettingsSource {
     return { ...SETTINGS_DEFAULTS, ...defined, ...saved } as WorkspaceSettings;
   }
 
-  /** Takes effect at once: every form and check reads settings when it runs. */
-  async save(teamId: string, settings: WorkspaceSettings): Promise<void> {
-    await this.records.set({ teamId }, 'settings', settings);
+  /**
+   * Takes effect at once: every form and check reads settings when it runs. Only the
+   * settings given change: each form saves its own, and keeps the others'.
+   */
+  async save(teamId: string, changes: Partial<WorkspaceSettings>): Promise<void> {
+    const saved = (await this.records.get<Partial<WorkspaceSettings>>({ teamId }, 'settings')) ?? {};
+    await this.records.set({ teamId }, 'settings', { ...saved, ...changes });
   }
 }

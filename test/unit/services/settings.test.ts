@@ -27,3 +27,12 @@ test('what a workspace saved wins over every default, and stays in that workspac
   t.like(await source.forWorkspace('T1'), { message: 'Tell us how we did', privacy_url: 'https://t1.example/privacy' });
   t.like(await source.forWorkspace('T2'), { message: DEFAULT_MESSAGE, privacy_url: 'https://example.com/privacy' });
 });
+
+test('each form saves its own settings and keeps what the others saved', async (t) => {
+  const source = new SettingsSource(memoryRecords(), {});
+  const alerts = { channel: 'C1', csat_at_most: 2, nps_at_most: 6 };
+  await source.save('T1', { alerts, retention_days: 90 });
+  await source.save('T1', { message: 'Tell us how we did' });
+  t.like(await source.forWorkspace('T1'), { alerts, retention_days: 90, message: 'Tell us how we did' });
+  t.deepEqual((await source.forWorkspace('T1')).policy, SETTINGS_DEFAULTS.policy);
+});
