@@ -124,9 +124,7 @@ export function ticketPatternProblem(pattern: string): string | undefined {
 }
 
 /** Every rule an admin's settings must keep; errors are keyed by the form field. */
-export function checkSettings(
-  raw: RawSettings,
-): { ok: true; value: GeneralSettings } | { ok: false; errors: SettingsErrors } {
+export function checkSettings(raw: RawSettings): { ok: true; value: GeneralSettings } | { ok: false; errors: SettingsErrors } {
   const errors: SettingsErrors = {};
   const privacyUrl = trimmed(raw.privacy_url);
   if (privacyUrl && !isHttpUrl(privacyUrl)) errors.privacy_url = 'A full web address starting with https:// or http://.';
