@@ -16,6 +16,20 @@ export async function isAdmin(
   return settings.admins.includes(memberId) || directory.isWorkspaceAdmin(memberId);
 }
 
+/** Admins, plus the people and user groups admins named, read scores and comments; agents never do. */
+export async function isSupervisor(
+  settings: Pick<WorkspaceSettings, 'admins' | 'supervisors'>,
+  memberId: string,
+  directory: Directory,
+): Promise<boolean> {
+  const { supervisors } = settings;
+  if (supervisors.users.includes(memberId)) return true;
+  for (const group of supervisors.usergroups) {
+    if ((await directory.usergroupMembers(group)).includes(memberId)) return true;
+  }
+  return isAdmin(settings, memberId, directory);
+}
+
 /** Everyone may send unless admins listed people or groups; admins always may. */
 export async function maySend(
   settings: Pick<WorkspaceSettings, 'admins' | 'senders'>,

@@ -23,6 +23,8 @@ export const RESEND = 'resend';
 export const HOME_CONNECT = 'home_connect';
 export const HOME_DISCONNECT = 'home_disconnect';
 export const HOME_EDIT_SETTINGS = 'home_edit_settings';
+/** Results' Export CSV button; its value is the period, as `/feedback export` takes it. */
+export const RESULTS_EXPORT = 'results_export';
 /** The link button in the modal that Connect opens. */
 export const CONNECT_LINK = 'connect_link';
 
