@@ -12,6 +12,7 @@ export function shortDay(day: Day): string {
 }
 
 const percent = (share: number) => Math.round(share * 100);
+const answers = (n: number) => (n === 1 ? '1 answer' : `${n} answers`);
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 /** A change from the week before, in points; nothing when either week has no figure. */
@@ -41,11 +42,11 @@ function lines(week: Figures, previous: Figures): string[] {
     `*Response rate:* ${rateNow === undefined ? 'no requests sent' : `${rateNow}%`}${change(rateNow, rate(previous), ' pts')}`,
     csatNow === undefined
       ? '*CSAT:* no answers'
-      : `*CSAT:* ${csatNow}% satisfied (4–5), mean ${week.csat.mean!.toFixed(1)} of 5, from ${week.csat.answered} answers` +
+      : `*CSAT:* ${csatNow}% satisfied (4–5), mean ${week.csat.mean!.toFixed(1)} of 5, from ${answers(week.csat.answered)}` +
         change(csatNow, satisfied(previous), ' pts'),
     npsNow === undefined
       ? '*NPS:* no answers'
-      : `*NPS:* ${signed(npsNow)} from ${week.nps.answered} answers: ${percent(week.nps.promoters_share!)}% promoters, ` +
+      : `*NPS:* ${signed(npsNow)} from ${answers(week.nps.answered)}: ${percent(week.nps.promoters_share!)}% promoters, ` +
         `${percent(week.nps.passives_share!)}% passives, ${percent(week.nps.detractors_share!)}% detractors` +
         change(npsNow, nps(previous), ''),
     `*Comments:* ${week.comments}`,
