@@ -19,6 +19,9 @@ import { connectRoutes } from './http/connect-routes.js';
 import { AnswerBook } from './services/answer-book.js';
 import { startAnswerCollection } from './services/answer-collection.js';
 import { healthRoute } from './http/health-route.js';
+import { LowScoreAlerts } from './services/low-score-alerts.js';
+import { WeeklyDigests } from './services/weekly-digests.js';
+import { alertMessages, digestMessages } from './slack/channel-posts.js';
 import { TwitterConnect } from './services/twitter-connect.js';
 import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace } from './slack/app.js';
 import { publishHome } from './slack/publish-home.js';
@@ -33,6 +36,10 @@ import { withoutSecrets } from './secret-free-logger.js';
 import { TwitterClient } from './twitter/client.js';
 
 const RECONCILE_EVERY_MS = 60_000;
+/** Alerts Slack did not take are tried again this often. */
+const ALERT_RETRY_EVERY_MS = 60_000;
+/** A digest is posted within this of its hour. */
+const DIGEST_EVERY_MS = 60_000;
 
 export interface RunningApp {
   /** The HTTP port, or undefined in Socket Mode. */
@@ -106,7 +113,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const settings = new SettingsSource(store.records('settings'), { privacy_url: config.defaultPrivacyUrl });
   const log = new SendLog(store.records('sends'), store);
   const limits = new SendLimits(store);
-  const answers = new AnswerBook({
+  const answers: AnswerBook = new AnswerBook({
     records: store.records('answers'),
     store,
     lock: claimLock(store),
@@ -115,8 +122,25 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       workspacesWith: (userId) => store.accounts.workspacesWith(userId),
       connected: async (teamId) => (await accounts.list(teamId)).map((account) => account.user_id),
     },
+    changed: (teamId, before, after) => alerts.changed(teamId, before, after),
+  });
+  const alerts: LowScoreAlerts = new LowScoreAlerts({
+    records: store.records('alerts'),
+    store,
+    lock: claimLock(store),
+    settings,
+    answers,
+    sends: log,
+    accounts,
+    messages: alertMessages(workspaceClient),
+    background: (work) => void inFlight.track(work),
+    warn: (message) => logger.warn(message),
   });
   const schedule = new Schedule(inFlight, (message) => logger.warn(message));
+  // Single-workspace mode may send as the environment's account, which no record lists.
+  const teams = async () => [
+    ...new Set([...(await store.accounts.workspaces()), ...(envTokens && home?.teamId ? [home.teamId] : [])]),
+  ];
   const collection = startAnswerCollection({
     store,
     twitter,
@@ -124,10 +148,15 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     sink: answers,
     schedule,
     warn: (message) => logger.warn(message),
-    // Single-workspace mode may send as the environment's account, which no record lists.
-    teams: async () => [
-      ...new Set([...(await store.accounts.workspaces()), ...(envTokens && home?.teamId ? [home.teamId] : [])]),
-    ],
+    teams,
+  });
+  const digests = new WeeklyDigests({
+    claims: store,
+    settings,
+    answers,
+    teams,
+    messages: digestMessages(workspaceClient),
+    warn: (message) => logger.warn(message),
   });
   const services: Services = {
     requests: new FeedbackRequests({
@@ -139,6 +168,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       claims: store,
       answers: collection,
     }),
+    alerts,
     accounts,
     log,
     settings,
@@ -176,6 +206,9 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     reconcile(services, workspaceClient, logger, config.pendingGraceSeconds * 1000),
   );
   schedule.every(SWEEP_EVERY_MS, 'Could not delete expired records', () => store.sweep());
+  // Run at once as well: alerts a stopped process left, and a digest due while none ran.
+  void schedule.every(ALERT_RETRY_EVERY_MS, 'Could not post low-score alerts', () => alerts.retry())();
+  void schedule.every(DIGEST_EVERY_MS, 'Could not post weekly digests', () => digests.tick())();
   // At start-up for this process's own crash; then now and again for other instances'.
   await settlePending();
   return {

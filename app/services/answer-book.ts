@@ -20,6 +20,8 @@ export interface AnswerBookParts {
     /** The business accounts a workspace has connected now: it is shown answers to their cards only. */
     connected(teamId: string): Promise<string[]>;
   };
+  /** Told of each change to a workspace's answer once it is stored and counted; it reports its own failures. */
+  changed?(teamId: string, before: Answer | undefined, after: Answer): Promise<void>;
 }
 
 /** The card ids a workspace has answers for, so that its answers can be listed. */
@@ -72,6 +74,7 @@ export class AnswerBook implements AnswerSink {
         await store.mark(answered(teamId), event.feedback_id);
         await records.set({ teamId }, event.feedback_id, after);
         for (const { day, counters } of delta(before, after)) await addToDay(store, teamId, day, counters);
+        await this.parts.changed?.(teamId, before, after);
       }
     });
   }

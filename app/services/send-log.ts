@@ -22,8 +22,15 @@ export interface SendRecord {
   reservation: Reservation;
   /** Where the agent can still be told privately, while Slack keeps the URL alive. */
   response_url?: string;
+  /** The ticket thread the request was made from: low-score alerts link back to it. */
+  thread?: SlackThread;
   feedback_id?: string;
   reason?: string;
+}
+
+export interface SlackThread {
+  channel_id: string;
+  thread_ts: string;
 }
 
 /** How many of an agent's requests App Home can show. */
@@ -64,6 +71,7 @@ export class SendLog {
     { request, recipient }: Prepared,
     reservation: Reservation,
     responseUrl?: string,
+    thread?: SlackThread,
   ): Promise<SendRecord> {
     const at = this.now().toISOString();
     const record: SendRecord = {
@@ -78,6 +86,7 @@ export class SendLog {
       recipient,
       reservation,
       ...(responseUrl ? { response_url: responseUrl } : {}),
+      ...(thread ? { thread } : {}),
     };
     // The record first: a pending mark without its record is taken for a leftover and removed.
     await this.records.set({ teamId }, `send-${record.id}`, record);

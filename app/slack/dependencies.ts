@@ -7,6 +7,7 @@ import type { SettingsSource } from '../services/settings.js';
 import type { GroupMembers } from '../services/permissions.js';
 import type { RespondOptions } from './respond.js';
 import type { InstallationKey } from '../store/installations.js';
+import type { LowScoreAlerts } from '../services/low-score-alerts.js';
 
 /** What the listeners work with; built once at start-up. */
 export interface Services {
@@ -35,6 +36,8 @@ export interface Services {
     forget(key: InstallationKey): Promise<void>;
     deleteInstallation(key: InstallationKey): Promise<void>;
   };
+  /** Low-score alerts' buttons: who follows up, who resolved. */
+  alerts?: Pick<LowScoreAlerts, 'act'>;
   /** Tracks work that goes on after Slack was answered, so that shutdown waits for it. */
   finishing<T>(work: Promise<T>): Promise<T>;
 }

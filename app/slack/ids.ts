@@ -25,6 +25,9 @@ export const HOME_DISCONNECT = 'home_disconnect';
 export const HOME_EDIT_SETTINGS = 'home_edit_settings';
 /** Results' Export CSV button; its value is the period, as `/feedback export` takes it. */
 export const RESULTS_EXPORT = 'results_export';
+/** A low-score alert's buttons; their value is the card's feedback id. */
+export const ALERT_FOLLOW_UP = 'alert_follow_up';
+export const ALERT_RESOLVED = 'alert_resolved';
 /** The link button in the modal that Connect opens. */
 export const CONNECT_LINK = 'connect_link';
 

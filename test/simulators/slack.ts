@@ -318,6 +318,8 @@ export class SlackSimulator {
   /** By file id; the upload URL's secret part maps to the id. */
   private readonly files = new Map<string, SimulatedFile>();
   private readonly uploadUrls = new Map<string, string>();
+  /** The bot's messages as they stand, by `channel/ts`. */
+  private readonly messages = new Map<string, Args>();
   private readonly oauthClient?: { clientId: string; clientSecret: string };
   private readonly appId: string;
   private readonly now: () => number;
@@ -479,6 +481,12 @@ export class SlackSimulator {
   view(viewId: string): SimulatedView | undefined {
     const view = this.views.get(viewId);
     return view && structuredClone(view);
+  }
+
+  /** A message the bot posted, as it stands after every chat.update. */
+  message(channelId: string, ts: string): Args | undefined {
+    const message = this.messages.get(`${channelId}/${ts}`);
+    return message && structuredClone(message);
   }
 
   /** A file as it stands: what was uploaded for it and where it was shared. */
@@ -716,6 +724,10 @@ export class SlackSimulator {
         return this.postMessage(args, workspace);
       case 'chat.postEphemeral':
         return this.postEphemeral(args, workspace);
+      case 'chat.update':
+        return this.chatUpdate(args, workspace);
+      case 'chat.getPermalink':
+        return this.getPermalink(args, workspace);
       case 'users.info':
         return this.usersInfo(args, workspace);
       case 'usergroups.users.list': {
@@ -912,7 +924,39 @@ export class SlackSimulator {
     };
     if (args.blocks !== undefined) message.blocks = withIds(args.blocks as unknown[]);
     if (str(args.thread_ts)) message.thread_ts = args.thread_ts;
-    return ok({ channel: channel.id, ts, message });
+    this.messages.set(`${channel.id}/${ts}`, message);
+    return ok({ channel: channel.id, ts, message: structuredClone(message) });
+  }
+
+  /** Only the bot's own messages, in a channel it can still reach, are edited; the ts stays. */
+  private chatUpdate(args: Args, workspace: Workspace): Answer {
+    const channelId = str(args.channel);
+    const ts = str(args.ts);
+    if (!channelId || !ts) return invalid('invalid_arguments', ['[ERROR] missing required field: channel, ts [json-pointer:/]']);
+    const channel = this.reachable(channelId, workspace);
+    if (!('members' in channel)) return channel;
+    const message = this.messages.get(`${channel.id}/${ts}`);
+    if (!message || message.team !== workspace.teamId) return fail('message_not_found');
+    if (message.bot_id !== workspace.botId) return fail('cant_update_message');
+    const refused = this.checkMessage(args);
+    if (refused) return refused;
+    message.text = args.text ?? '';
+    if (args.blocks !== undefined) message.blocks = withIds(args.blocks as unknown[]);
+    message.edited = { user: workspace.botUserId, ts: this.nextTs() };
+    return ok({ channel: channel.id, ts, text: message.text, message: structuredClone(message) });
+  }
+
+  /** A link to any message of a channel the bot can see: Slack needs no scope for it. */
+  private getPermalink(args: Args, workspace: Workspace): Answer {
+    const channel = this.channels.get(str(args.channel) ?? '');
+    const ts = str(args.message_ts);
+    if (!channel || channel.teamId !== workspace.teamId) return fail('channel_not_found');
+    if (channel.kind !== 'public' && !channel.members.has(workspace.botUserId)) return fail('channel_not_found');
+    if (!ts || !/^\d+\.\d{6}$/.test(ts)) return fail('message_not_found');
+    return ok({
+      channel: channel.id,
+      permalink: `https://${workspace.domain}.slack.com/archives/${channel.id}/p${ts.replace('.', '')}`,
+    });
   }
 
   private postEphemeral(args: Args, workspace: Workspace): Answer {

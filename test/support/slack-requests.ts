@@ -374,9 +374,11 @@ export interface MessageButtonOptions extends Actor {
   channelId?: string;
   responseUrl: string;
   triggerId?: string;
+  /** A message in the channel for everyone (an alert), rather than an ephemeral one. */
+  messageTs?: string;
 }
 
-/** A click on a button in an ephemeral message, such as a confirmation. */
+/** A click on a button in a message: an ephemeral one, such as a confirmation, unless `messageTs` names a posted one. */
 export function messageButtonBody(options: MessageButtonOptions): URLSearchParams {
   const who = actor(options);
   const block = options.blocks.find(
@@ -390,7 +392,12 @@ export function messageButtonBody(options: MessageButtonOptions): URLSearchParam
     user: user(who),
     api_app_id: who.apiAppId,
     token: VERIFICATION_TOKEN,
-    container: { type: 'message', message_ts: (Date.now() / 1000).toFixed(6), channel_id: channelId, is_ephemeral: true },
+    container: {
+      type: 'message',
+      message_ts: options.messageTs ?? (Date.now() / 1000).toFixed(6),
+      channel_id: channelId,
+      is_ephemeral: options.messageTs === undefined,
+    },
     trigger_id: options.triggerId ?? unissuedTriggerId(),
     team: { id: who.teamId, domain: who.teamDomain },
     enterprise: null,

@@ -64,6 +64,7 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'chat.postMessage': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'chat.update': ['chat:write'],
+  'chat.getPermalink': [],
   'chat.delete': ['chat:write'],
   'users.info': ['users:read'],
   'usergroups.users.list': ['usergroups:read'],

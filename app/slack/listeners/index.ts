@@ -1,6 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Services } from '../dependencies.js';
 import {
+  ALERT_FOLLOW_UP,
+  ALERT_RESOLVED,
   CONFIRM_EDIT,
   CONFIRM_SEND,
   CONNECT_LINK,
@@ -19,6 +21,7 @@ import { feedbackFormChanged } from './actions/feedback-form-changed.js';
 import { confirmationEdit } from './actions/confirmation-edit.js';
 import { confirmationSend } from './actions/confirmation-send.js';
 import { resend } from './actions/resend.js';
+import { alertAction } from './actions/alert-action.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { appUninstalled } from './events/app-uninstalled.js';
 import { tokensRevoked } from './events/tokens-revoked.js';
@@ -53,4 +56,6 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockButtonAction>(HOME_DISCONNECT, homeDisconnect(services));
   app.action<BlockButtonAction>(HOME_EDIT_SETTINGS, homeEditSettings(services));
   app.view({ type: 'view_submission', callback_id: SETTINGS_MODAL }, settingsSubmitted(services));
+  app.action<BlockButtonAction>(ALERT_FOLLOW_UP, alertAction(services, 'follow_up'));
+  app.action<BlockButtonAction>(ALERT_RESOLVED, alertAction(services, 'resolved'));
 }
