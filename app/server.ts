@@ -17,6 +17,8 @@ import { SettingsSource } from './services/settings.js';
 import { answersWebhook } from './http/answers-webhook.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { AnswerBook } from './services/answer-book.js';
+import { AnswerExport } from './services/answer-export.js';
+import { RecordKeeping } from './services/record-keeping.js';
 import { startAnswerCollection } from './services/answer-collection.js';
 import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
@@ -24,7 +26,7 @@ import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace }
 import { publishHome } from './slack/publish-home.js';
 import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/dependencies.js';
-import { responder } from './slack/respond.js';
+import { responder, textResponder } from './slack/respond.js';
 import { openConfiguredStore } from './services/open-store.js';
 import { claimLock } from './store/lock.js';
 import { SWEEP_EVERY_MS } from './store/store.js';
@@ -33,6 +35,8 @@ import { withoutSecrets } from './secret-free-logger.js';
 import { TwitterClient } from './twitter/client.js';
 
 const RECONCILE_EVERY_MS = 60_000;
+/** Retention deletes a batch per workspace each run: a year of a busy workspace's records is worked off within a day. */
+const RETENTION_EVERY_MS = 15 * 60 * 1000;
 
 export interface RunningApp {
   /** The HTTP port, or undefined in Socket Mode. */
@@ -115,6 +119,23 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       workspacesWith: (userId) => store.accounts.workspacesWith(userId),
       connected: async (teamId) => (await accounts.list(teamId)).map((account) => account.user_id),
     },
+    forgotten: (teamId, answer) => keeping.isForgotten(teamId, answer),
+  });
+  const confirmations = new Confirmations(store.records('confirmations'), store);
+  // Single-workspace mode may send as the environment's account, which no record lists.
+  const teams = async () => [
+    ...new Set([...(await store.accounts.workspaces()), ...(envTokens && home?.teamId ? [home.teamId] : [])]),
+  ];
+  const keeping: RecordKeeping = new RecordKeeping({
+    store,
+    forgotten: store.records('forgotten'),
+    lock: claimLock(store),
+    answers,
+    sends: log,
+    confirmations,
+    settings,
+    teams,
+    warn: (message) => logger.warn(message),
   });
   const schedule = new Schedule(inFlight, (message) => logger.warn(message));
   const collection = startAnswerCollection({
@@ -124,10 +145,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     sink: answers,
     schedule,
     warn: (message) => logger.warn(message),
-    // Single-workspace mode may send as the environment's account, which no record lists.
-    teams: async () => [
-      ...new Set([...(await store.accounts.workspaces()), ...(envTokens && home?.teamId ? [home.teamId] : [])]),
-    ],
+    teams,
   });
   const services: Services = {
     requests: new FeedbackRequests({
@@ -144,8 +162,14 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     settings,
     groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
+    say: textResponder(config.slack.apiUrl),
+    exports: new AnswerExport({
+      book: answers,
+      accountNames: async (teamId) => new Map((await accounts.list(teamId)).map((account) => [account.user_id, account.name])),
+    }),
+    keeping,
     finishing: (work) => inFlight.track(work),
-    confirmations: new Confirmations(store.records('confirmations')),
+    confirmations,
     ...(installations
       ? {
           installations: {
@@ -176,6 +200,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     reconcile(services, workspaceClient, logger, config.pendingGraceSeconds * 1000),
   );
   schedule.every(SWEEP_EVERY_MS, 'Could not delete expired records', () => store.sweep());
+  schedule.every(RETENTION_EVERY_MS, 'Could not delete records past their retention', () => keeping.run());
   // At start-up for this process's own crash; then now and again for other instances'.
   await settlePending();
   return {

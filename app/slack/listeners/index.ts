@@ -12,6 +12,7 @@ import {
   PREVIEW_ACTIONS,
   REQUEST_FEEDBACK_SHORTCUT,
   RESEND,
+  RESULTS_EXPORT,
   SEND_FEEDBACK_SHORTCUT,
   SETTINGS_MODAL,
 } from '../ids.js';
@@ -19,6 +20,7 @@ import { feedbackFormChanged } from './actions/feedback-form-changed.js';
 import { confirmationEdit } from './actions/confirmation-edit.js';
 import { confirmationSend } from './actions/confirmation-send.js';
 import { resend } from './actions/resend.js';
+import { resultsExport } from './actions/results-export.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { appUninstalled } from './events/app-uninstalled.js';
 import { tokensRevoked } from './events/tokens-revoked.js';
@@ -53,4 +55,5 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockButtonAction>(HOME_DISCONNECT, homeDisconnect(services));
   app.action<BlockButtonAction>(HOME_EDIT_SETTINGS, homeEditSettings(services));
   app.view({ type: 'view_submission', callback_id: SETTINGS_MODAL }, settingsSubmitted(services));
+  app.action<BlockButtonAction>(RESULTS_EXPORT, resultsExport(services));
 }
