@@ -105,7 +105,9 @@ function forget(words: string): CommandArgs {
   if (words === '') return usage('Name the customer to forget: `/feedback forget @handle` or their numeric user id.');
   const customer = parseRecipient(words);
   if (!customer) {
-    return usage(`${shown(words)} is not one customer on X: give one @handle or numeric user id, such as \`@jack\` or \`12345\`.`);
+    return usage(
+      `${shown(words)} is not one customer on X: give one @handle or numeric user id, such as \`@jack\` or \`12345\`.`,
+    );
   }
   return { kind: 'forget', customer };
 }

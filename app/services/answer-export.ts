@@ -55,7 +55,10 @@ export class AnswerExport {
     const file = path.join(folder, filename);
     try {
       // The file's back-pressure reaches the store: an answer is read only once the bytes before it are written.
-      await pipeline(answersCsv(counted(this.parts.book.answersIn(teamId, period)), questionOf), createWriteStream(file, { mode: 0o600 }));
+      await pipeline(
+        answersCsv(counted(this.parts.book.answersIn(teamId, period)), questionOf),
+        createWriteStream(file, { mode: 0o600 }),
+      );
       return { path: file, filename, bytes: (await stat(file)).size, rows, remove };
     } catch (error) {
       await remove();

@@ -83,7 +83,10 @@ async function each(
 
 export async function indexAnswer(marks: Marks, teamId: string, answer: Answer): Promise<void> {
   const facts = answerFacts(answer);
-  await Promise.all([marks.mark(keptDays(teamId), facts.day), each(marks, 'mark', teamId, `answer/${answer.feedback_id}`, facts)]);
+  await Promise.all([
+    marks.mark(keptDays(teamId), facts.day),
+    each(marks, 'mark', teamId, `answer/${answer.feedback_id}`, facts),
+  ]);
 }
 
 export async function indexSend(marks: Marks, record: IndexedSend): Promise<void> {

@@ -93,8 +93,7 @@ export class SendLog {
   }
 
   async settle(record: SendRecord, result: Pick<SendResult, 'status'> & Partial<SendResult>): Promise<SendRecord> {
-    const sentAt =
-      ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || this.now().getTime();
+    const sentAt = ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || this.now().getTime();
     const counted = record.status === 'pending' && result.status === 'sent' && !record.request.test;
     const settled: SendRecord = {
       ...record,

@@ -73,7 +73,7 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'conversations.open': ['im:write'],
   'files.getUploadURLExternal': ['files:write'],
   'files.completeUploadExternal': ['files:write'],
-  'filesUploadV2': ['files:write'],
+  filesUploadV2: ['files:write'],
   'team.info': ['team:read'],
 };
 

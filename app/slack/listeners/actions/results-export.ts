@@ -13,7 +13,9 @@ export function resultsExport(services: Services) {
     const period = parsePeriod(action.value ?? '', Date.now());
     // The page may have been opened by someone who is no longer a supervisor, or the click forged.
     if (!period.ok || !(await maySeeAnswers(services, client, teamId, body.user.id))) {
-      const view = period.ok ? messageView(NOT_SUPERVISOR.title, NOT_SUPERVISOR.text) : messageView('Not exported', period.problem);
+      const view = period.ok
+        ? messageView(NOT_SUPERVISOR.title, NOT_SUPERVISOR.text)
+        : messageView('Not exported', period.problem);
       await client.views.open({ trigger_id: body.trigger_id, view });
       return;
     }
