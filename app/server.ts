@@ -17,6 +17,8 @@ import { SettingsSource } from './services/settings.js';
 import { answersWebhook } from './http/answers-webhook.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { AnswerBook } from './services/answer-book.js';
+import { AnswerExport } from './services/answer-export.js';
+import { RecordKeeping } from './services/record-keeping.js';
 import { startAnswerCollection } from './services/answer-collection.js';
 import { healthRoute } from './http/health-route.js';
 import { LowScoreAlerts } from './services/low-score-alerts.js';
@@ -27,7 +29,7 @@ import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace }
 import { publishHome } from './slack/publish-home.js';
 import { reconcile } from './slack/reconcile.js';
 import type { Services } from './slack/dependencies.js';
-import { responder } from './slack/respond.js';
+import { responder, textResponder } from './slack/respond.js';
 import { openConfiguredStore } from './services/open-store.js';
 import { claimLock } from './store/lock.js';
 import { SWEEP_EVERY_MS } from './store/store.js';
@@ -40,6 +42,8 @@ const RECONCILE_EVERY_MS = 60_000;
 const ALERT_RETRY_EVERY_MS = 60_000;
 /** A digest is posted within this of its hour. */
 const DIGEST_EVERY_MS = 60_000;
+/** Retention deletes a batch per workspace each run: a year of a busy workspace's records is worked off within a day. */
+const RETENTION_EVERY_MS = 15 * 60 * 1000;
 
 export interface RunningApp {
   /** The HTTP port, or undefined in Socket Mode. */
@@ -123,6 +127,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       connected: async (teamId) => (await accounts.list(teamId)).map((account) => account.user_id),
     },
     changed: (teamId, before, after) => alerts.changed(teamId, before, after),
+    forgotten: (teamId, answer) => keeping.isForgotten(teamId, answer),
   });
   const alerts: LowScoreAlerts = new LowScoreAlerts({
     records: store.records('alerts'),
@@ -136,11 +141,23 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     background: (work) => void inFlight.track(work),
     warn: (message) => logger.warn(message),
   });
-  const schedule = new Schedule(inFlight, (message) => logger.warn(message));
+  const confirmations = new Confirmations(store.records('confirmations'), store);
   // Single-workspace mode may send as the environment's account, which no record lists.
   const teams = async () => [
     ...new Set([...(await store.accounts.workspaces()), ...(envTokens && home?.teamId ? [home.teamId] : [])]),
   ];
+  const keeping: RecordKeeping = new RecordKeeping({
+    store,
+    forgotten: store.records('forgotten'),
+    lock: claimLock(store),
+    answers,
+    sends: log,
+    confirmations,
+    settings,
+    teams,
+    warn: (message) => logger.warn(message),
+  });
+  const schedule = new Schedule(inFlight, (message) => logger.warn(message));
   const collection = startAnswerCollection({
     store,
     twitter,
@@ -174,8 +191,14 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     settings,
     groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
+    say: textResponder(config.slack.apiUrl),
+    exports: new AnswerExport({
+      book: answers,
+      accountNames: async (teamId) => new Map((await accounts.list(teamId)).map((account) => [account.user_id, account.name])),
+    }),
+    keeping,
     finishing: (work) => inFlight.track(work),
-    confirmations: new Confirmations(store.records('confirmations')),
+    confirmations,
     ...(installations
       ? {
           installations: {
@@ -209,6 +232,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   // Run at once as well: alerts a stopped process left, and a digest due while none ran.
   void schedule.every(ALERT_RETRY_EVERY_MS, 'Could not post low-score alerts', () => alerts.retry())();
   void schedule.every(DIGEST_EVERY_MS, 'Could not post weekly digests', () => digests.tick())();
+  schedule.every(RETENTION_EVERY_MS, 'Could not delete records past their retention', () => keeping.run());
   // At start-up for this process's own crash; then now and again for other instances'.
   await settlePending();
   return {

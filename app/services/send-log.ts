@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackRequest } from '../domain/feedback-request.js';
-import { dayOf, ONE_SENT } from '../domain/results.js';
+import { dayOf, ONE_SENT, subtract, ZERO, type Day } from '../domain/results.js';
 import { parseTwitterTime } from '../domain/twitter-time.js';
 import type { Records, Store } from '../store/store.js';
 import { addToDay } from './day-counters.js';
+import { indexSend, sendFacts, unindex } from './record-index.js';
 import type { Prepared, Recipient, SendResult } from './feedback-relay.js';
 import type { Reservation } from './send-limits.js';
 
@@ -26,6 +27,8 @@ export interface SendRecord {
   thread?: SlackThread;
   feedback_id?: string;
   reason?: string;
+  /** The day a sent card counts under in the day counters, so that erasing it takes away what it added. */
+  sent_day?: Day;
 }
 
 export interface SlackThread {
@@ -93,29 +96,28 @@ export class SendLog {
     await Promise.all([
       this.marks.mark(PENDING, `${teamId}/${record.id}`),
       this.marks.mark(agentSends(teamId, agentId), `${at}/${record.id}`),
+      indexSend(this.marks, record),
     ]);
     return record;
   }
 
   async settle(record: SendRecord, result: Pick<SendResult, 'status'> & Partial<SendResult>): Promise<SendRecord> {
+    const sentAt = ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || this.now().getTime();
+    const counted = record.status === 'pending' && result.status === 'sent' && !record.request.test;
     const settled: SendRecord = {
       ...record,
       status: result.status,
       updated_at: this.now().toISOString(),
       ...('feedback' in result && result.feedback ? { feedback_id: result.feedback.id } : {}),
       ...('explanation' in result && result.explanation ? { reason: result.explanation.reason } : {}),
+      ...(counted ? { sent_day: dayOf(sentAt) } : {}),
     };
     await this.records.set({ teamId: record.team_id }, `send-${record.id}`, settled);
-    const sentAt =
-      ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || Date.parse(settled.updated_at);
     // Side by side, as the agent waits for the outcome; the pending mark goes only once both are written.
     await Promise.all([
       settled.feedback_id && this.marks.mark(cardSend(settled.feedback_id), `${record.team_id}/${record.id}`),
       // Counted once, by whoever settles the pending send, on the day the card was sent, as its answer will be.
-      record.status === 'pending' &&
-        settled.status === 'sent' &&
-        !settled.request.test &&
-        addToDay(this.marks, record.team_id, dayOf(sentAt), ONE_SENT),
+      counted && addToDay(this.marks, record.team_id, dayOf(sentAt), ONE_SENT),
     ]);
     await this.marks.unmark(PENDING, `${record.team_id}/${record.id}`);
     return settled;
@@ -131,6 +133,29 @@ export class SendLog {
 
   get(teamId: string, id: string): Promise<SendRecord | undefined> {
     return this.records.get<SendRecord>({ teamId }, `send-${id}`);
+  }
+
+  /**
+   * Deletes a send record with every mark that names it, and takes its card out of the day
+   * counters; answers the record, or undefined when there was none. Two callers erasing one
+   * record must hold one lock: only the record tells what to take away.
+   */
+  async erase(teamId: string, id: string): Promise<SendRecord | undefined> {
+    const record = await this.get(teamId, id);
+    if (!record) return undefined;
+    await this.records.delete({ teamId }, `send-${id}`);
+    const member = `${teamId}/${id}`;
+    await Promise.all([
+      record.feedback_id && this.marks.unmark(cardSend(record.feedback_id), member),
+      this.marks.unmark(agentSends(teamId, record.agent_id), `${record.created_at}/${id}`),
+      this.marks.unmark(PENDING, member),
+      // A record settled before sent_day was kept: the day it was settled, the card's day but for a card sent at midnight.
+      record.status === 'sent' &&
+        !record.request.test &&
+        addToDay(this.marks, teamId, record.sent_day ?? record.updated_at.slice(0, 10), subtract(ZERO, ONE_SENT)),
+      unindex(this.marks, teamId, `send/${id}`, sendFacts(record)),
+    ]);
+    return record;
   }
 
   async recent(teamId: string, agentId: string, limit = 10): Promise<SendRecord[]> {

@@ -1,4 +1,6 @@
 import type { AccountSource } from '../services/account-source.js';
+import type { AnswerExport } from '../services/answer-export.js';
+import type { RecordKeeping } from '../services/record-keeping.js';
 import type { FeedbackRequests } from '../services/feedback-requests.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
@@ -21,6 +23,12 @@ export interface Services {
   groups: GroupMembers;
   /** Tells the agent privately in the channel they started from. */
   respond(responseUrl: string | undefined, result: SendResult, options?: RespondOptions): Promise<boolean>;
+  /** Posts a private line of mrkdwn to a command's response_url. */
+  say(responseUrl: string | undefined, text: string): Promise<boolean>;
+  /** Answers as a CSV file on disk, for supervisors. */
+  exports: Pick<AnswerExport, 'write'>;
+  /** Erasing everything about one customer, for admins. */
+  keeping: Pick<RecordKeeping, 'forget'>;
   /** One-line commands waiting for the agent's Send or Edit. */
   confirmations: {
     save(teamId: string, pending: PendingConfirmation): Promise<string>;

@@ -737,6 +737,14 @@ export class SlackSimulator {
       }
       case 'conversations.info':
         return this.conversationsInfo(args, workspace);
+      case 'conversations.open': {
+        // The app's DM with one person; several people would make a group DM, which the app never opens.
+        const users = (str(args.users) ?? '').split(',').filter(Boolean);
+        if (users.length === 0) return fail('users_list_not_supplied');
+        if (users.length > 1) return fail('not_supported');
+        const channel = this.directMessage(users[0], workspace);
+        return channel ? ok({ channel: { id: channel.id } }) : fail('user_not_found');
+      }
       case 'files.getUploadURLExternal':
         return this.getUploadUrl(args, workspace);
       case 'files.completeUploadExternal':

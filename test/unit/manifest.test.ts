@@ -71,6 +71,10 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'users.lookupByEmail': ['users:read.email'],
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.members': ['channels:read', 'groups:read'],
+  'conversations.open': ['im:write'],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
+  filesUploadV2: ['files:write'],
   'team.info': ['team:read'],
 };
 
@@ -89,6 +93,8 @@ function calledMethods(): Set<string> {
       methods.add(match[1].replace(/\s/g, ''));
     }
     for (const match of source.matchAll(/\bapiCall\s*\(\s*['"`]([a-z]+\.[A-Za-z.]+)['"`]/g)) methods.add(match[1]);
+    // WebClient's own upload in three steps, with files:write.
+    if (/\bclient\s*\.\s*filesUploadV2\s*\(/.test(source)) methods.add('filesUploadV2');
     // Bolt's say() posts with chat.postMessage.
     if (/\bsay\s*\(/.test(source)) methods.add('chat.postMessage');
   }

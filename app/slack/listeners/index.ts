@@ -14,6 +14,7 @@ import {
   PREVIEW_ACTIONS,
   REQUEST_FEEDBACK_SHORTCUT,
   RESEND,
+  RESULTS_EXPORT,
   SEND_FEEDBACK_SHORTCUT,
   SETTINGS_MODAL,
 } from '../ids.js';
@@ -22,6 +23,7 @@ import { confirmationEdit } from './actions/confirmation-edit.js';
 import { confirmationSend } from './actions/confirmation-send.js';
 import { resend } from './actions/resend.js';
 import { alertAction } from './actions/alert-action.js';
+import { resultsExport } from './actions/results-export.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { appUninstalled } from './events/app-uninstalled.js';
 import { tokensRevoked } from './events/tokens-revoked.js';
@@ -58,4 +60,5 @@ export function registerListeners(app: App, services: Services): void {
   app.view({ type: 'view_submission', callback_id: SETTINGS_MODAL }, settingsSubmitted(services));
   app.action<BlockButtonAction>(ALERT_FOLLOW_UP, alertAction(services, 'follow_up'));
   app.action<BlockButtonAction>(ALERT_RESOLVED, alertAction(services, 'resolved'));
+  app.action<BlockButtonAction>(RESULTS_EXPORT, resultsExport(services));
 }
