@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackRequest } from '../domain/feedback-request.js';
-import { dayOf, ONE_SENT } from '../domain/results.js';
+import { dayOf, ONE_SENT, sentSlices } from '../domain/results.js';
 import { parseTwitterTime } from '../domain/twitter-time.js';
 import type { Records, Store } from '../store/store.js';
-import { addToDay } from './day-counters.js';
+import { addToDay, addToSlices } from './day-counters.js';
 import type { Prepared, Recipient, SendResult } from './feedback-relay.js';
 import type { Reservation } from './send-limits.js';
 
@@ -103,13 +103,19 @@ export class SendLog {
     await Promise.all([
       settled.feedback_id && this.marks.mark(cardSend(settled.feedback_id), `${record.team_id}/${record.id}`),
       // Counted once, by whoever settles the pending send, on the day the card was sent, as its answer will be.
-      record.status === 'pending' &&
-        settled.status === 'sent' &&
-        !settled.request.test &&
-        addToDay(this.marks, record.team_id, dayOf(sentAt), ONE_SENT),
+      record.status === 'pending' && settled.status === 'sent' && !settled.request.test && this.countSent(settled, dayOf(sentAt)),
     ]);
     await this.marks.unmark(PENDING, `${record.team_id}/${record.id}`);
     return settled;
+  }
+
+  /** In the workspace's counters, and its agent's and question's, so that each has a response rate. */
+  private async countSent(record: SendRecord, day: string): Promise<void> {
+    const { type, question_variant_id } = record.request;
+    await Promise.all([
+      addToDay(this.marks, record.team_id, day, ONE_SENT),
+      addToSlices(this.marks, record.team_id, sentSlices(day, record.agent_id, type, question_variant_id)),
+    ]);
   }
 
   /** The settled send that created the card `feedbackId`; none for a card sent by another tool. */

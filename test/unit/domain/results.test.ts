@@ -76,6 +76,7 @@ test('the counters and figures of a worked example', (t) => {
   });
   t.deepEqual(figures(counters), {
     sent: 10,
+    sent_answered: 7,
     response_rate: 0.7,
     csat: { answered: 4, satisfied_share: 0.5, mean: 3 },
     nps: { answered: 4, score: 25, promoters_share: 0.5, passives_share: 0.25, detractors_share: 0.25 },
@@ -87,6 +88,7 @@ test('the counters and figures of a worked example', (t) => {
 test('with nothing counted, no share or mean is made up', (t) => {
   t.deepEqual(figures(ZERO), {
     sent: 0,
+    sent_answered: 0,
     response_rate: undefined,
     csat: { answered: 0, satisfied_share: undefined, mean: undefined },
     nps: { answered: 0, score: undefined, promoters_share: undefined, passives_share: undefined, detractors_share: undefined },
