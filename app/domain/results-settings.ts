@@ -35,10 +35,14 @@ function wholeIn(raw: string | undefined, fallback: number, min: number, max: nu
   return value >= min && value <= max ? value : undefined;
 }
 
-/** An IANA time zone this runtime knows, in its canonical spelling (Europe/Paris, UTC). */
-export function canonicalTimeZone(name: string): string | undefined {
+/**
+ * An IANA time zone this runtime knows, with its capitals put right (europe/paris: Europe/Paris). A name ICU knows
+ * under an older one (Asia/Kolkata, Asia/Calcutta to ICU) is kept as the admin wrote it.
+ */
+export function checkedTimeZone(name: string): string | undefined {
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
   } catch {
     return undefined;
   }
@@ -69,7 +73,7 @@ export function checkResultsSettings(
   const hour = wholeIn(raw.digest_hour, DIGEST_DEFAULTS.hour, 0, 23);
   if (hour === undefined) errors.digest_hour = 'An hour from 0 to 23.';
   const zoneName = raw.digest_time_zone?.trim() || DIGEST_DEFAULTS.time_zone;
-  const timeZone = canonicalTimeZone(zoneName);
+  const timeZone = checkedTimeZone(zoneName);
   if (!timeZone) errors.digest_time_zone = 'A time zone such as Europe/Paris, America/New_York or UTC.';
 
   const retention = wholeIn(raw.retention_days, SETTINGS_DEFAULTS.retention_days, RETENTION_DAYS.min, RETENTION_DAYS.max);

@@ -18,11 +18,26 @@ function key(teamId: string, day: Day): string {
 }
 
 /**
- * One key per breakdown and day, its fields `counter:id`: the agents and questions a day saw are its field names,
- * read with the counters themselves, so no list of them is kept or scanned.
+ * One key per breakdown and bucket, its fields `counter:id`: the agents and questions a bucket saw are its field
+ * names, read with the counters themselves, so no list of them is kept or scanned. A bucket is a day, or a block of
+ * seven (`w` and the number of whole weeks from 1970-01-01 to it): each change is added to both, and a window is
+ * read as its whole blocks and the days left at either end, a fifth of the rows its days alone would be.
  */
-function sliceKey(teamId: string, by: Breakdown, day: Day): string {
-  return `results-${by}:${workspaceId({ teamId })}:${day}`;
+function sliceKey(teamId: string, by: Breakdown, bucket: string): string {
+  return `results-${by}:${workspaceId({ teamId })}:${bucket}`;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function blockOf(day: Day): string {
+  return `w${Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS / 7)}`;
+}
+
+/** The buckets that add up to exactly `days`: every block all seven of whose days are among them, and the rest. */
+export function bucketsOf(days: readonly Day[]): string[] {
+  const byBlock = new Map<string, Day[]>();
+  for (const day of new Set(days)) byBlock.set(blockOf(day), [...(byBlock.get(blockOf(day)) ?? []), day]);
+  return [...byBlock].flatMap(([block, inside]) => (inside.length === 7 ? [block] : inside));
 }
 
 const KNOWN = new Set<string>(COUNTERS);
@@ -41,8 +56,12 @@ export async function addToDay(store: CounterStore, teamId: string, day: Day, co
 export async function addToSlices(store: CounterStore, teamId: string, deltas: readonly SliceDelta[]): Promise<void> {
   const byKey = new Map<string, Record<string, number>>();
   for (const { day, by, id, counters } of deltas) {
-    const k = sliceKey(teamId, by, day);
-    byKey.set(k, { ...byKey.get(k), ...changed(counters, id) });
+    for (const bucket of [day, blockOf(day)]) {
+      const k = sliceKey(teamId, by, bucket);
+      const fields = byKey.get(k) ?? {};
+      for (const [field, value] of Object.entries(changed(counters, id))) fields[field] = (fields[field] ?? 0) + value;
+      byKey.set(k, fields);
+    }
   }
   await Promise.all([...byKey].map(([k, fields]) => store.increment(k, fields)));
 }
@@ -65,7 +84,8 @@ export async function readCounters(
   days: readonly Day[],
   sliceDays: readonly Day[],
 ): Promise<ReadCounters> {
-  const slicesAsked = BREAKDOWNS.flatMap((by) => sliceDays.map((day) => ({ by, key: sliceKey(teamId, by, day) })));
+  const buckets = bucketsOf(sliceDays);
+  const slicesAsked = BREAKDOWNS.flatMap((by) => buckets.map((bucket) => ({ by, key: sliceKey(teamId, by, bucket) })));
   const kept = await store.counters([...days.map((day) => key(teamId, day)), ...slicesAsked.map((s) => s.key)]);
   const byDay = new Map(days.map((day, i) => [day, { ...ZERO, ...pick(kept[i]) }]));
   const slices = { agent: new Map(), question: new Map() } as ReadCounters['slices'];
