@@ -11,6 +11,7 @@ import { Confirmations } from './services/confirmations.js';
 import { InFlight } from './services/in-flight.js';
 import { SendLimits } from './services/send-limits.js';
 import { GroupMembers } from './services/permissions.js';
+import { HomePages } from './services/home-pages.js';
 import { SendLog } from './services/send-log.js';
 import { Schedule } from './services/schedule.js';
 import { SettingsSource } from './services/settings.js';
@@ -189,6 +190,8 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     accounts,
     log,
     settings,
+    answers,
+    homePages: new HomePages(store.records('home-pages')),
     groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
     say: textResponder(config.slack.apiUrl),

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackRequest } from '../domain/feedback-request.js';
-import { dayOf, ONE_SENT, subtract, ZERO, type Day } from '../domain/results.js';
+import { type Counters, dayOf, ONE_SENT, sentSlices, subtract, ZERO, type Day } from '../domain/results.js';
 import { parseTwitterTime } from '../domain/twitter-time.js';
 import type { Records, Store } from '../store/store.js';
-import { addToDay } from './day-counters.js';
+import { addToDay, addToSlices } from './day-counters.js';
 import { indexSend, sendFacts, unindex } from './record-index.js';
 import type { Prepared, Recipient, SendResult } from './feedback-relay.js';
 import type { Reservation } from './send-limits.js';
@@ -117,10 +117,20 @@ export class SendLog {
     await Promise.all([
       settled.feedback_id && this.marks.mark(cardSend(settled.feedback_id), `${record.team_id}/${record.id}`),
       // Counted once, by whoever settles the pending send, on the day the card was sent, as its answer will be.
-      counted && addToDay(this.marks, record.team_id, dayOf(sentAt), ONE_SENT),
+      counted && this.countSent(settled, dayOf(sentAt), ONE_SENT),
     ]);
     await this.marks.unmark(PENDING, `${record.team_id}/${record.id}`);
     return settled;
+  }
+
+  /** In the workspace's counters, and its agent's and question's, so that each has a response rate. */
+  /** `counters` is ONE_SENT when the card is sent, its opposite when its record is deleted. */
+  private async countSent(record: SendRecord, day: string, counters: Counters): Promise<void> {
+    const { type, question_variant_id } = record.request;
+    await Promise.all([
+      addToDay(this.marks, record.team_id, day, counters),
+      addToSlices(this.marks, record.team_id, sentSlices(day, record.agent_id, type, question_variant_id, counters)),
+    ]);
   }
 
   /** The settled send that created the card `feedbackId`; none for a card sent by another tool. */
@@ -152,7 +162,7 @@ export class SendLog {
       // A record settled before sent_day was kept: the day it was settled, the card's day but for a card sent at midnight.
       record.status === 'sent' &&
         !record.request.test &&
-        addToDay(this.marks, teamId, record.sent_day ?? record.updated_at.slice(0, 10), subtract(ZERO, ONE_SENT)),
+        this.countSent(record, record.sent_day ?? record.updated_at.slice(0, 10), subtract(ZERO, ONE_SENT)),
       unindex(this.marks, teamId, `send/${id}`, sendFacts(record)),
     ]);
     return record;

@@ -1,6 +1,8 @@
 import type { AccountSource } from '../services/account-source.js';
 import type { AnswerExport } from '../services/answer-export.js';
 import type { RecordKeeping } from '../services/record-keeping.js';
+import type { AnswerBook } from '../services/answer-book.js';
+import type { HomePages } from '../services/home-pages.js';
 import type { FeedbackRequests } from '../services/feedback-requests.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
@@ -19,6 +21,10 @@ export interface Services {
   /** For App Home's recent sends. */
   log: Pick<SendLog, 'recent'>;
   settings: SettingsSource;
+  /** Results, for supervisors' App Home. */
+  answers: Pick<AnswerBook, 'results'>;
+  /** The App Home page each person last chose. */
+  homePages: Pick<HomePages, 'shown' | 'show'>;
   /** User groups' members, as Slack last said (see GroupMembers for how long). */
   groups: GroupMembers;
   /** Tells the agent privately in the channel they started from. */

@@ -15,6 +15,7 @@ export const FEEDBACK_MODAL = 'feedback';
 export const SETTINGS_MODAL = 'settings';
 export const OUTCOME_MODAL = 'feedback_outcome';
 export const CONNECT_MODAL = 'connect_twitter';
+export const RESULTS_SETTINGS_MODAL = 'results_settings';
 
 /** Button action_ids. */
 export const CONFIRM_SEND = 'confirm_send';
@@ -23,11 +24,20 @@ export const RESEND = 'resend';
 export const HOME_CONNECT = 'home_connect';
 export const HOME_DISCONNECT = 'home_disconnect';
 export const HOME_EDIT_SETTINGS = 'home_edit_settings';
+export const HOME_EDIT_RESULTS_SETTINGS = 'home_edit_results_settings';
 /** Results' Export CSV button; its value is the period, as `/feedback export` takes it. */
 export const RESULTS_EXPORT = 'results_export';
 /** A low-score alert's buttons; their value is the card's feedback id. */
 export const ALERT_FOLLOW_UP = 'alert_follow_up';
 export const ALERT_RESOLVED = 'alert_resolved';
+/**
+ * App Home's page buttons and Results' window buttons, `home_show.` followed by what they show (`home`, `results`,
+ * `7d`…): an action_id must be unique within its block.
+ */
+export function homeShowActionId(what: string): string {
+  return `home_show.${what}`;
+}
+export const HOME_SHOW_ACTIONS = /^home_show\./;
 /** The link button in the modal that Connect opens. */
 export const CONNECT_LINK = 'connect_link';
 

@@ -125,7 +125,14 @@ type Fields = Record<string, unknown>;
 type StateValue = Fields & { type: string };
 export type ViewState = { values: Record<string, Record<string, StateValue>> };
 
-const STATEFUL = ['plain_text_input', 'static_select', 'radio_buttons', 'checkboxes', 'multi_users_select'];
+const STATEFUL = [
+  'plain_text_input',
+  'static_select',
+  'radio_buttons',
+  'checkboxes',
+  'multi_users_select',
+  'multi_conversations_select',
+];
 
 /** The one element of a block that holds state, or undefined when it holds none. */
 function statefulElement(block: Fields): Fields | undefined {
@@ -183,6 +190,15 @@ function stateValue(element: Fields, blockId: string, entered: string | string[]
         throw new TypeError(`block ${blockId} (multi_users_select) takes a list of user ids`);
       }
       return { type, selected_users: initial ? ((element.initial_users as string[] | undefined) ?? []) : (entered ?? []) };
+    }
+    case 'multi_conversations_select': {
+      if (!initial && !Array.isArray(entered) && entered !== null) {
+        throw new TypeError(`block ${blockId} (multi_conversations_select) takes a list of conversation ids`);
+      }
+      return {
+        type,
+        selected_conversations: initial ? ((element.initial_conversations as string[] | undefined) ?? []) : (entered ?? []),
+      };
     }
     case 'checkboxes': {
       if (!initial && !Array.isArray(entered) && entered !== null) {

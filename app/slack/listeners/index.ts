@@ -10,12 +10,15 @@ import {
   FEEDBACK_MODAL,
   HOME_CONNECT,
   HOME_DISCONNECT,
+  HOME_EDIT_RESULTS_SETTINGS,
   HOME_EDIT_SETTINGS,
+  HOME_SHOW_ACTIONS,
   PREVIEW_ACTIONS,
   REQUEST_FEEDBACK_SHORTCUT,
   RESEND,
   RESULTS_EXPORT,
   SEND_FEEDBACK_SHORTCUT,
+  RESULTS_SETTINGS_MODAL,
   SETTINGS_MODAL,
 } from '../ids.js';
 import { feedbackFormChanged } from './actions/feedback-form-changed.js';
@@ -30,6 +33,9 @@ import { tokensRevoked } from './events/tokens-revoked.js';
 import { homeConnect } from './actions/home-connect.js';
 import { homeDisconnect } from './actions/home-disconnect.js';
 import { homeEditSettings } from './actions/home-edit-settings.js';
+import { homeEditResultsSettings } from './actions/home-edit-results-settings.js';
+import { homeShow } from './actions/home-show.js';
+import { resultsSettingsSubmitted } from './views/results-settings-submitted.js';
 import { settingsSubmitted } from './views/settings-submitted.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { feedbackSubmitted } from './views/feedback-submitted.js';
@@ -61,4 +67,7 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockButtonAction>(ALERT_FOLLOW_UP, alertAction(services, 'follow_up'));
   app.action<BlockButtonAction>(ALERT_RESOLVED, alertAction(services, 'resolved'));
   app.action<BlockButtonAction>(RESULTS_EXPORT, resultsExport(services));
+  app.action<BlockButtonAction>({ type: 'block_actions', action_id: HOME_SHOW_ACTIONS }, homeShow(services));
+  app.action<BlockButtonAction>(HOME_EDIT_RESULTS_SETTINGS, homeEditResultsSettings(services));
+  app.view({ type: 'view_submission', callback_id: RESULTS_SETTINGS_MODAL }, resultsSettingsSubmitted(services));
 }

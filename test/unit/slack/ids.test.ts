@@ -11,6 +11,7 @@ import { registerListeners } from '../../../app/slack/listeners/index.js';
 import type { Services } from '../../../app/slack/dependencies.js';
 import { feedbackModal, readForm } from '../../../app/slack/user-interface/feedback-modal.js';
 import { readSettings, settingsModal } from '../../../app/slack/user-interface/settings-modal.js';
+import { readResultsSettings, resultsSettingsModal } from '../../../app/slack/user-interface/results-settings-modal.js';
 import { repoRoot } from '../../support/paths.js';
 
 interface Manifest {
@@ -118,4 +119,6 @@ test('each form field’s block_id is the name its value is read and its error i
     t.true(form.includes(param), `feedback form: ${param}`);
   const settings = blockIds(settingsModal({ ...SETTINGS_DEFAULTS, message: 'Thanks!' }));
   for (const field of Object.keys(readSettings({}))) t.true(settings.includes(field), `settings: ${field}`);
+  const results = blockIds(resultsSettingsModal({ ...SETTINGS_DEFAULTS, message: 'Thanks!' }));
+  for (const field of Object.keys(readResultsSettings({}))) t.true(results.includes(field), `results settings: ${field}`);
 });
