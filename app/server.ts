@@ -30,6 +30,8 @@ import { claimLock } from './store/lock.js';
 import { SWEEP_EVERY_MS } from './store/store.js';
 import { forgetWorkspace, SlackInstallations } from './store/installations.js';
 import { withoutSecrets } from './secret-free-logger.js';
+import { API_KEY_ANYWHERE } from './domain/api-key.js';
+import { ApiKeys } from './services/api-keys.js';
 import { TwitterClient } from './twitter/client.js';
 
 const RECONCILE_EVERY_MS = 60_000;
@@ -55,17 +57,21 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     config.twitter.accessToken && config.twitter.accessTokenSecret
       ? { access_token: config.twitter.accessToken, access_token_secret: config.twitter.accessTokenSecret }
       : undefined;
-  const logger = withoutSecrets(new ConsoleLogger(), [
-    config.slack.signingSecret,
-    config.slack.botToken,
-    config.slack.appToken,
-    config.slack.oauth?.clientSecret,
-    config.slack.oauth?.stateSecret,
-    config.twitter.consumerSecret,
-    config.twitter.accessToken,
-    config.twitter.accessTokenSecret,
-    config.webhook?.password,
-  ]);
+  const logger = withoutSecrets(
+    new ConsoleLogger(),
+    [
+      config.slack.signingSecret,
+      config.slack.botToken,
+      config.slack.appToken,
+      config.slack.oauth?.clientSecret,
+      config.slack.oauth?.stateSecret,
+      config.twitter.consumerSecret,
+      config.twitter.accessToken,
+      config.twitter.accessTokenSecret,
+      config.webhook?.password,
+    ],
+    [API_KEY_ANYWHERE],
+  );
   logger.setLevel(logLevel);
   const installations = config.slack.oauth
     ? new SlackInstallations(store.records('installations'), {
@@ -106,6 +112,12 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
   const settings = new SettingsSource(store.records('settings'), { privacy_url: config.defaultPrivacyUrl });
   const log = new SendLog(store.records('sends'), store);
   const limits = new SendLimits(store);
+  const apiKeys = new ApiKeys({
+    records: store.records('api-keys'),
+    lock: claimLock(store),
+    store,
+    perMinute: config.apiRequestsPerMinute,
+  });
   const answers = new AnswerBook({
     records: store.records('answers'),
     store,
@@ -142,6 +154,7 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     accounts,
     log,
     settings,
+    apiKeys,
     groups: new GroupMembers(),
     respond: responder(config.slack.apiUrl),
     finishing: (work) => inFlight.track(work),

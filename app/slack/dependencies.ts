@@ -1,4 +1,5 @@
 import type { AccountSource } from '../services/account-source.js';
+import type { ApiKeys } from '../services/api-keys.js';
 import type { FeedbackRequests } from '../services/feedback-requests.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
@@ -16,6 +17,8 @@ export interface Services {
   /** For App Home's recent sends. */
   log: Pick<SendLog, 'recent'>;
   settings: SettingsSource;
+  /** The workspace's keys for the HTTP API, made and revoked by admins in App Home. */
+  apiKeys: Pick<ApiKeys, 'create' | 'list' | 'revoke'>;
   /** User groups' members, as Slack last said (see GroupMembers for how long). */
   groups: GroupMembers;
   /** Tells the agent privately in the channel they started from. */

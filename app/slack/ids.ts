@@ -15,6 +15,8 @@ export const FEEDBACK_MODAL = 'feedback';
 export const SETTINGS_MODAL = 'settings';
 export const OUTCOME_MODAL = 'feedback_outcome';
 export const CONNECT_MODAL = 'connect_twitter';
+/** Names a new API key, then shows it once. */
+export const API_KEY_MODAL = 'api_key';
 
 /** Button action_ids. */
 export const CONFIRM_SEND = 'confirm_send';
@@ -23,10 +25,16 @@ export const RESEND = 'resend';
 export const HOME_CONNECT = 'home_connect';
 export const HOME_DISCONNECT = 'home_disconnect';
 export const HOME_EDIT_SETTINGS = 'home_edit_settings';
+export const HOME_CREATE_API_KEY = 'home_create_api_key';
+/** Its value is the key's id. */
+export const HOME_REVOKE_API_KEY = 'home_revoke_api_key';
 /** Results' Export CSV button; its value is the period, as `/feedback export` takes it. */
 export const RESULTS_EXPORT = 'results_export';
 /** The link button in the modal that Connect opens. */
 export const CONNECT_LINK = 'connect_link';
+
+/** The API key modal's name input: block_id and action_id. */
+export const API_KEY_NAME = 'api_key_name';
 
 /** The feedback form's "Send as" choice; its other fields are named after the parameter they feed. */
 export const SEND_AS = 'send_as';

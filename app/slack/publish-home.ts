@@ -37,6 +37,7 @@ export async function publishHome(services: Services, client: WebClient, teamId:
           mayDisconnect: Boolean(account.added_at),
         })),
         mayConnect: services.connectLink !== undefined,
+        apiKeys: await services.apiKeys.list(teamId),
       })
     : homeView({ isAdmin: false, maySend: sender, recent });
   await client.views.publish({ user_id: userId, view });

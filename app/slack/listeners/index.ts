@@ -1,14 +1,17 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Services } from '../dependencies.js';
 import {
+  API_KEY_MODAL,
   CONFIRM_EDIT,
   CONFIRM_SEND,
   CONNECT_LINK,
   FEEDBACK_COMMAND,
   FEEDBACK_MODAL,
   HOME_CONNECT,
+  HOME_CREATE_API_KEY,
   HOME_DISCONNECT,
   HOME_EDIT_SETTINGS,
+  HOME_REVOKE_API_KEY,
   PREVIEW_ACTIONS,
   REQUEST_FEEDBACK_SHORTCUT,
   RESEND,
@@ -25,6 +28,8 @@ import { tokensRevoked } from './events/tokens-revoked.js';
 import { homeConnect } from './actions/home-connect.js';
 import { homeDisconnect } from './actions/home-disconnect.js';
 import { homeEditSettings } from './actions/home-edit-settings.js';
+import { homeCreateApiKey, homeRevokeApiKey } from './actions/home-api-keys.js';
+import { apiKeySubmitted } from './views/api-key-submitted.js';
 import { settingsSubmitted } from './views/settings-submitted.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { feedbackSubmitted } from './views/feedback-submitted.js';
@@ -53,4 +58,7 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockButtonAction>(HOME_DISCONNECT, homeDisconnect(services));
   app.action<BlockButtonAction>(HOME_EDIT_SETTINGS, homeEditSettings(services));
   app.view({ type: 'view_submission', callback_id: SETTINGS_MODAL }, settingsSubmitted(services));
+  app.action<BlockButtonAction>(HOME_CREATE_API_KEY, homeCreateApiKey(services));
+  app.action<BlockButtonAction>(HOME_REVOKE_API_KEY, homeRevokeApiKey(services));
+  app.view({ type: 'view_submission', callback_id: API_KEY_MODAL }, apiKeySubmitted(services));
 }

@@ -2,6 +2,8 @@ import type { Button, HomeView, KnownBlock, ModalView } from '@slack/types';
 import { SURVEY_TYPES, TYPE_CHOICE, type FeedbackType } from '../../domain/survey-types.js';
 import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { CONNECT_LINK, CONNECT_MODAL, HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../ids.js';
+import type { ApiKeySummary } from '../../services/api-keys.js';
+import { apiKeyBlocks } from './api-keys.js';
 import { section } from './blocks.js';
 import { escapeMrkdwn, truncateMrkdwn } from './text.js';
 
@@ -38,6 +40,8 @@ export interface HomeModel {
   /** Connecting from Slack is set up (PUBLIC_URL): the Connect button makes a link when clicked. */
   mayConnect?: boolean;
   settings?: WorkspaceSettings;
+  /** Admins only. */
+  apiKeys?: ApiKeySummary[];
 }
 
 /** App Home shows at most this many accounts, so the view stays within Slack's 100 blocks. */
@@ -157,6 +161,7 @@ export function homeView(model: HomeModel): HomeView {
       ...recentBlocks(model.recent),
       ...(model.isAdmin && model.accounts ? accountBlocks(model.accounts, model.mayConnect === true) : []),
       ...(model.isAdmin && model.settings ? settingsBlocks(model.settings) : []),
+      ...(model.isAdmin && model.apiKeys ? apiKeyBlocks(model.apiKeys) : []),
     ],
   };
 }
