@@ -7,6 +7,7 @@ import { DmCheck } from './services/dm-check.js';
 import { FeedbackRelay } from './services/feedback-relay.js';
 import { FeedbackRequests } from './services/feedback-requests.js';
 import { AccountSource } from './services/account-source.js';
+import { AutomaticRequests } from './services/automatic-requests.js';
 import { Confirmations } from './services/confirmations.js';
 import { InFlight } from './services/in-flight.js';
 import { SendLimits } from './services/send-limits.js';
@@ -20,6 +21,7 @@ import { AnswerBook } from './services/answer-book.js';
 import { startAnswerCollection } from './services/answer-collection.js';
 import { healthRoute } from './http/health-route.js';
 import { TwitterConnect } from './services/twitter-connect.js';
+import { tellAutomatic } from './slack/automatic-outcome.js';
 import { createSlackApp, homeWorkspace, slackClientOptions, type HomeWorkspace } from './slack/app.js';
 import { publishHome } from './slack/publish-home.js';
 import { reconcile } from './slack/reconcile.js';
@@ -35,6 +37,8 @@ import { ApiKeys } from './services/api-keys.js';
 import { TwitterClient } from './twitter/client.js';
 
 const RECONCILE_EVERY_MS = 60_000;
+/** How often due automatic requests are looked for: a request goes out within about this of its time. */
+const AUTOMATIC_EVERY_MS = 500;
 
 export interface RunningApp {
   /** The HTTP port, or undefined in Socket Mode. */
@@ -141,16 +145,30 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       ...new Set([...(await store.accounts.workspaces()), ...(envTokens && home?.teamId ? [home.teamId] : [])]),
     ],
   });
+  const requests = new FeedbackRequests({
+    accounts,
+    settings,
+    log,
+    limits,
+    relay: new FeedbackRelay(twitter, limits, new DmCheck(twitter, store, (message) => logger.warn(message))),
+    claims: store,
+    answers: collection,
+  });
+  const automatic = new AutomaticRequests({
+    requests,
+    settings,
+    accounts,
+    log,
+    limits,
+    store,
+    // A taker that died is taken over once its sends would count as interrupted, and not before.
+    holdMs: Math.max(1, config.pendingGraceSeconds) * 1000,
+    tell: tellAutomatic(workspaceClient, logger),
+    background: (work) => void inFlight.track(work),
+  });
   const services: Services = {
-    requests: new FeedbackRequests({
-      accounts,
-      settings,
-      log,
-      limits,
-      relay: new FeedbackRelay(twitter, limits, new DmCheck(twitter, store, (message) => logger.warn(message))),
-      claims: store,
-      answers: collection,
-    }),
+    requests,
+    automatic,
     accounts,
     log,
     settings,
@@ -189,6 +207,13 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
     reconcile(services, workspaceClient, logger, config.pendingGraceSeconds * 1000),
   );
   schedule.every(SWEEP_EVERY_MS, 'Could not delete expired records', () => store.sweep());
+  // One run at a time per process: a run lasts until nothing is due, so the next tick has nothing to add.
+  let sendingDue: Promise<unknown> | undefined;
+  schedule.every(AUTOMATIC_EVERY_MS, 'Could not send due automatic requests', () => {
+    if (sendingDue) return Promise.resolve();
+    sendingDue = automatic.runDue().finally(() => (sendingDue = undefined));
+    return sendingDue;
+  });
   // At start-up for this process's own crash; then now and again for other instances'.
   await settlePending();
   return {

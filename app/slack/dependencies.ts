@@ -1,5 +1,6 @@
 import type { AccountSource } from '../services/account-source.js';
 import type { ApiKeys } from '../services/api-keys.js';
+import type { AutomaticRequests } from '../services/automatic-requests.js';
 import type { FeedbackRequests } from '../services/feedback-requests.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
@@ -13,6 +14,8 @@ import type { InstallationKey } from '../store/installations.js';
 export interface Services {
   /** A feedback request from start to finish; the listeners only tell its answers. */
   requests: Pick<FeedbackRequests, 'mayStart' | 'admit' | 'sendAgain' | 'send' | 'settleInterrupted'>;
+  /** Requests helpdesks and workflows make, under the workspace's policy. */
+  automatic: Pick<AutomaticRequests, 'submit' | 'latest'>;
   accounts: AccountSource;
   /** For App Home's recent sends. */
   log: Pick<SendLog, 'recent'>;
