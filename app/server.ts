@@ -34,6 +34,8 @@ import { forgetWorkspace, SlackInstallations } from './store/installations.js';
 import { withoutSecrets } from './secret-free-logger.js';
 import { API_KEY_ANYWHERE } from './domain/api-key.js';
 import { ApiKeys } from './services/api-keys.js';
+import { Idempotency } from './services/idempotency.js';
+import { feedbackApi } from './http/feedback-api.js';
 import { TwitterClient } from './twitter/client.js';
 
 const RECONCILE_EVERY_MS = 60_000;
@@ -197,6 +199,21 @@ export async function startApp(config: Config, logLevel = LogLevel.INFO): Promis
       ),
       ...(connect ? connectRoutes(connect, logger) : []),
       ...(config.webhook ? [answersWebhook(config.webhook, answers, logger)] : []),
+      ...feedbackApi({
+        keys: apiKeys,
+        idempotency: new Idempotency(store.records('idempotency'), store),
+        requests: automatic,
+        installed: async (teamId) => {
+          if (home) return home.isEnterpriseInstall || home.teamId === teamId;
+          // Gone after a token revocation: the app cannot act there until someone installs it again.
+          return installations!.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false }).then(
+            () => true,
+            () => false,
+          );
+        },
+        publicUrl: config.slack.publicUrl,
+        logger,
+      }),
     ],
     installations,
     home,

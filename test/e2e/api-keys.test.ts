@@ -41,7 +41,7 @@ async function revoke(harness: Harness, home: SimulatedView, userId: string, blo
     .view as SimulatedView;
 }
 
-test('an admin creates a named key: it is shown once, in the modal, and stored only as its hash', async (t) => {
+test.serial('an admin creates a named key: it is shown once, in the modal, and stored only as its hash', async (t) => {
   const harness = h(t);
   const before = await harness.home(ADMIN);
   t.regex(text(before), /API keys/);
@@ -73,7 +73,7 @@ test('an admin creates a named key: it is shown once, in the modal, and stored o
   t.regex(text(await harness.home(ADMIN)), /Zendesk[\s\S]*Freshdesk/);
 });
 
-test('a key needs a name of at most 50 characters; the error lands on the name', async (t) => {
+test.serial('a key needs a name of at most 50 characters; the error lands on the name', async (t) => {
   const harness = h(t);
   const modal = await openCreateKey(harness, ADMIN);
   for (const [name, error] of [
@@ -89,7 +89,7 @@ test('a key needs a name of at most 50 characters; the error lands on the name',
   t.regex(text(await harness.home(ADMIN)), /No key yet/);
 });
 
-test('only admins see the keys, create them or revoke them', async (t) => {
+test.serial('only admins see the keys, create them or revoke them', async (t) => {
   const harness = h(t);
   await createApiKey(harness, ADMIN, 'Zendesk');
   const agentHome = await harness.home(AGENT);
@@ -118,7 +118,7 @@ test('only admins see the keys, create them or revoke them', async (t) => {
   }
 });
 
-test('an admin revokes a key (after Slack’s own confirmation); App Home no longer lists it', async (t) => {
+test.serial('an admin revokes a key (after Slack’s own confirmation); App Home no longer lists it', async (t) => {
   const harness = h(t);
   await createApiKey(harness, ADMIN, 'Zendesk');
   await createApiKey(harness, ADMIN, 'Freshdesk');
@@ -130,7 +130,7 @@ test('an admin revokes a key (after Slack’s own confirmation); App Home no lon
   t.regex(text(after), /Freshdesk/);
 });
 
-test('a workspace has at most 10 keys in use; revoking one makes room', async (t) => {
+test.serial('a workspace has at most 10 keys in use; revoking one makes room', async (t) => {
   const harness = h(t);
   for (let i = 1; i <= 10; i++) await createApiKey(harness, ADMIN, `Helpdesk ${i}`);
   const modal = await openCreateKey(harness, ADMIN);
