@@ -10,11 +10,15 @@ export const FEEDBACK_COMMAND = '/feedback';
 export const SEND_FEEDBACK_SHORTCUT = 'send_feedback';
 export const REQUEST_FEEDBACK_SHORTCUT = 'request_feedback';
 
+/** The Workflow Builder step's callback_id, as manifest.yml declares it under `functions`. */
+export const REQUEST_FEEDBACK_STEP = 'request_twitter_feedback';
+
 /** View callback_ids. */
 export const FEEDBACK_MODAL = 'feedback';
 export const SETTINGS_MODAL = 'settings';
 export const OUTCOME_MODAL = 'feedback_outcome';
 export const CONNECT_MODAL = 'connect_twitter';
+export const POLICY_MODAL = 'automatic_policy';
 
 /** Button action_ids. */
 export const CONFIRM_SEND = 'confirm_send';
@@ -23,6 +27,7 @@ export const RESEND = 'resend';
 export const HOME_CONNECT = 'home_connect';
 export const HOME_DISCONNECT = 'home_disconnect';
 export const HOME_EDIT_SETTINGS = 'home_edit_settings';
+export const HOME_EDIT_POLICY = 'home_edit_policy';
 /** Results' Export CSV button; its value is the period, as `/feedback export` takes it. */
 export const RESULTS_EXPORT = 'results_export';
 /** The link button in the modal that Connect opens. */

@@ -8,11 +8,14 @@ import {
   FEEDBACK_MODAL,
   HOME_CONNECT,
   HOME_DISCONNECT,
+  HOME_EDIT_POLICY,
   HOME_EDIT_SETTINGS,
   PREVIEW_ACTIONS,
   REQUEST_FEEDBACK_SHORTCUT,
+  REQUEST_FEEDBACK_STEP,
   RESEND,
   SEND_FEEDBACK_SHORTCUT,
+  POLICY_MODAL,
   SETTINGS_MODAL,
 } from '../ids.js';
 import { feedbackFormChanged } from './actions/feedback-form-changed.js';
@@ -26,10 +29,13 @@ import { homeConnect } from './actions/home-connect.js';
 import { homeDisconnect } from './actions/home-disconnect.js';
 import { homeEditSettings } from './actions/home-edit-settings.js';
 import { settingsSubmitted } from './views/settings-submitted.js';
+import { homeEditPolicy } from './actions/home-edit-policy.js';
+import { policySubmitted } from './views/policy-submitted.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { feedbackSubmitted } from './views/feedback-submitted.js';
 import { sendFeedbackShortcut } from './shortcuts/send-feedback.js';
 import { requestFeedbackShortcut } from './shortcuts/request-feedback.js';
+import { requestFeedbackStep } from './functions/request-feedback-step.js';
 
 export function registerListeners(app: App, services: Services): void {
   // Listeners go on after ack(); shutdown waits for every one of them to finish.
@@ -46,6 +52,9 @@ export function registerListeners(app: App, services: Services): void {
   if (services.installations) {
     app.event('app_uninstalled', appUninstalled(services.installations.forget));
     app.event('tokens_revoked', tokensRevoked(services.installations));
+  } else {
+    // Slack allows custom steps only in apps that are not publicly distributed: one workspace's own.
+    app.function(REQUEST_FEEDBACK_STEP, requestFeedbackStep(services));
   }
   app.action<BlockButtonAction>(HOME_CONNECT, homeConnect(services));
   // The modal's button is a link: Slack still reports the click, which only needs an ack.
@@ -53,4 +62,6 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockButtonAction>(HOME_DISCONNECT, homeDisconnect(services));
   app.action<BlockButtonAction>(HOME_EDIT_SETTINGS, homeEditSettings(services));
   app.view({ type: 'view_submission', callback_id: SETTINGS_MODAL }, settingsSubmitted(services));
+  app.action<BlockButtonAction>(HOME_EDIT_POLICY, homeEditPolicy(services));
+  app.view({ type: 'view_submission', callback_id: POLICY_MODAL }, policySubmitted(services));
 }

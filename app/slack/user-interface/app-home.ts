@@ -2,6 +2,7 @@ import type { Button, HomeView, KnownBlock, ModalView } from '@slack/types';
 import { SURVEY_TYPES, TYPE_CHOICE, type FeedbackType } from '../../domain/survey-types.js';
 import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { CONNECT_LINK, CONNECT_MODAL, HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../ids.js';
+import { automaticRequestsBlocks, type AutomaticHome } from './automatic-requests.js';
 import { section } from './blocks.js';
 import { escapeMrkdwn, truncateMrkdwn } from './text.js';
 
@@ -38,6 +39,8 @@ export interface HomeModel {
   /** Connecting from Slack is set up (PUBLIC_URL): the Connect button makes a link when clicked. */
   mayConnect?: boolean;
   settings?: WorkspaceSettings;
+  /** Supervisors (and admins) only. */
+  automatic?: AutomaticHome;
 }
 
 /** App Home shows at most this many accounts, so the view stays within Slack's 100 blocks. */
@@ -157,6 +160,7 @@ export function homeView(model: HomeModel): HomeView {
       ...recentBlocks(model.recent),
       ...(model.isAdmin && model.accounts ? accountBlocks(model.accounts, model.mayConnect === true) : []),
       ...(model.isAdmin && model.settings ? settingsBlocks(model.settings) : []),
+      ...(model.automatic ? automaticRequestsBlocks(model.automatic) : []),
     ],
   };
 }
