@@ -54,7 +54,7 @@ async function allSettled(automatic: AutomaticRequests, ids: string[], timeoutMs
     const open = requests.filter((r) => !r || r.status === 'scheduled' || r.status === 'sending');
     if (!open.length) return requests as AutomaticRequest[];
     if (Date.now() > deadline) throw new Error(`${open.length} of ${ids.length} requests were never settled`);
-    await delay(500);
+    await delay(1000);
   }
 }
 
@@ -86,8 +86,10 @@ eachBackend((backend, test) => {
       const automatic = automaticRequestsOn(store, PRIVACY_URL, slack.apiUrl);
       const due = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3000);
       const ids = await schedule(automatic, customers(twitter, 1000), due);
-      const requests = await allSettled(automatic, ids);
+      await twitter.waitForRequests(isCreate, { count: 1000, timeoutMs: 50_000 });
+      // Stopping lets every run under way settle what it sent; only then are the records read.
       await Promise.all(apps.map(stop));
+      const requests = await allSettled(automatic, ids, 1_000);
       const creates = twitter.requests.filter(isCreate);
       t.is(creates.length, 1000);
       t.is(new Set(creates.map((r) => r.form.to_user_id)).size, 1000, 'every customer asked once');
