@@ -203,13 +203,15 @@ export class AutomaticRequests {
     const read = readAutomatic(input, settings, now);
     const errors: AutomaticErrors = read.ok ? {} : read.errors;
     let accountId: string | undefined;
-    if (read.ok && read.value.account !== undefined) {
-      const named = read.value.account.replace(/^@/, '').toLowerCase();
+    // Checked even when other fields are wrong, so that every mistake is told at once.
+    const account = typeof (input as { account?: unknown })?.account === 'string' ? input.account!.trim() : '';
+    if (account) {
+      const named = account.replace(/^@/, '').toLowerCase();
       const accounts = await this.parts.accounts.list(teamId);
       accountId = accounts.find((a) => a.user_id === named || a.screen_name.toLowerCase() === named)?.user_id;
       if (!accountId) {
         const connected = accounts.map((a) => `@${a.screen_name}`).join(', ');
-        errors.account = `No connected Twitter account is ${read.value.account}. ${connected ? `Connected: ${connected}.` : 'None is connected.'}`;
+        errors.account = `No connected Twitter account is ${account}. ${connected ? `Connected: ${connected}.` : 'None is connected.'}`;
       }
     }
     if (!read.ok || Object.keys(errors).length) return { ok: false, errors: errors as Record<string, string> };

@@ -10,6 +10,9 @@ export const FEEDBACK_COMMAND = '/feedback';
 export const SEND_FEEDBACK_SHORTCUT = 'send_feedback';
 export const REQUEST_FEEDBACK_SHORTCUT = 'request_feedback';
 
+/** The Workflow Builder step's callback_id, as manifest.yml declares it under `functions`. */
+export const REQUEST_FEEDBACK_STEP = 'request_twitter_feedback';
+
 /** View callback_ids. */
 export const FEEDBACK_MODAL = 'feedback';
 export const SETTINGS_MODAL = 'settings';
@@ -17,6 +20,7 @@ export const OUTCOME_MODAL = 'feedback_outcome';
 export const CONNECT_MODAL = 'connect_twitter';
 /** Names a new API key, then shows it once. */
 export const API_KEY_MODAL = 'api_key';
+export const POLICY_MODAL = 'automatic_policy';
 
 /** Button action_ids. */
 export const CONFIRM_SEND = 'confirm_send';
@@ -28,6 +32,7 @@ export const HOME_EDIT_SETTINGS = 'home_edit_settings';
 export const HOME_CREATE_API_KEY = 'home_create_api_key';
 /** Its value is the key's id. */
 export const HOME_REVOKE_API_KEY = 'home_revoke_api_key';
+export const HOME_EDIT_POLICY = 'home_edit_policy';
 /** Results' Export CSV button; its value is the period, as `/feedback export` takes it. */
 export const RESULTS_EXPORT = 'results_export';
 /** The link button in the modal that Connect opens. */

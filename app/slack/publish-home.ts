@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { isAdmin, maySend } from '../services/permissions.js';
+import { isAdmin, isSupervisor, maySend } from '../services/permissions.js';
 import { slackDirectory } from './directory.js';
 import type { Services } from './dependencies.js';
 import { homeView, type RecentRequest } from './user-interface/app-home.js';
@@ -13,6 +13,11 @@ export async function publishHome(services: Services, client: WebClient, teamId:
     maySend(settings, userId, directory),
     services.log.recent(teamId, userId),
   ]);
+  // Whether they are an admin is known by now: Slack need not be asked twice.
+  const supervisor = admin || (await isSupervisor(settings, userId, { ...directory, isWorkspaceAdmin: async () => false }));
+  const automatic = supervisor
+    ? { latest: await services.automatic.latest(teamId), ...(admin ? { policy: settings.policy } : {}) }
+    : undefined;
   const recent = records.map(
     ({ created_at, request, recipient, status }): RecentRequest => ({
       createdAt: created_at,
@@ -38,7 +43,8 @@ export async function publishHome(services: Services, client: WebClient, teamId:
         })),
         mayConnect: services.connectLink !== undefined,
         apiKeys: await services.apiKeys.list(teamId),
+        automatic,
       })
-    : homeView({ isAdmin: false, maySend: sender, recent });
+    : homeView({ isAdmin: false, maySend: sender, recent, automatic });
   await client.views.publish({ user_id: userId, view });
 }

@@ -4,6 +4,7 @@ import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { CONNECT_LINK, CONNECT_MODAL, HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../ids.js';
 import type { ApiKeySummary } from '../../services/api-keys.js';
 import { apiKeyBlocks } from './api-keys.js';
+import { automaticRequestsBlocks, type AutomaticHome } from './automatic-requests.js';
 import { section } from './blocks.js';
 import { escapeMrkdwn, truncateMrkdwn } from './text.js';
 
@@ -42,6 +43,8 @@ export interface HomeModel {
   settings?: WorkspaceSettings;
   /** Admins only. */
   apiKeys?: ApiKeySummary[];
+  /** Supervisors (and admins) only. */
+  automatic?: AutomaticHome;
 }
 
 /** App Home shows at most this many accounts, so the view stays within Slack's 100 blocks. */
@@ -162,6 +165,7 @@ export function homeView(model: HomeModel): HomeView {
       ...(model.isAdmin && model.accounts ? accountBlocks(model.accounts, model.mayConnect === true) : []),
       ...(model.isAdmin && model.settings ? settingsBlocks(model.settings) : []),
       ...(model.isAdmin && model.apiKeys ? apiKeyBlocks(model.apiKeys) : []),
+      ...(model.automatic ? automaticRequestsBlocks(model.automatic) : []),
     ],
   };
 }

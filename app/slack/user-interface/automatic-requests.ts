@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { AutomaticRequest, AutomaticStatus } from '../../services/automatic-requests.js';
+import type { SendingPolicy } from '../../domain/workspace-settings.js';
 import { section } from './blocks.js';
+import { policyBlocks } from './policy-modal.js';
 import { escapeMrkdwn } from './text.js';
 
 const STATUS: Record<AutomaticStatus, string> = {
@@ -29,13 +31,20 @@ function line(request: AutomaticRequest): string {
   return `${at} · ${whom(request)}${test} · ${STATUS[request.status]}${reason}`;
 }
 
-/** App Home's list of a workspace's latest automatic requests, for supervisors. Never a score. */
-export function automaticRequestsBlocks(latest: AutomaticRequest[]): KnownBlock[] {
+/** What App Home shows of automatic sending: the latest requests to supervisors, and the policy to admins. */
+export interface AutomaticHome {
+  latest: AutomaticRequest[];
+  policy?: SendingPolicy;
+}
+
+/** App Home's part on automatic requests, with each one's status and reason. Never a score. */
+export function automaticRequestsBlocks({ latest, policy }: AutomaticHome): KnownBlock[] {
   return [
     { type: 'divider' },
     { type: 'header', block_id: 'automatic_header', text: { type: 'plain_text', text: 'Automatic requests' } },
+    ...(policy ? policyBlocks(policy) : []),
     section(
-      latest.length ? latest.map(line).join('\n') : '_None yet: helpdesks and workflows have asked for none._',
+      latest.length ? latest.map(line).join('\n') : '_None yet: no helpdesk or workflow has asked for feedback._',
       'automatic_latest',
     ),
   ];
