@@ -33,6 +33,8 @@ export interface Sending {
   account: BusinessAccount;
   prepared: Prepared;
   reservation: Reservation;
+  /** The send record's id, for a caller that looks for its outcome after a crash; else a new one. */
+  recordId?: string;
 }
 
 /** Why a request was not let through; `duplicate` means it is already being sent. */
@@ -126,8 +128,8 @@ export class FeedbackRequests {
    * stops before it could. `thread`: the ticket thread it was asked from, kept for whoever reads its answer.
    */
   async send(sending: Sending, tellAt?: string, thread?: SlackThread): Promise<Sent> {
-    const { teamId, agentId, account, prepared, reservation } = sending;
-    const record = await this.parts.log.begin(teamId, agentId, account.user_id, prepared, reservation, tellAt, thread);
+    const { teamId, agentId, account, prepared, reservation, recordId } = sending;
+    const record = await this.parts.log.begin(teamId, agentId, account.user_id, prepared, reservation, tellAt, thread, recordId);
     const result = await this.parts.relay.send(teamId, account, prepared);
     // Only a request that certainly sent nothing gives its places back.
     if (result.status === 'not_sent') await this.parts.limits.release(reservation);

@@ -75,10 +75,12 @@ export class SendLog {
     reservation: Reservation,
     responseUrl?: string,
     thread?: SlackThread,
+    /** Given by a caller that must find the record again after a crash, by what it already knows. */
+    id: string = randomUUID(),
   ): Promise<SendRecord> {
     const at = this.now().toISOString();
     const record: SendRecord = {
-      id: randomUUID(),
+      id,
       team_id: teamId,
       agent_id: agentId,
       account_id: accountId,

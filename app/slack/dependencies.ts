@@ -3,6 +3,8 @@ import type { AnswerExport } from '../services/answer-export.js';
 import type { RecordKeeping } from '../services/record-keeping.js';
 import type { AnswerBook } from '../services/answer-book.js';
 import type { HomePages } from '../services/home-pages.js';
+import type { ApiKeys } from '../services/api-keys.js';
+import type { AutomaticRequests } from '../services/automatic-requests.js';
 import type { FeedbackRequests } from '../services/feedback-requests.js';
 import type { SendLog } from '../services/send-log.js';
 import type { SendResult } from '../services/feedback-relay.js';
@@ -17,6 +19,8 @@ import type { LowScoreAlerts } from '../services/low-score-alerts.js';
 export interface Services {
   /** A feedback request from start to finish; the listeners only tell its answers. */
   requests: Pick<FeedbackRequests, 'mayStart' | 'admit' | 'sendAgain' | 'send' | 'settleInterrupted'>;
+  /** Requests helpdesks and workflows make, under the workspace's policy. */
+  automatic: Pick<AutomaticRequests, 'submit' | 'latest'>;
   accounts: AccountSource;
   /** For App Home's recent sends. */
   log: Pick<SendLog, 'recent'>;
@@ -25,6 +29,8 @@ export interface Services {
   answers: Pick<AnswerBook, 'results'>;
   /** The App Home page each person last chose. */
   homePages: Pick<HomePages, 'shown' | 'show'>;
+  /** The workspace's keys for the HTTP API, made and revoked by admins in App Home. */
+  apiKeys: Pick<ApiKeys, 'create' | 'list' | 'revoke'>;
   /** User groups' members, as Slack last said (see GroupMembers for how long). */
   groups: GroupMembers;
   /** Tells the agent privately in the channel they started from. */

@@ -31,6 +31,9 @@ export async function publishHome(services: Services, client: WebClient, teamId:
     maySend(settings, userId, directory),
     services.log.recent(teamId, userId),
   ]);
+  const automatic = supervisor
+    ? { latest: await services.automatic.latest(teamId), ...(admin ? { policy: settings.policy } : {}) }
+    : undefined;
   const recent = records.map(
     ({ created_at, request, recipient, status }): RecentRequest => ({
       createdAt: created_at,
@@ -56,7 +59,9 @@ export async function publishHome(services: Services, client: WebClient, teamId:
           mayDisconnect: Boolean(account.added_at),
         })),
         mayConnect: services.connectLink !== undefined,
+        apiKeys: await services.apiKeys.list(teamId),
+        automatic,
       })
-    : homeView({ isAdmin: false, isSupervisor: supervisor, maySend: sender, recent });
+    : homeView({ isAdmin: false, isSupervisor: supervisor, maySend: sender, recent, automatic });
   await client.views.publish({ user_id: userId, view });
 }

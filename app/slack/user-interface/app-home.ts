@@ -11,6 +11,9 @@ import {
   HOME_EDIT_SETTINGS,
   homeShowActionId,
 } from '../ids.js';
+import type { ApiKeySummary } from '../../services/api-keys.js';
+import { apiKeyBlocks } from './api-keys.js';
+import { automaticRequestsBlocks, type AutomaticHome } from './automatic-requests.js';
 import { section } from './blocks.js';
 import { escapeMrkdwn, truncateMrkdwn } from './text.js';
 
@@ -49,6 +52,10 @@ export interface HomeModel {
   /** Connecting from Slack is set up (PUBLIC_URL): the Connect button makes a link when clicked. */
   mayConnect?: boolean;
   settings?: WorkspaceSettings;
+  /** Admins only. */
+  apiKeys?: ApiKeySummary[];
+  /** Supervisors (and admins) only. */
+  automatic?: AutomaticHome;
 }
 
 /** App Home shows at most this many accounts, so the view stays within Slack's 100 blocks. */
@@ -198,6 +205,8 @@ export function homeView(model: HomeModel): HomeView {
       ...recentBlocks(model.recent),
       ...(model.isAdmin && model.accounts ? accountBlocks(model.accounts, model.mayConnect === true) : []),
       ...(model.isAdmin && model.settings ? settingsBlocks(model.settings) : []),
+      ...(model.isAdmin && model.apiKeys ? apiKeyBlocks(model.apiKeys) : []),
+      ...(model.automatic ? automaticRequestsBlocks(model.automatic) : []),
     ],
   };
 }
