@@ -61,6 +61,9 @@ function agentSends(teamId: string, agentId: string): string {
  * is still pending after a crash is found again (`pending`) and never silently lost.
  */
 export class SendLog {
+  /** Pending marks the last pending() found without a record. */
+  private unrecorded = new Set<string>();
+
   constructor(
     private readonly records: Records,
     private readonly marks: Pick<Store, 'mark' | 'unmark' | 'members' | 'increment' | 'counters'>,
@@ -93,13 +96,11 @@ export class SendLog {
       ...(responseUrl ? { response_url: responseUrl } : {}),
       ...(thread ? { thread } : {}),
     };
-    // The record first: a pending mark without its record is taken for a leftover and removed.
+    // The pending mark first: a process that stops before it wrote the record leaves a mark that
+    // pending() clears, while a record without its mark would never be settled, nor its agent told.
+    await this.marks.mark(PENDING, `${teamId}/${record.id}`);
     await this.records.set({ teamId }, `send-${record.id}`, record);
-    await Promise.all([
-      this.marks.mark(PENDING, `${teamId}/${record.id}`),
-      this.marks.mark(agentSends(teamId, agentId), `${at}/${record.id}`),
-      indexSend(this.marks, record),
-    ]);
+    await Promise.all([this.marks.mark(agentSends(teamId, agentId), `${at}/${record.id}`), indexSend(this.marks, record)]);
     return record;
   }
 
@@ -184,16 +185,23 @@ export class SendLog {
   /** Sends begun more than `olderThanMs` ago and never settled: their process stopped mid-way. */
   async pending(olderThanMs: number): Promise<SendRecord[]> {
     const cutoff = this.now().getTime() - olderThanMs;
+    const seenUnrecorded = new Set<string>();
     const found = await Promise.all(
       (await this.marks.members(PENDING)).map(async (member) => {
         const [teamId, id] = member.split('/');
         const record = await this.get(teamId, id);
-        // Gone, or settled by a process that stopped before it took the mark away.
         if (record?.status === 'pending') return record;
+        // No record yet may be a send beginning this moment: its mark goes once it was seen without one twice.
+        if (!record && !this.unrecorded.has(member)) {
+          seenUnrecorded.add(member);
+          return undefined;
+        }
+        // Gone, or settled by a process that stopped before it took the mark away.
         await this.marks.unmark(PENDING, member);
         return undefined;
       }),
     );
+    this.unrecorded = seenUnrecorded;
     return found.filter((r): r is SendRecord => r !== undefined && Date.parse(r.created_at) <= cutoff);
   }
 }

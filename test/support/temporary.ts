@@ -1,7 +1,6 @@
 import type { ExecutionContext } from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -13,13 +12,21 @@ export function temporaryDir(t: ExecutionContext, prefix: string): string {
 }
 
 /**
- * A local port nothing listens on: one the system just gave out and took back. A
- * well-known port such as 9 may have a service behind it on some machines.
+ * A local port nothing listens on. It is taken below Linux's ephemeral range (32768 and up),
+ * from which the system hands out every port asked for with 0 and every outgoing
+ * connection's: a port it just gave out and took back could be given to another test's
+ * server the next moment. A well-known port such as 9 may have a service behind it.
  */
 export async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
 }
