@@ -11,6 +11,7 @@ import { openStore } from '../../app/store/store.js';
 import { DEFAULTS, SlackSimulator, type RecordedCall } from '../simulators/slack.js';
 import { TwitterSimulator, type SimulatedUser } from '../simulators/twitter.js';
 import { OAUTH_CLIENT, PRIVACY_URL, SECRETS } from '../support/harness.js';
+import { WEBHOOK_PASSWORD, WEBHOOK_USER } from './answers.js';
 
 /** A workspace that installed the app, with one agent and one connected business account. */
 export interface BenchWorkspace {
@@ -136,6 +137,8 @@ export class World {
       STORE_URL: `sqlite://${path.join(dataDir, 'feedback.sqlite')}`,
       ENCRYPTION_KEY: SECRETS.encryptionKey,
       DEFAULT_PRIVACY_URL: PRIVACY_URL,
+      TWITTER_WEBHOOK_USER: WEBHOOK_USER,
+      TWITTER_WEBHOOK_PASSWORD: WEBHOOK_PASSWORD,
     };
     const world = new World(slack, twitter, workspaces, customers, dataDir, env);
     await world.install(env);
