@@ -3,7 +3,10 @@
  * simulated Slack and a simulated Twitter, and an agent's moves are played as signed
  * Slack requests. The transcript shows what the agent sees and what Twitter receives.
  */
-import type { SimulatedView } from './simulators/slack.js';
+import type { Answer } from '../app/domain/answers.js';
+import { WEBHOOK_PATH } from '../app/http/answers-webhook.js';
+import { openStore } from '../app/store/store.js';
+import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { CUSTOMERS, Harness } from './support/harness.js';
 import { messageShortcutBody } from './support/slack-requests.js';
 
@@ -11,6 +14,13 @@ type Block = Record<string, any>;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const step = (title: string) => out(`\n━━ ${title}`);
+
+/** Stops the demo with what was expected and did not happen. */
+function expect(condition: unknown, what: string): asserts condition {
+  if (!condition) throw new Error(`The demo expected ${what}, and it did not happen.`);
+}
+
+const WEBHOOK = { TWITTER_WEBHOOK_USER: 'twitter-pushes', TWITTER_WEBHOOK_PASSWORD: 'demo-webhook-password-0123456789' };
 
 /** Keeps a value recognisable without printing it. */
 function mask(value: string): string {
@@ -52,7 +62,7 @@ function printModal(view: SimulatedView): void {
 }
 
 async function main(): Promise<void> {
-  const h = await Harness.start();
+  const h = await Harness.start({ env: WEBHOOK });
   try {
     out('Twitter feedback for Slack: an offline run against simulated Slack and Twitter.');
     out(`App: ${h.url}   Slack API: ${h.slack.apiUrl}   Twitter API: ${h.twitter.url}`);
@@ -145,6 +155,26 @@ async function main(): Promise<void> {
     await h.submit(prefilled, { message: 'Glad we found your parcel! How did we do?' });
     const reply = await h.slack.waitForCall('chat.postMessage');
     out(`   Replied in the ticket thread (thread_ts ${(reply.args as Block).thread_ts}): ${(reply.args as Block).text}`);
+
+    step('7. The customer answers; Twitter pushes the answer to the app');
+    await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json', { count: 2 });
+    const card = h.twitter.feedback.at(-1);
+    expect(card !== undefined && card.external_id?.includes('777'), 'the card of ticket 777 at Twitter');
+    const answered = card.id;
+    h.twitter.pushTo(h.url.replace(/\/slack\/events$/, WEBHOOK_PATH), WEBHOOK.TWITTER_WEBHOOK_USER, WEBHOOK.TWITTER_WEBHOOK_PASSWORD);
+    await h.twitter.answer(answered, { score: 2, text: 'The parcel came a week late.' });
+    const [push] = h.twitter.pushes;
+    expect(push?.status === 200, 'the app to take the pushed answer (HTTP 200)');
+    const given = push.event.feedback.response;
+    out(`   Twitter pushed ${push.event.event_type} for card ${answered} to ${WEBHOOK_PATH} (basic auth): HTTP ${push.status}`);
+    out(`   The customer gave ${given?.score?.value} of 5 and wrote “${given?.text?.value}”`);
+    const store = await openStore(h.config.store);
+    const stored = await store.records('answers').get<Answer>({ teamId: DEFAULTS.teamId }, answered).finally(() => store.close());
+    expect(stored?.score?.value === 2, 'the answer stored with its score');
+    out(
+      `   Stored once for the card, joined to its send: agent ${stored.agent}, ticket ${stored.external_id}, ` +
+        `customer @${stored.customer_handle ?? stored.to_user_id}`,
+    );
   } finally {
     await h.close();
   }

@@ -272,18 +272,15 @@ function checked(event: unknown): AnswerEvent {
   return parsed.value;
 }
 
-/** A card as one push showed it. */
-type Shown = Pick<Card, 'n' | 'test' | 'score' | 'text' | 'updatedAt'>;
-
 /** The pushes of a run, made as they are sent, over `cards` whose send records are already stored. */
 export class AnswerPushes {
   private readonly answered: Card[] = [];
   private readonly history: Buffer[] = [];
-  private readonly shows = new WeakMap<Buffer, Shown>();
-  /** By card: the newest of its pushes the app acknowledged. */
-  private readonly stored = new Map<number, Shown>();
+  /** Made but not acknowledged: a run ended before the app answered them, or before they went out. */
+  private readonly unanswered = new Set<Buffer>();
   private pushes = 0;
   private again = 0;
+  private resent = 0;
   private readonly roll = random(12);
 
   constructor(private readonly cards: Cards) {}
@@ -311,30 +308,40 @@ export class AnswerPushes {
       if (this.roll() < COMMENT_WITH_SCORE) answerComment(card, this.roll);
       body = this.remember(card);
     }
+    this.unanswered.add(body);
     return { body, headers: { 'content-type': 'application/json', authorization: AUTHORIZATION } };
   }
 
   /** The app acknowledged this push: it has stored it. */
   acknowledged(push: Signed): void {
-    const shown = this.shows.get(push.body as Buffer);
-    if (!shown) return;
-    const before = this.stored.get(shown.n);
-    if (!before || before.updatedAt < shown.updatedAt) this.stored.set(shown.n, shown);
+    this.unanswered.delete(push.body as Buffer);
   }
 
-  /** Pushes made so far, how many were Twitter sending one again, and the cards acknowledged. */
-  get counts(): { pushes: number; again: number; cards: number } {
-    return { pushes: this.pushes, again: this.again, cards: this.stored.size };
+  /** Sends again, one at a time as Twitter does after a while, each push the app has not acknowledged. */
+  async sendAgain(url: string): Promise<void> {
+    for (const body of this.unanswered) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: AUTHORIZATION },
+        body: new Uint8Array(body),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`a push sent again was answered ${response.status}`);
+      this.unanswered.delete(body);
+      this.resent++;
+    }
   }
 
-  /**
-   * What the acknowledged pushes add up to, each card as its newest one showed it: a push
-   * made but never answered (the run ended) is one Twitter would send again later.
-   */
+  /** Pushes made, those that were Twitter sending one again, those sent again after the runs, and the cards answered. */
+  get counts(): { pushes: number; again: number; resent: number; cards: number } {
+    return { pushes: this.pushes, again: this.again, resent: this.resent, cards: this.answered.length };
+  }
+
+  /** What the answers pushed add up to, each card as last pushed, once every push has been acknowledged. */
   expected(): Totals {
-    const counted = [...this.stored.values()].filter((card) => !card.test);
+    const counted = this.answered.filter((card) => !card.test);
     return {
-      answered: this.stored.size,
+      answered: this.answered.length,
       scoreSum: counted.reduce((sum, card) => sum + card.score!.value, 0),
       comments: counted.filter((card) => card.text).length,
     };
@@ -344,8 +351,6 @@ export class AnswerPushes {
   private remember(card: Card): Buffer {
     const body = Buffer.from(JSON.stringify(pushed(card)));
     this.history.push(body);
-    const { n, test, score, text, updatedAt } = card;
-    this.shows.set(body, { n, test, score, text, updatedAt });
     return body;
   }
 }

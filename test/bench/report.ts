@@ -88,7 +88,10 @@ export interface Report {
     target: string;
     seedSeconds: number;
     pushes: number;
+    /** Pushes that were Twitter sending one again. */
     again: number;
+    /** Pushes the runs left unanswered, sent again after them. */
+    resent: number;
     cards: number;
     expected: Totals;
     stored: Totals;
@@ -215,8 +218,9 @@ export function render(report: Report): string {
   }
   for (const w of report.webhook ?? []) {
     lines.push(
-      `Answers pushed to ${w.target}: ${count(w.pushes)} pushes (${count(w.again)} sent again) answering ` +
-        `${count(w.cards)} cards, whose send records took ${w.seedSeconds.toFixed(1)} s to write`,
+      `Answers pushed to ${w.target}: ${count(w.pushes)} pushes (${count(w.again)} sent again by Twitter, ` +
+        `${count(w.resent)} left unanswered at the end of a run and sent again after) answering ${count(w.cards)} cards, ` +
+        `whose send records took ${w.seedSeconds.toFixed(1)} s to write`,
     );
   }
   for (const c of report.csv ?? []) {
