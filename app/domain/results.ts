@@ -1,7 +1,6 @@
 import type { Answer } from './answers.js';
+import { DAY_MS } from './limits.js';
 import { parseTwitterTime } from './twitter-time.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const COUNTERS = [
   /** Cards the app sent (not test ones); the send path adds these, answers never do. */

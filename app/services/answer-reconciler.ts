@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/limits.js';
 import type { Workspace } from '../domain/workspace.js';
 import type { Records, Store } from '../store/store.js';
 import type { TwitterClient } from '../twitter/client.js';
@@ -6,7 +7,6 @@ import type { AccountSource } from './account-source.js';
 import type { AnswerSink } from './answer-sink.js';
 
 const MINUTE_MS = 60 * 1000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /** events.json lists nothing newer than a day ago; a little more keeps a skewed clock from asking too early. */
 const SETTLED_AFTER_MS = DAY_MS + 10 * MINUTE_MS;

@@ -22,12 +22,7 @@ export async function isSupervisor(
   memberId: string,
   directory: Directory,
 ): Promise<boolean> {
-  const { supervisors } = settings;
-  if (supervisors.users.includes(memberId)) return true;
-  for (const group of supervisors.usergroups) {
-    if ((await directory.usergroupMembers(group)).includes(memberId)) return true;
-  }
-  return isAdmin(settings, memberId, directory);
+  return (await isListed(settings.supervisors, memberId, directory)) || isAdmin(settings, memberId, directory);
 }
 
 /** Everyone may send unless admins listed people or groups; admins always may. */
@@ -37,11 +32,21 @@ export async function maySend(
   directory: Directory,
 ): Promise<boolean> {
   const { senders } = settings;
-  if (senders.mode === 'everyone' || senders.users.includes(memberId)) return true;
-  for (const group of senders.usergroups) {
+  if (senders.mode === 'everyone' || (await isListed(senders, memberId, directory))) return true;
+  return isAdmin(settings, memberId, directory);
+}
+
+/** Named in person, or through one of the user groups. */
+async function isListed(
+  listed: { users: string[]; usergroups: string[] },
+  memberId: string,
+  directory: Directory,
+): Promise<boolean> {
+  if (listed.users.includes(memberId)) return true;
+  for (const group of listed.usergroups) {
     if ((await directory.usergroupMembers(group)).includes(memberId)) return true;
   }
-  return isAdmin(settings, memberId, directory);
+  return false;
 }
 
 /** A change to a user group in Slack applies to who may send within this time. */
