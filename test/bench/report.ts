@@ -96,6 +96,8 @@ export interface Report {
     expected: Totals;
     stored: Totals;
   }>;
+  /** The answers Results was opened over, and how long they took to count and store. */
+  results?: Array<{ target: string; answers: number; seedSeconds: number }>;
   /** One workspace's answers exported, on each store. */
   csv?: Array<CsvFigures & { store: string; seedSeconds: number }>;
   /** What the measured processes wrote: warnings and errors among them. */
@@ -222,6 +224,9 @@ export function render(report: Report): string {
         `${count(w.resent)} left unanswered at the end of a run and sent again after) answering ${count(w.cards)} cards, ` +
         `whose send records took ${w.seedSeconds.toFixed(1)} s to write`,
     );
+  }
+  for (const r of report.results ?? []) {
+    lines.push(`Results on ${r.target}: ${count(r.answers)} answers, counted and stored in ${r.seedSeconds.toFixed(1)} s`);
   }
   for (const c of report.csv ?? []) {
     lines.push(
