@@ -161,7 +161,11 @@ async function main(): Promise<void> {
     const card = h.twitter.feedback.at(-1);
     expect(card !== undefined && card.external_id?.includes('777'), 'the card of ticket 777 at Twitter');
     const answered = card.id;
-    h.twitter.pushTo(h.url.replace(/\/slack\/events$/, WEBHOOK_PATH), WEBHOOK.TWITTER_WEBHOOK_USER, WEBHOOK.TWITTER_WEBHOOK_PASSWORD);
+    h.twitter.pushTo(
+      h.url.replace(/\/slack\/events$/, WEBHOOK_PATH),
+      WEBHOOK.TWITTER_WEBHOOK_USER,
+      WEBHOOK.TWITTER_WEBHOOK_PASSWORD,
+    );
     await h.twitter.answer(answered, { score: 2, text: 'The parcel came a week late.' });
     const [push] = h.twitter.pushes;
     expect(push?.status === 200, 'the app to take the pushed answer (HTTP 200)');
@@ -169,7 +173,10 @@ async function main(): Promise<void> {
     out(`   Twitter pushed ${push.event.event_type} for card ${answered} to ${WEBHOOK_PATH} (basic auth): HTTP ${push.status}`);
     out(`   The customer gave ${given?.score?.value} of 5 and wrote “${given?.text?.value}”`);
     const store = await openStore(h.config.store);
-    const stored = await store.records('answers').get<Answer>({ teamId: DEFAULTS.teamId }, answered).finally(() => store.close());
+    const stored = await store
+      .records('answers')
+      .get<Answer>({ teamId: DEFAULTS.teamId }, answered)
+      .finally(() => store.close());
     expect(stored?.score?.value === 2, 'the answer stored with its score');
     out(
       `   Stored once for the card, joined to its send: agent ${stored.agent}, ticket ${stored.external_id}, ` +
