@@ -190,12 +190,14 @@ export function render(report: Report): string {
     "bench lag: how late the bench's own event loop ran (99th percentile), which is part of every latency.",
     '',
   );
-  lines.push(
-    'Ratios of throughput at saturation: ' +
-      Object.entries(report.ratios)
-        .map(([name, value]) => `${name} ${value.toFixed(2)}`)
-        .join(', '),
-  );
+  if (Object.keys(report.ratios).length) {
+    lines.push(
+      'Ratios of throughput at saturation: ' +
+        Object.entries(report.ratios)
+          .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+          .join(', '),
+    );
+  }
   if (report.relayRatios) {
     lines.push(
       'Submissions relayed a second, ÷ Bolt + relay calls: ' +
