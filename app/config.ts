@@ -60,6 +60,8 @@ export interface Config {
   pendingGraceSeconds: number;
   /** Set: Twitter pushes answers to POST /twitter/feedback-events with these basic auth credentials. */
   webhook?: WebhookConfig;
+  /** Requests each API key may make in any minute. */
+  apiRequestsPerMinute: number;
 }
 
 export interface WebhookConfig {
@@ -233,8 +235,11 @@ export function loadConfig(env: Env = process.env): Config {
   const webhookConfig = webhook(read);
   const grace = read.optional('PENDING_GRACE_SECONDS') ?? '120';
   if (!/^[0-9]{1,6}$/.test(grace)) read.problems.push('PENDING_GRACE_SECONDS must be a whole number of seconds');
+  const apiRate = read.optional('API_REQUESTS_PER_MINUTE') ?? '600';
+  if (!/^[1-9][0-9]{0,5}$/.test(apiRate)) read.problems.push('API_REQUESTS_PER_MINUTE must be a whole number from 1 to 999999');
   return read.done({
     pendingGraceSeconds: Number(grace),
+    apiRequestsPerMinute: Number(apiRate),
     slack: {
       signingSecret: read.required('SLACK_SIGNING_SECRET'),
       ...(oauth ? { oauth } : { botToken: read.required('SLACK_BOT_TOKEN') }),

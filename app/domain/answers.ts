@@ -192,7 +192,8 @@ export function merge(stored: Answer | undefined, event: AnswerEvent): Answer {
   });
 }
 
-function withoutUndefined<T extends object>(value: T): T {
+/** The object without its undefined fields, as a stored record keeps it. */
+export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 

@@ -1,4 +1,5 @@
-import type { RawDraft } from './feedback-request.js';
+import { parseRecipient, type RawDraft, type RecipientInput } from './feedback-request.js';
+import { PERIOD_USAGE } from './export-period.js';
 import { FEEDBACK_TYPES, oneOf } from './survey-types.js';
 import { decodeSlack, recipientAt, ticketAt } from './ticket-context.js';
 
@@ -11,6 +12,9 @@ export type CommandArgs =
   | { kind: 'open' }
   | { kind: 'help' }
   | { kind: 'prefill'; draft: RawDraft }
+  /** `period` as typed, possibly empty: checked against the calendar where the day is known. */
+  | { kind: 'export'; period: string }
+  | { kind: 'forget'; customer: RecipientInput }
   /** `problem` is ready to post: what is wrong, then USAGE. */
   | { kind: 'usage'; problem: string };
 
@@ -26,6 +30,10 @@ export const USAGE = [
   'Examples:',
   '`/feedback csat @jack Thanks for reaching out!`',
   '`/feedback nps 12345 ticket 5555 q2 --test`',
+  '*For supervisors*',
+  `• \`/feedback export [period]\` sends you the answers as a CSV file, in your DM with the app. Period: ${PERIOD_USAGE}`,
+  '*For admins*',
+  '• `/feedback forget @handle` (or their user id) deletes everything the app keeps about that customer in this workspace',
   '`/feedback help` shows this.',
 ].join('\n');
 
@@ -93,10 +101,24 @@ function strayWord(word: string, draft: RawDraft): string {
   return `The message needs a customer first: give their @handle, user id or profile link before ${shown(word)}.`;
 }
 
+function forget(words: string): CommandArgs {
+  if (words === '') return usage('Name the customer to forget: `/feedback forget @handle` or their numeric user id.');
+  const customer = parseRecipient(words);
+  if (!customer) {
+    return usage(
+      `${shown(words)} is not one customer on X: give one @handle or numeric user id, such as \`@jack\` or \`12345\`.`,
+    );
+  }
+  return { kind: 'forget', customer };
+}
+
 export function parseCommand(text: string, options: { ticketPattern?: string } = {}): CommandArgs {
   const input = asTyped(text).trim();
   if (input === '') return { kind: 'open' };
   if (/^(?:help|\?|--help|-h)$/i.test(input)) return { kind: 'help' };
+  const command = /^(export|forget)(?:\s+|$)/i.exec(input);
+  if (command?.[1].toLowerCase() === 'export') return { kind: 'export', period: input.slice(command[0].length).trim() };
+  if (command) return forget(input.slice(command[0].length).trim());
 
   const draft: RawDraft = {};
   let at = 0;

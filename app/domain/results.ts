@@ -1,5 +1,6 @@
 import type { Answer } from './answers.js';
 import { DAY_MS } from './limits.js';
+import type { FeedbackType } from './survey-types.js';
 import { parseTwitterTime } from './twitter-time.js';
 
 export const COUNTERS = [
@@ -89,18 +90,68 @@ export function contribution(answer: Answer): DayDelta {
   return { day: answerDay(answer), counters };
 }
 
+/** What the breakdowns split a workspace's figures by: the agent who sent the card, and the question it asked. */
+export const BREAKDOWNS = ['agent', 'question'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+/** One agent's or one question's counters of one day. */
+export interface Slice {
+  by: Breakdown;
+  /** The agent's Slack id, or the question's key (questionKey). */
+  id: string;
+}
+
+export interface SliceDelta extends DayDelta, Slice {}
+
+/** A question as the breakdown names it: its type and Twitter's variant id (`csat:3`); `csat:` when the card did not say. */
+export function questionKey(type: FeedbackType, variantId: string | number | undefined): string {
+  return `${type}:${variantId ?? ''}`;
+}
+
+/** The slices an answer counts in beside its workspace's total: its question always, its agent for cards the app sent. */
+function slicesOf(answer: Answer): Slice[] {
+  return [
+    ...(answer.agent ? [{ by: 'agent' as const, id: answer.agent }] : []),
+    { by: 'question', id: questionKey(answer.type, answer.question_variant_id) },
+  ];
+}
+
+/** What one sent (not test) card adds to its agent's and its question's counters, on the day it was sent. */
+export function sentSlices(day: Day, agent: string, type: FeedbackType, variantId: number, counters: Counters): SliceDelta[] {
+  return [
+    { day, by: 'agent', id: agent, counters },
+    { day, by: 'question', id: questionKey(type, variantId), counters },
+  ];
+}
+
+/** The counters `before` loses and `after` gains in each bucket `bucketsOf` names, with the buckets nothing changed in left out. */
+function changes<B extends object>(before: Answer | undefined, after: Answer | undefined, bucketsOf: (answer: Answer) => B[]) {
+  const byBucket = new Map<string, B & DayDelta>();
+  const count = (answer: Answer, sign: 1 | -1) => {
+    const { day, counters } = contribution(answer);
+    for (const bucket of bucketsOf(answer)) {
+      const key = JSON.stringify([day, bucket]);
+      const kept = byBucket.get(key)?.counters ?? ZERO;
+      byBucket.set(key, { ...bucket, day, counters: sign === 1 ? add(kept, counters) : subtract(kept, counters) });
+    }
+  };
+  if (after) count(after, 1);
+  if (before) count(before, -1);
+  return [...byBucket.values()].filter(({ counters }) => !isZero(counters));
+}
+
 /**
- * The counter changes that replacing `before` with `after` makes: one entry per day touched, none when nothing
- * changes. Applying them as each event is merged keeps the counters equal to the stored answers' contributions.
+ * The counter changes that replacing `before` with `after` makes (`after` absent: deleting it): one entry per day
+ * touched, none when nothing changes. Applying them as each event is merged keeps the counters equal to the stored
+ * answers' contributions.
  */
-export function delta(before: Answer | undefined, after: Answer): DayDelta[] {
-  const gained = contribution(after);
-  const changes = new Map<Day, Counters>([[gained.day, gained.counters]]);
-  if (before) {
-    const lost = contribution(before);
-    changes.set(lost.day, subtract(changes.get(lost.day) ?? ZERO, lost.counters));
-  }
-  return [...changes].filter(([, counters]) => !isZero(counters)).map(([day, counters]) => ({ day, counters }));
+export function delta(before: Answer | undefined, after: Answer | undefined): DayDelta[] {
+  return changes(before, after, () => [{}]).map(({ day, counters }) => ({ day, counters }));
+}
+
+/** The same for the breakdowns: an answer whose agent or question changes moves from one slice to the other. */
+export function sliceDelta(before: Answer | undefined, after: Answer | undefined): SliceDelta[] {
+  return changes(before, after, slicesOf).map(({ day, by, id, counters }) => ({ day, by, id, counters }));
 }
 
 /** The sum of the day buckets from `end` back `days` days, `end` included. */
@@ -125,6 +176,8 @@ export function weeklyTrend(byDay: ReadonlyMap<Day, Counters>, end: Day, weeks: 
 /** The figures supervisors read; a share is a fraction from 0 to 1, and is absent when nothing was counted. */
 export interface Figures {
   sent: number;
+  /** Of those sent, how many were answered with a score. */
+  sent_answered: number;
   response_rate?: number;
   csat: { answered: number; satisfied_share?: number; mean?: number };
   nps: { answered: number; score?: number; promoters_share?: number; passives_share?: number; detractors_share?: number };
@@ -139,6 +192,7 @@ function share(part: number, whole: number): number | undefined {
 export function figures(c: Counters): Figures {
   return {
     sent: c.sent,
+    sent_answered: c.sent_answered,
     response_rate: share(c.sent_answered, c.sent),
     csat: {
       answered: c.csat_answered,
@@ -155,5 +209,73 @@ export function figures(c: Counters): Figures {
     },
     comments: c.comments,
     test_answered: c.test_answered,
+  };
+}
+
+export type WindowDays = (typeof WINDOWS)[number];
+
+/** A window as buttons and `/feedback export` name it: `7d`, `30d`, `90d`. */
+export function windowName(days: WindowDays): string {
+  return `${days}d`;
+}
+
+export function parseWindow(value: unknown): WindowDays | undefined {
+  return WINDOWS.find((days) => windowName(days) === value);
+}
+
+/** `count` days ending on `end`, `end` first. */
+export function daysBack(end: Day, count: number): Day[] {
+  const endMs = Date.parse(`${end}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) => dayOf(endMs - i * DAY_MS));
+}
+
+/** The weekly trend covers a quarter, whatever the window: a week alone shows no trend. */
+export const TREND_WEEKS = 13;
+
+export interface SliceFigures {
+  id: string;
+  figures: Figures;
+}
+
+/** What Results shows of a window, all of it from stored counters. */
+export interface Report {
+  end: Day;
+  window: WindowDays;
+  total: Figures;
+  /** Oldest first. */
+  trend: { from: Day; figures: Figures }[];
+  /** Busiest first: the most sent, then the most answered. */
+  agents: SliceFigures[];
+  questions: SliceFigures[];
+}
+
+function answeredOf(f: Figures): number {
+  return f.csat.answered + f.nps.answered;
+}
+
+function busiestFirst(slices: ReadonlyMap<string, Counters>): SliceFigures[] {
+  return [...slices]
+    .map(([id, counters]) => ({ id, figures: figures(counters) }))
+    .filter(({ figures: f }) => f.sent > 0 || answeredOf(f) > 0)
+    .sort((a, b) => b.figures.sent - a.figures.sent || answeredOf(b.figures) - answeredOf(a.figures) || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Results for the `window` days ending on `end`: `byDay` holds at least the trend's days (TREND_WEEKS weeks, which
+ * cover every window), `slices` each agent's and question's counters summed over the window.
+ */
+export function report(
+  byDay: ReadonlyMap<Day, Counters>,
+  slices: Readonly<Record<Breakdown, ReadonlyMap<string, Counters>>>,
+  end: Day,
+  window: WindowDays,
+): Report {
+  return {
+    end,
+    window,
+    total: figures(windowTotal(byDay, end, window)),
+    trend: weeklyTrend(byDay, end, TREND_WEEKS).map(({ from, counters }) => ({ from, figures: figures(counters) })),
+    agents: busiestFirst(slices.agent),
+    questions: busiestFirst(slices.question),
   };
 }

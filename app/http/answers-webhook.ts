@@ -1,10 +1,11 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { WebhookConfig } from '../config.js';
 import { parseAnswerEvent } from '../domain/answers.js';
 import type { AnswerSink } from '../services/answer-sink.js';
+import { readBody, reply } from './json.js';
 
 export const WEBHOOK_PATH = '/twitter/feedback-events';
 
@@ -26,26 +27,6 @@ function authorized(req: IncomingMessage, expected: Buffer): boolean {
   return timingSafeEqual(given, expected) && match !== null;
 }
 
-type Body = { ok: true; text: string } | { ok: false };
-
-/** The body, or nothing once it passes MAX_EVENT_BYTES: the rest is never read. */
-async function readBody(req: IncomingMessage): Promise<Body> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_EVENT_BYTES) return { ok: false };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_EVENT_BYTES) return { ok: false };
-    chunks.push(chunk);
-  }
-  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
-}
-
-function reply(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
-
 /**
  * POST /twitter/feedback-events: Twitter pushes each change to a card here, one event per
  * request. An answer is acknowledged once it is stored, so one that could not be is sent
@@ -62,7 +43,7 @@ export function answersWebhook(config: WebhookConfig, sink: AnswerSink, logger: 
         reply(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Basic realm="feedback-events", charset="UTF-8"' });
         return;
       }
-      readBody(req)
+      readBody(req, MAX_EVENT_BYTES)
         .then(async (body) => {
           if (!body.ok) {
             // Closing the connection stops the sender; the body is not read to its end.

@@ -6,7 +6,7 @@ import type { AccountSource } from './account-source.js';
 import type { BusinessAccount, FeedbackRelay, Prepared, SendResult } from './feedback-relay.js';
 import { maySend, type Directory } from './permissions.js';
 import type { SendLimits, Reservation } from './send-limits.js';
-import type { SendLog, SendRecord } from './send-log.js';
+import type { SendLog, SendRecord, SlackThread } from './send-log.js';
 import type { SettingsSource, WorkspaceSettings } from './settings.js';
 
 /** Who asks, and where: the same for every entry point. */
@@ -33,6 +33,8 @@ export interface Sending {
   account: BusinessAccount;
   prepared: Prepared;
   reservation: Reservation;
+  /** The send record's id, for a caller that looks for its outcome after a crash; else a new one. */
+  recordId?: string;
 }
 
 /** Why a request was not let through; `duplicate` means it is already being sent. */
@@ -123,11 +125,11 @@ export class FeedbackRequests {
   /**
    * The one send: written down first, relayed to Twitter, settled. `tellAt` (a
    * response_url) is kept with the record, so the agent can be told even if this process
-   * stops before it could.
+   * stops before it could. `thread`: the ticket thread it was asked from, kept for whoever reads its answer.
    */
-  async send(sending: Sending, tellAt?: string): Promise<Sent> {
-    const { teamId, agentId, account, prepared, reservation } = sending;
-    const record = await this.parts.log.begin(teamId, agentId, account.user_id, prepared, reservation, tellAt);
+  async send(sending: Sending, tellAt?: string, thread?: SlackThread): Promise<Sent> {
+    const { teamId, agentId, account, prepared, reservation, recordId } = sending;
+    const record = await this.parts.log.begin(teamId, agentId, account.user_id, prepared, reservation, tellAt, thread, recordId);
     const result = await this.parts.relay.send(teamId, account, prepared);
     // Only a request that certainly sent nothing gives its places back.
     if (result.status === 'not_sent') await this.parts.limits.release(reservation);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackRequest } from '../domain/feedback-request.js';
-import { dayOf, ONE_SENT } from '../domain/results.js';
+import { type Counters, dayOf, ONE_SENT, sentSlices, subtract, ZERO, type Day } from '../domain/results.js';
 import { parseTwitterTime } from '../domain/twitter-time.js';
 import type { Records, Store } from '../store/store.js';
-import { addToDay } from './day-counters.js';
+import { addToDay, addToSlices } from './day-counters.js';
+import { indexSend, sendFacts, unindex } from './record-index.js';
 import type { Prepared, Recipient, SendResult } from './feedback-relay.js';
 import type { Reservation } from './send-limits.js';
 
@@ -22,8 +23,17 @@ export interface SendRecord {
   reservation: Reservation;
   /** Where the agent can still be told privately, while Slack keeps the URL alive. */
   response_url?: string;
+  /** The ticket thread the request was made from: low-score alerts link back to it. */
+  thread?: SlackThread;
   feedback_id?: string;
   reason?: string;
+  /** The day a sent card counts under in the day counters, so that erasing it takes away what it added. */
+  sent_day?: Day;
+}
+
+export interface SlackThread {
+  channel_id: string;
+  thread_ts: string;
 }
 
 /** How many of an agent's requests App Home can show. */
@@ -64,10 +74,13 @@ export class SendLog {
     { request, recipient }: Prepared,
     reservation: Reservation,
     responseUrl?: string,
+    thread?: SlackThread,
+    /** Given by a caller that must find the record again after a crash, by what it already knows. */
+    id: string = randomUUID(),
   ): Promise<SendRecord> {
     const at = this.now().toISOString();
     const record: SendRecord = {
-      id: randomUUID(),
+      id,
       team_id: teamId,
       agent_id: agentId,
       account_id: accountId,
@@ -78,38 +91,48 @@ export class SendLog {
       recipient,
       reservation,
       ...(responseUrl ? { response_url: responseUrl } : {}),
+      ...(thread ? { thread } : {}),
     };
     // The record first: a pending mark without its record is taken for a leftover and removed.
     await this.records.set({ teamId }, `send-${record.id}`, record);
     await Promise.all([
       this.marks.mark(PENDING, `${teamId}/${record.id}`),
       this.marks.mark(agentSends(teamId, agentId), `${at}/${record.id}`),
+      indexSend(this.marks, record),
     ]);
     return record;
   }
 
   async settle(record: SendRecord, result: Pick<SendResult, 'status'> & Partial<SendResult>): Promise<SendRecord> {
+    const sentAt = ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || this.now().getTime();
+    const counted = record.status === 'pending' && result.status === 'sent' && !record.request.test;
     const settled: SendRecord = {
       ...record,
       status: result.status,
       updated_at: this.now().toISOString(),
       ...('feedback' in result && result.feedback ? { feedback_id: result.feedback.id } : {}),
       ...('explanation' in result && result.explanation ? { reason: result.explanation.reason } : {}),
+      ...(counted ? { sent_day: dayOf(sentAt) } : {}),
     };
     await this.records.set({ teamId: record.team_id }, `send-${record.id}`, settled);
-    const sentAt =
-      ('feedback' in result && parseTwitterTime(result.feedback?.created_at ?? '')) || Date.parse(settled.updated_at);
     // Side by side, as the agent waits for the outcome; the pending mark goes only once both are written.
     await Promise.all([
       settled.feedback_id && this.marks.mark(cardSend(settled.feedback_id), `${record.team_id}/${record.id}`),
       // Counted once, by whoever settles the pending send, on the day the card was sent, as its answer will be.
-      record.status === 'pending' &&
-        settled.status === 'sent' &&
-        !settled.request.test &&
-        addToDay(this.marks, record.team_id, dayOf(sentAt), ONE_SENT),
+      counted && this.countSent(settled, dayOf(sentAt), ONE_SENT),
     ]);
     await this.marks.unmark(PENDING, `${record.team_id}/${record.id}`);
     return settled;
+  }
+
+  /** In the workspace's counters, and its agent's and question's, so that each has a response rate. */
+  /** `counters` is ONE_SENT when the card is sent, its opposite when its record is deleted. */
+  private async countSent(record: SendRecord, day: string, counters: Counters): Promise<void> {
+    const { type, question_variant_id } = record.request;
+    await Promise.all([
+      addToDay(this.marks, record.team_id, day, counters),
+      addToSlices(this.marks, record.team_id, sentSlices(day, record.agent_id, type, question_variant_id, counters)),
+    ]);
   }
 
   /** The settled send that created the card `feedbackId`; none for a card sent by another tool. */
@@ -122,6 +145,29 @@ export class SendLog {
 
   get(teamId: string, id: string): Promise<SendRecord | undefined> {
     return this.records.get<SendRecord>({ teamId }, `send-${id}`);
+  }
+
+  /**
+   * Deletes a send record with every mark that names it, and takes its card out of the day
+   * counters; answers the record, or undefined when there was none. Two callers erasing one
+   * record must hold one lock: only the record tells what to take away.
+   */
+  async erase(teamId: string, id: string): Promise<SendRecord | undefined> {
+    const record = await this.get(teamId, id);
+    if (!record) return undefined;
+    await this.records.delete({ teamId }, `send-${id}`);
+    const member = `${teamId}/${id}`;
+    await Promise.all([
+      record.feedback_id && this.marks.unmark(cardSend(record.feedback_id), member),
+      this.marks.unmark(agentSends(teamId, record.agent_id), `${record.created_at}/${id}`),
+      this.marks.unmark(PENDING, member),
+      // A record settled before sent_day was kept: the day it was settled, the card's day but for a card sent at midnight.
+      record.status === 'sent' &&
+        !record.request.test &&
+        this.countSent(record, record.sent_day ?? record.updated_at.slice(0, 10), subtract(ZERO, ONE_SENT)),
+      unindex(this.marks, teamId, `send/${id}`, sendFacts(record)),
+    ]);
+    return record;
   }
 
   async recent(teamId: string, agentId: string, limit = 10): Promise<SendRecord[]> {

@@ -63,6 +63,13 @@ function when(resetAt: Date | undefined): string {
   return resetAt ? ` after ${resetAt.toISOString().slice(11, 16)} UTC` : ' later';
 }
 
+const DMS_CLOSED = 'does not accept Direct Messages from';
+
+/** Whether a problem with the customer, as dmsClosed words it, is their closed DMs. */
+export function saysDmsClosed(problem: string): boolean {
+  return problem.includes(DMS_CLOSED);
+}
+
 /**
  * Twitter said, before anything was sent, that the customer (`who`: "@jack" or a user id)
  * does not accept Direct Messages from the business account `business` (a screen name).
@@ -71,7 +78,7 @@ export function dmsClosed(who: string, business: string): string {
   const customer = who.startsWith('@') ? who : `The customer with user id ${who}`;
   const account = `@${business}`;
   return (
-    `${customer} does not accept Direct Messages from ${account}, so nothing was sent. Ask the customer to follow ` +
+    `${customer} ${DMS_CLOSED} ${account}, so nothing was sent. Ask the customer to follow ` +
     `${account} or to allow messages from everyone (Twitter settings: Privacy and safety, Direct Messages), then send again.`
   );
 }

@@ -39,7 +39,8 @@ export async function deliver(
   sending: Sending,
   surfaces: Surfaces,
 ): Promise<SendResult> {
-  const { result, resendId } = await services.requests.send(sending, surfaces.responseUrl);
+  const thread = surfaces.thread && { channel_id: surfaces.thread.channelId, thread_ts: surfaces.thread.threadTs };
+  const { result, resendId } = await services.requests.send(sending, surfaces.responseUrl, thread);
   const shown = await Promise.allSettled([
     surfaces.viewId
       ? client.views.update({ view_id: surfaces.viewId, view: outcomeView(result, resendId) }).then(() => true)

@@ -10,11 +10,18 @@ export const FEEDBACK_COMMAND = '/feedback';
 export const SEND_FEEDBACK_SHORTCUT = 'send_feedback';
 export const REQUEST_FEEDBACK_SHORTCUT = 'request_feedback';
 
+/** The Workflow Builder step's callback_id, as manifest.yml declares it under `functions`. */
+export const REQUEST_FEEDBACK_STEP = 'request_twitter_feedback';
+
 /** View callback_ids. */
 export const FEEDBACK_MODAL = 'feedback';
 export const SETTINGS_MODAL = 'settings';
 export const OUTCOME_MODAL = 'feedback_outcome';
 export const CONNECT_MODAL = 'connect_twitter';
+export const RESULTS_SETTINGS_MODAL = 'results_settings';
+/** Names a new API key, then shows it once. */
+export const API_KEY_MODAL = 'api_key';
+export const POLICY_MODAL = 'automatic_policy';
 
 /** Button action_ids. */
 export const CONFIRM_SEND = 'confirm_send';
@@ -23,10 +30,29 @@ export const RESEND = 'resend';
 export const HOME_CONNECT = 'home_connect';
 export const HOME_DISCONNECT = 'home_disconnect';
 export const HOME_EDIT_SETTINGS = 'home_edit_settings';
+export const HOME_EDIT_RESULTS_SETTINGS = 'home_edit_results_settings';
+export const HOME_CREATE_API_KEY = 'home_create_api_key';
+/** Its value is the key's id. */
+export const HOME_REVOKE_API_KEY = 'home_revoke_api_key';
+export const HOME_EDIT_POLICY = 'home_edit_policy';
 /** Results' Export CSV button; its value is the period, as `/feedback export` takes it. */
 export const RESULTS_EXPORT = 'results_export';
+/** A low-score alert's buttons; their value is the card's feedback id. */
+export const ALERT_FOLLOW_UP = 'alert_follow_up';
+export const ALERT_RESOLVED = 'alert_resolved';
+/**
+ * App Home's page buttons and Results' window buttons, `home_show.` followed by what they show (`home`, `results`,
+ * `7d`…): an action_id must be unique within its block.
+ */
+export function homeShowActionId(what: string): string {
+  return `home_show.${what}`;
+}
+export const HOME_SHOW_ACTIONS = /^home_show\./;
 /** The link button in the modal that Connect opens. */
 export const CONNECT_LINK = 'connect_link';
+
+/** The API key modal's name input: block_id and action_id. */
+export const API_KEY_NAME = 'api_key_name';
 
 /** The feedback form's "Send as" choice; its other fields are named after the parameter they feed. */
 export const SEND_AS = 'send_as';

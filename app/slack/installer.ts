@@ -2,7 +2,7 @@ import type { AppOptions, InstallationStore } from '@slack/bolt';
 import type { SlackOAuthConfig } from '../config.js';
 
 /** What every workspace grants at install: manifest.yml's bot scopes, no more. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'usergroups:read'];
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'im:write', 'users:read', 'usergroups:read'];
 
 export type InstallerAppOptions = Pick<
   AppOptions,

@@ -1,4 +1,5 @@
 import type { FetchFunction } from '@slack/web-api';
+import { createReadStream } from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
@@ -19,7 +20,7 @@ export type SlackRequestInit = Omit<FetchRequestInit, 'body'> & { body?: SlackBo
  * Node's fetch). It does
  * what those calls need and no more: one request, a body held in memory, no redirects.
  * A body is read whole before it is sent, a stream included, so that a request can go
- * again on a new connection; the uploads the app makes (a CSV export) are small enough.
+ * again on a new connection. A file too large to hold (a CSV export) goes through postFile.
  */
 
 /**
@@ -158,4 +159,47 @@ function send(
     });
     request.end(body);
   });
+}
+
+/**
+ * Sends a file from disk as the raw body of a POST, read as it is sent, so that a file of
+ * any size costs no more memory than a few chunks (Slack's upload URLs take raw bytes). A
+ * kept-alive connection closed just as it was reused gets the file again on a new one.
+ */
+export async function postFile(
+  input: string,
+  file: { path: string; bytes: number },
+  options: { signal?: AbortSignal } = {},
+): Promise<{ status: number; text: string }> {
+  const url = new URL(input);
+  if (!(url.protocol in AGENTS)) throw new TypeError(`Only http and https URLs are posted to, not ${url.protocol}`);
+  const attempt = (again: boolean) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? https : http).request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'content-length': file.bytes },
+        agent: AGENTS[url.protocol as keyof typeof AGENTS],
+        signal: options.signal,
+      });
+      const source = createReadStream(file.path);
+      request.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        source.destroy();
+        if (!again && request.reusedSocket && error.code === 'ECONNRESET' && !options.signal?.aborted) {
+          attempt(true).then(resolve, reject);
+          return;
+        }
+        reject(options.signal?.aborted ? options.signal.reason : error);
+      });
+      source.on('error', (error) => {
+        request.destroy(error);
+      });
+      source.pipe(request);
+    });
+  return attempt(false);
 }

@@ -48,6 +48,19 @@ export interface AtomicOperations {
   increment(key: string, deltas: Readonly<Record<string, number>>): Promise<void>;
   /** The counters under each key, in the order asked; a key never incremented has none. */
   counters(keys: readonly string[]): Promise<Array<Record<string, number>>>;
+  /**
+   * Files `member` in the time-ordered `set`, due at `at` (epoch milliseconds); filing it
+   * again moves it. For work that must happen later, whichever process is running then.
+   */
+  schedule(set: string, member: string, at: number): Promise<void>;
+  /**
+   * Up to `limit` members due by `now`, earliest first, each moved to `now + holdMs` in the
+   * same step for the database: no other caller takes them meanwhile, and one whose taker
+   * died comes due again once the hold is over. Reading costs what is taken, not the set's size.
+   */
+  takeDue(set: string, now: number, limit: number, holdMs: number): Promise<string[]>;
+  /** Takes `member` out of `set`: its work is done. */
+  unschedule(set: string, member: string): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -226,4 +226,6 @@ export async function forgetWorkspace(
   const workspace = workspaceOf(key);
   for (const account of await store.accounts.list(workspace)) await store.accounts.remove(workspace, account.user_id);
   await store.records('settings').delete(workspace, 'settings');
+  // Its API keys go with it: installing the app again revives none of them.
+  await store.records('api-keys').delete(workspace, 'keys');
 }

@@ -62,6 +62,11 @@ async function createTables(client: PoolClient): Promise<string> {
     `CREATE TABLE IF NOT EXISTS ${schema}.counters(
        key TEXT NOT NULL, field TEXT NOT NULL, value BIGINT NOT NULL, PRIMARY KEY(key, field))`,
   );
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS ${schema}.schedule(
+       name TEXT NOT NULL, member TEXT NOT NULL, due_at DOUBLE PRECISION NOT NULL, PRIMARY KEY(name, member))`,
+  );
+  await client.query(`CREATE INDEX IF NOT EXISTS schedule_by_time ON ${schema}.schedule(name, due_at)`);
   return schema;
 }
 
@@ -170,6 +175,28 @@ export async function openPostgres(url: string): Promise<Backend> {
         [keys],
       );
       return countersOf(keys, rows);
+    },
+    async schedule(name, member, at) {
+      await pool.query(
+        `INSERT INTO ${schema}.schedule(name, member, due_at) VALUES($1, $2, $3)
+         ON CONFLICT(name, member) DO UPDATE SET due_at = excluded.due_at`,
+        [name, member, at],
+      );
+    },
+    async takeDue(name, now, limit, holdMs) {
+      // Rows another instance is taking are skipped rather than waited for: each gets its own.
+      const { rows } = await pool.query<{ member: string }>(
+        `UPDATE ${schema}.schedule AS s SET due_at = $4 FROM (
+           SELECT name, member FROM ${schema}.schedule WHERE name = $1 AND due_at <= $2
+           ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) AS due
+         WHERE s.name = due.name AND s.member = due.member
+         RETURNING s.member`,
+        [name, now, limit, now + holdMs],
+      );
+      return rows.map((row) => row.member);
+    },
+    async unschedule(name, member) {
+      await pool.query(`DELETE FROM ${schema}.schedule WHERE name = $1 AND member = $2`, [name, member]);
     },
     ping: () => reachable(() => pool.query('SELECT 1')),
     close: () => pool.end(),

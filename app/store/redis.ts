@@ -8,6 +8,17 @@ const RESERVED_AT = '_reserved-at:';
 const KEPT_UNTIL = '_kept-until:';
 const MARKS = '_marks:';
 const COUNTERS = '_counters:';
+const SCHEDULE = '_schedule:';
+
+// Taking and moving are one step, as Redis runs a script alone.
+// KEYS: the schedule. ARGV: now, how many at most, until when the taken are held.
+const TAKE_DUE = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, member in ipairs(due) do
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[3], member)
+end
+return due
+`;
 
 // Redis runs a script alone, so counting and adding are one step. Each reservation is kept
 // until the end of the window it was made in, as SQLite keeps it, and not until the end of
@@ -113,6 +124,18 @@ export async function openRedis(url: string): Promise<Backend> {
       for (const key of keys) multi.hGetAll(COUNTERS + key);
       const replies = (await multi.execTyped()) as unknown as Array<Record<string, string>>;
       return replies.map((fields) => Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, Number(value)])));
+    },
+    async schedule(set, member, at) {
+      await client.zAdd(SCHEDULE + set, { score: at, value: member });
+    },
+    async takeDue(set, now, limit, holdMs) {
+      return (await client.eval(TAKE_DUE, {
+        keys: [SCHEDULE + set],
+        arguments: [String(now), String(limit), String(now + holdMs)],
+      })) as string[];
+    },
+    async unschedule(set, member) {
+      await client.zRem(SCHEDULE + set, member);
     },
     ping: () => reachable(() => client.ping()),
     async close() {

@@ -72,6 +72,10 @@ async function prepare(adapter: KeyvSqlite, path: string): Promise<void> {
   await adapter.query(
     'CREATE TABLE IF NOT EXISTS counters(key TEXT NOT NULL, field TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(key, field))',
   );
+  await adapter.query(
+    'CREATE TABLE IF NOT EXISTS schedule(name TEXT NOT NULL, member TEXT NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY(name, member))',
+  );
+  await adapter.query('CREATE INDEX IF NOT EXISTS schedule_by_time ON schedule(name, due_at)');
   // The sweep then reads only the rows it deletes.
   await adapter.query(`CREATE INDEX IF NOT EXISTS keyv_by_expiry ON keyv(${EXPIRES})`);
   await sweeper(adapter)(Date.now());
@@ -160,6 +164,32 @@ function backendOf(adapter: KeyvSqlite, keyv: Keyv): Backend {
         ...keys,
       );
       return countersOf(keys, rows);
+    },
+    async schedule(name, member, at) {
+      await adapter.query(
+        'INSERT INTO schedule(name, member, due_at) VALUES(?, ?, ?) ON CONFLICT(name, member) DO UPDATE SET due_at = excluded.due_at',
+        name,
+        member,
+        at,
+      );
+    },
+    async takeDue(name, now, limit, holdMs) {
+      // One writing statement: the write lock is held from its first step, so two
+      // processes never take the same member.
+      const rows: Array<{ member: string }> = await adapter.query(
+        `UPDATE schedule SET due_at = ? WHERE name = ? AND member IN (
+           SELECT member FROM schedule WHERE name = ? AND due_at <= ? ORDER BY due_at LIMIT ?)
+         RETURNING member`,
+        now + holdMs,
+        name,
+        name,
+        now,
+        limit,
+      );
+      return rows.map((row) => row.member);
+    },
+    async unschedule(name, member) {
+      await adapter.query('DELETE FROM schedule WHERE name = ? AND member = ?', name, member);
     },
     ping: () => reachable(() => adapter.query('SELECT 1')),
     close: () => adapter.disconnect(),

@@ -119,6 +119,16 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       await backend.increment(key, deltas);
     },
     counters: (keys) => backend.counters(keys),
+    async schedule(set, member, at) {
+      if (!set || !member) throw new Error('A schedule entry needs a set and a member');
+      if (!Number.isFinite(at)) throw new RangeError(`Not a time: ${at}`);
+      await backend.schedule(set, member, at);
+    },
+    async takeDue(set, now, limit, holdMs) {
+      if (!Number.isFinite(now)) throw new RangeError(`Not a time: ${now}`);
+      return backend.takeDue(set, now, count(limit), positive(holdMs));
+    },
+    unschedule: (set, member) => backend.unschedule(set, member),
     ping: () => (closing ? Promise.resolve(false) : backend.ping()),
     close: () => (closing ??= backend.close()),
   };

@@ -221,23 +221,26 @@ eachBackend((backend, test) => {
     await after.store.close();
   });
 
-  test("forgetting a workspace removes its installation, Twitter accounts and settings, and nobody else's", async (t) => {
+  test("forgetting a workspace removes its installation, Twitter accounts, settings and API keys, and nobody else's", async (t) => {
     const { store, installations } = await openWith(await backend.single());
     for (const teamId of ['T0TEAMONE1', 'T0TEAMTWO2']) {
       await installations.storeInstallation(teamInstallation(teamId));
       await store.accounts.add({ teamId }, ACCOUNT);
       await store.accounts.add({ teamId }, { ...ACCOUNT, user_id: '777', screen_name: 'AcmeHelp' });
       await store.records('settings').set({ teamId }, 'settings', { privacy_url: 'https://acme.example/privacy' });
+      await store.records('api-keys').set({ teamId }, 'keys', { keys: [] });
     }
     await forgetWorkspace(store, installations, teamQuery('T0TEAMONE1'));
 
     await t.throwsAsync(installations.fetchInstallation(teamQuery('T0TEAMONE1')));
     t.deepEqual(await store.accounts.list({ teamId: 'T0TEAMONE1' }), []);
     t.is(await store.records('settings').get({ teamId: 'T0TEAMONE1' }, 'settings'), undefined);
+    t.is(await store.records('api-keys').get({ teamId: 'T0TEAMONE1' }, 'keys'), undefined);
 
     t.is((await installations.fetchInstallation(teamQuery('T0TEAMTWO2'))).bot?.token, TOKENS.bot);
     t.is((await store.accounts.list({ teamId: 'T0TEAMTWO2' })).length, 2);
     t.truthy(await store.records('settings').get({ teamId: 'T0TEAMTWO2' }, 'settings'));
+    t.truthy(await store.records('api-keys').get({ teamId: 'T0TEAMTWO2' }, 'keys'));
     await store.close();
   });
 });

@@ -2,10 +2,12 @@ import test from 'ava';
 import { LogLevel } from '@slack/logger';
 import { format } from 'node:util';
 import { DEFAULTS } from '../simulators/slack.js';
+import { createApiKey } from '../support/api-keys.js';
 import { CUSTOMERS, Harness, OAUTH_CLIENT, OTHER_TOKENS, SECRETS } from '../support/harness.js';
 import { viewSubmissionBody } from '../support/slack-requests.js';
 
 const WEBHOOK_PASSWORD = 'sim-webhook-password-do-not-log';
+const ADMIN = 'U0ADMIN001';
 
 const SECRET_VALUES = [
   SECRETS.signingSecret,
@@ -35,6 +37,7 @@ async function logsOf(work: () => Promise<void>): Promise<string[]> {
 }
 
 test('nothing the app logs, even at DEBUG, through sends, refusals and faults, holds a secret', async (t) => {
+  const apiKeys: string[] = [];
   const lines = await logsOf(async () => {
     const h = await Harness.start({
       logLevel: LogLevel.DEBUG,
@@ -62,13 +65,19 @@ test('nothing the app logs, even at DEBUG, through sends, refusals and faults, h
       h.twitter.pushTo(webhook, 'twitter', WEBHOOK_PASSWORD);
       await h.twitter.answer(card.id, { score: 4 });
       await h.twitter.push({ event_type: 'feedback.updated', feedback: { id: card.id } });
+      // An API key, shown once in Slack, then used, revoked and used again.
+      h.slack.addUser({ id: ADMIN, teamId: DEFAULTS.teamId, isAdmin: true });
+      apiKeys.push(await createApiKey(h, ADMIN, 'Zendesk'));
     } finally {
       await h.close();
     }
   });
   t.true(lines.length > 20, `the app logged ${lines.length} lines at DEBUG`);
   const all = lines.join('\n');
-  for (const secret of SECRET_VALUES) t.false(all.includes(secret), `a secret appears in the logs: ${secret.slice(0, 6)}…`);
+  t.is(apiKeys.length, 1);
+  for (const secret of [...SECRET_VALUES, ...apiKeys, ...apiKeys.map((key) => key.slice(-43))]) {
+    t.false(all.includes(secret), `a secret appears in the logs: ${secret.slice(0, 6)}…`);
+  }
   t.notRegex(all, /oauth_signature="/);
   t.false(
     all.includes(Buffer.from(`twitter:${WEBHOOK_PASSWORD}`).toString('base64')),

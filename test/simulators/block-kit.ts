@@ -195,7 +195,7 @@ type Container = 'section' | 'actions' | 'input' | 'context';
 const ELEMENTS_IN: Record<Container, readonly string[]> = {
   section: ['button', 'static_select', 'multi_users_select', 'checkboxes', 'radio_buttons', 'image'],
   actions: ['button', 'static_select', 'multi_users_select', 'checkboxes', 'radio_buttons'],
-  input: ['plain_text_input', 'static_select', 'multi_users_select', 'checkboxes', 'radio_buttons'],
+  input: ['plain_text_input', 'static_select', 'multi_users_select', 'multi_conversations_select', 'checkboxes', 'radio_buttons'],
   context: ['image'],
 };
 
@@ -204,6 +204,7 @@ export const INTERACTIVE_ELEMENTS: readonly string[] = [
   'button',
   'static_select',
   'multi_users_select',
+  'multi_conversations_select',
   'checkboxes',
   'radio_buttons',
   'plain_text_input',
@@ -300,6 +301,43 @@ const ELEMENT_CHECKS: Record<string, (r: Report, e: Fields, pointer: string) => 
     users.forEach((user, i) => {
       if (typeof user !== 'string' || !/^[UW][A-Z0-9]+$/.test(user)) r.error(`${p}/initial_users/${i}`, 'must be a user id');
     });
+    r.integer(e, 'max_selected_items', p, 1, LIMITS.selectOptions);
+    r.textField(e, 'placeholder', p, { max: LIMITS.placeholder, plainOnly: true });
+    r.boolean(e, 'focus_on_load', p);
+    confirm(r, e, p);
+  },
+
+  multi_conversations_select(r, e, p) {
+    r.only(e, p, [
+      'type',
+      'action_id',
+      'initial_conversations',
+      'default_to_current_conversation',
+      'filter',
+      'max_selected_items',
+      'confirm',
+      'focus_on_load',
+      'placeholder',
+    ]);
+    const chosen = r.array(e, 'initial_conversations', p, { min: 0, max: LIMITS.selectOptions }) ?? [];
+    chosen.forEach((id, i) => {
+      if (typeof id !== 'string' || !/^[CGD][A-Z0-9]+$/.test(id))
+        r.error(`${p}/initial_conversations/${i}`, 'must be a conversation id');
+    });
+    r.boolean(e, 'default_to_current_conversation', p);
+    if (e.filter !== undefined && r.object(e.filter, `${p}/filter`)) {
+      const at = `${p}/filter`;
+      const filter = e.filter;
+      r.only(filter, at, ['include', 'exclude_external_shared_channels', 'exclude_bot_users']);
+      if (Object.keys(filter).length === 0) r.error(at, 'must provide at least one field');
+      const include = r.array(filter, 'include', at, { min: 1, max: 4 }) ?? [];
+      include.forEach((kind, i) => {
+        if (!['im', 'mpim', 'private', 'public'].includes(kind as string))
+          r.error(`${at}/include/${i}`, 'must be a valid enum value');
+      });
+      r.boolean(filter, 'exclude_external_shared_channels', at);
+      r.boolean(filter, 'exclude_bot_users', at);
+    }
     r.integer(e, 'max_selected_items', p, 1, LIMITS.selectOptions);
     r.textField(e, 'placeholder', p, { max: LIMITS.placeholder, plainOnly: true });
     r.boolean(e, 'focus_on_load', p);

@@ -814,6 +814,40 @@ test('chat.postMessage needs the bot in the channel and records thread_ts', asyn
   t.regex(dm.channel!, /^D/);
 });
 
+test("chat.update edits only the bot's own message where it was posted, checking its blocks", async (t) => {
+  const sim = await simulator(t, channels);
+  const web = client(sim);
+  const posted = await web.chat.postMessage({ channel: 'CWITHBOT', text: 'first' });
+  const edited = await web.chat.update({
+    channel: 'CWITHBOT',
+    ts: posted.ts!,
+    text: 'second',
+    blocks: [section('*second*')] as never,
+  });
+  t.is(edited.ts, posted.ts);
+  t.like(sim.message('CWITHBOT', posted.ts!), { text: 'second', blocks: [{ type: 'section', text: { text: '*second*' } }] });
+  t.is((await refusal(t, web.chat.update({ channel: 'CWITHBOT', ts: '1.000001', text: 'x' }))).error, 'message_not_found');
+  t.is((await refusal(t, web.chat.update({ channel: 'CPUBLIC', ts: posted.ts!, text: 'x' }))).error, 'not_in_channel');
+  const tooLong = await refusal(
+    t,
+    web.chat.update({ channel: 'CWITHBOT', ts: posted.ts!, text: 'x', blocks: [section('s'.repeat(3001))] as never }),
+  );
+  t.is(tooLong.error, 'invalid_blocks');
+  t.is(sim.message('CWITHBOT', posted.ts!)?.text, 'second');
+});
+
+test('chat.getPermalink links a message of a channel the bot can see', async (t) => {
+  const sim = await simulator(t, channels);
+  const web = client(sim);
+  const link = await web.chat.getPermalink({ channel: 'CPUBLIC', message_ts: '1700000000.000100' });
+  t.is(link.permalink, `https://${DEFAULTS.teamId.toLowerCase()}.slack.com/archives/CPUBLIC/p1700000000000100`);
+  t.is(
+    (await refusal(t, web.chat.getPermalink({ channel: 'GPRIVATE', message_ts: '1700000000.000100' }))).error,
+    'channel_not_found',
+  );
+  t.is((await refusal(t, web.chat.getPermalink({ channel: 'CPUBLIC', message_ts: 'x' }))).error, 'message_not_found');
+});
+
 test('chat.postMessage refuses invalid blocks with invalid_blocks', async (t) => {
   const sim = await simulator(t, channels);
   const data = await refusal(

@@ -216,7 +216,7 @@ interface Waiter {
 }
 
 /** Fields that @slack/web-api sends JSON-encoded inside a form body. */
-const JSON_FIELDS = ['view', 'blocks', 'attachments', 'metadata', 'files'];
+const JSON_FIELDS = ['view', 'blocks', 'attachments', 'metadata', 'files', 'outputs'];
 
 /** A file from files.getUploadURLExternal on: its bytes once uploaded, its shares once completed. */
 export interface SimulatedFile {
@@ -238,6 +238,28 @@ export interface SimulatedFile {
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** A trigger id in Slack's format (`<seconds>.<number>.<hex>`); only issued ones are accepted. */
+/** A custom step as the app's manifest declares it under `functions`, with its callback_id. */
+export interface FunctionStep {
+  callback_id: string;
+  title: string;
+  description: string;
+  input_parameters: { properties: Record<string, { type: string }>; required?: string[] };
+  output_parameters: { properties: Record<string, { type: string }>; required?: string[] };
+}
+
+/** What a step's parameter type reads as in JSON. */
+const JS_TYPE: Record<string, string> = { string: 'string', integer: 'number', number: 'number', boolean: 'boolean' };
+
+interface FunctionExecution {
+  id: string;
+  teamId: string;
+  step: FunctionStep;
+  token: string;
+  state: 'running' | 'completed' | 'failed';
+  outputs?: Args;
+  error?: string;
+}
+
 export function triggerIdAt(now: number): string {
   return `${Math.floor(now / 1000)}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
 }
@@ -318,6 +340,10 @@ export class SlackSimulator {
   /** By file id; the upload URL's secret part maps to the id. */
   private readonly files = new Map<string, SimulatedFile>();
   private readonly uploadUrls = new Map<string, string>();
+  /** The bot's messages as they stand, by `channel/ts`. */
+  private readonly messages = new Map<string, Args>();
+  /** Workflow Builder steps run, by function_execution_id. */
+  private readonly executions = new Map<string, FunctionExecution>();
   private readonly oauthClient?: { clientId: string; clientSecret: string };
   private readonly appId: string;
   private readonly now: () => number;
@@ -453,6 +479,54 @@ export class SlackSimulator {
     return code;
   }
 
+  /**
+   * A workflow reaches the app's custom step: the execution is running until the app
+   * completes it (functions.completeSuccess or completeError), once. Answers the
+   * function_executed event Slack sends, with the step's short-lived token.
+   */
+  executeFunction(step: FunctionStep, inputs: Args, teamId: string = this.firstTeam()): { executionId: string; event: Args } {
+    const executionId = `Fx${randomId('', 10)}`;
+    const token = `xwfp-${randomBytes(16).toString('hex')}`;
+    this.executions.set(executionId, { id: executionId, teamId, step, token, state: 'running' });
+    const parameters = (declared: FunctionStep['input_parameters']) =>
+      Object.entries(declared.properties).map(([name, p]) => ({
+        name,
+        ...p,
+        is_required: declared.required?.includes(name) ?? false,
+      }));
+    return {
+      executionId,
+      event: {
+        type: 'function_executed',
+        function: {
+          id: `Fn${randomId('', 10)}`,
+          callback_id: step.callback_id,
+          title: step.title,
+          description: step.description,
+          type: 'app',
+          input_parameters: parameters(step.input_parameters),
+          output_parameters: parameters(step.output_parameters),
+          app_id: this.appId,
+          date_created: Math.floor(this.now() / 1000),
+          date_updated: Math.floor(this.now() / 1000),
+          date_deleted: 0,
+        },
+        inputs,
+        function_execution_id: executionId,
+        workflow_execution_id: `Wx${randomId('', 10)}`,
+        bot_access_token: token,
+      },
+    };
+  }
+
+  /** How a step's run ended: running still, or completed with outputs, or failed with an error. */
+  execution(executionId: string): Omit<FunctionExecution, 'token' | 'step'> | undefined {
+    const found = this.executions.get(executionId);
+    if (!found) return undefined;
+    const { token: _token, step: _step, ...shown } = found;
+    return shown;
+  }
+
   /** A slash command's or a view submission's response_url, answered by this simulator. */
   responseUrl(context: ResponseUrlContext = {}): string {
     const id = randomBytes(12).toString('hex');
@@ -479,6 +553,12 @@ export class SlackSimulator {
   view(viewId: string): SimulatedView | undefined {
     const view = this.views.get(viewId);
     return view && structuredClone(view);
+  }
+
+  /** A message the bot posted, as it stands after every chat.update. */
+  message(channelId: string, ts: string): Args | undefined {
+    const message = this.messages.get(`${channelId}/${ts}`);
+    return message && structuredClone(message);
   }
 
   /** A file as it stands: what was uploaded for it and where it was shared. */
@@ -578,7 +658,11 @@ export class SlackSimulator {
     const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
     const { token: bodyToken, ...args } = parsed.args;
     const token = bearer || str(bodyToken);
-    const workspace = token ? [...this.workspaces.values()].find((w) => w.botToken === token) : undefined;
+    // A step's own token acts in its workspace while the step runs, as the bot's does.
+    const stepToken = token ? [...this.executions.values()].find((e) => e.token === token && e.state === 'running') : undefined;
+    const workspace = token
+      ? [...this.workspaces.values()].find((w) => w.botToken === token || w.teamId === stepToken?.teamId)
+      : undefined;
     const organization = token ? this.organizations.get(token) : undefined;
 
     let answer: Answer;
@@ -716,6 +800,10 @@ export class SlackSimulator {
         return this.postMessage(args, workspace);
       case 'chat.postEphemeral':
         return this.postEphemeral(args, workspace);
+      case 'chat.update':
+        return this.chatUpdate(args, workspace);
+      case 'chat.getPermalink':
+        return this.getPermalink(args, workspace);
       case 'users.info':
         return this.usersInfo(args, workspace);
       case 'usergroups.users.list': {
@@ -725,6 +813,17 @@ export class SlackSimulator {
       }
       case 'conversations.info':
         return this.conversationsInfo(args, workspace);
+      case 'conversations.open': {
+        // The app's DM with one person; several people would make a group DM, which the app never opens.
+        const users = (str(args.users) ?? '').split(',').filter(Boolean);
+        if (users.length === 0) return fail('users_list_not_supplied');
+        if (users.length > 1) return fail('not_supported');
+        const channel = this.directMessage(users[0], workspace);
+        return channel ? ok({ channel: { id: channel.id } }) : fail('user_not_found');
+      }
+      case 'functions.completeSuccess':
+      case 'functions.completeError':
+        return this.completeFunction(method, args, workspace);
       case 'files.getUploadURLExternal':
         return this.getUploadUrl(args, workspace);
       case 'files.completeUploadExternal':
@@ -912,7 +1011,72 @@ export class SlackSimulator {
     };
     if (args.blocks !== undefined) message.blocks = withIds(args.blocks as unknown[]);
     if (str(args.thread_ts)) message.thread_ts = args.thread_ts;
-    return ok({ channel: channel.id, ts, message });
+    this.messages.set(`${channel.id}/${ts}`, message);
+    return ok({ channel: channel.id, ts, message: structuredClone(message) });
+  }
+
+  /** Only the bot's own messages, in a channel it can still reach, are edited; the ts stays. */
+  private chatUpdate(args: Args, workspace: Workspace): Answer {
+    const channelId = str(args.channel);
+    const ts = str(args.ts);
+    if (!channelId || !ts) return invalid('invalid_arguments', ['[ERROR] missing required field: channel, ts [json-pointer:/]']);
+    const channel = this.reachable(channelId, workspace);
+    if (!('members' in channel)) return channel;
+    const message = this.messages.get(`${channel.id}/${ts}`);
+    if (!message || message.team !== workspace.teamId) return fail('message_not_found');
+    if (message.bot_id !== workspace.botId) return fail('cant_update_message');
+    const refused = this.checkMessage(args);
+    if (refused) return refused;
+    message.text = args.text ?? '';
+    if (args.blocks !== undefined) message.blocks = withIds(args.blocks as unknown[]);
+    message.edited = { user: workspace.botUserId, ts: this.nextTs() };
+    return ok({ channel: channel.id, ts, text: message.text, message: structuredClone(message) });
+  }
+
+  /** A link to any message of a channel the bot can see: Slack needs no scope for it. */
+  private getPermalink(args: Args, workspace: Workspace): Answer {
+    const channel = this.channels.get(str(args.channel) ?? '');
+    const ts = str(args.message_ts);
+    if (!channel || channel.teamId !== workspace.teamId) return fail('channel_not_found');
+    if (channel.kind !== 'public' && !channel.members.has(workspace.botUserId)) return fail('channel_not_found');
+    if (!ts || !/^\d+\.\d{6}$/.test(ts)) return fail('message_not_found');
+    return ok({
+      channel: channel.id,
+      permalink: `https://${workspace.domain}.slack.com/archives/${channel.id}/p${ts.replace('.', '')}`,
+    });
+  }
+
+  /** As Slack checks it: a running execution of this workspace, outputs as the step declares them, once. */
+  private completeFunction(method: string, args: Args, workspace: Workspace): Answer {
+    const id = str(args.function_execution_id);
+    if (!id) return invalid('invalid_arguments', ['[ERROR] missing required field: function_execution_id [json-pointer:/]']);
+    const execution = this.executions.get(id);
+    if (!execution || execution.teamId !== workspace.teamId) return fail('function_execution_not_found');
+    if (execution.state !== 'running') return fail('execution_not_in_running_state');
+    if (method === 'functions.completeError') {
+      const error = str(args.error);
+      if (!error) return invalid('invalid_arguments', ['[ERROR] missing required field: error [json-pointer:/]']);
+      Object.assign(execution, { state: 'failed', error });
+      return ok();
+    }
+    const outputs = args.outputs;
+    if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
+      return invalid('invalid_arguments', ['[ERROR] missing required field: outputs [json-pointer:/]']);
+    }
+    const declared = execution.step.output_parameters;
+    const given = outputs as Args;
+    const problems = [
+      ...(declared.required ?? []).filter((name) => given[name] === undefined).map((name) => `${name} is required`),
+      ...Object.keys(given)
+        .filter((name) => !(name in declared.properties))
+        .map((name) => `${name} is not an output`),
+      ...Object.entries(given)
+        .filter(([name, value]) => name in declared.properties && typeof value !== JS_TYPE[declared.properties[name].type])
+        .map(([name]) => `${name} must be a ${declared.properties[name].type}`),
+    ];
+    if (problems.length) return fail('parameter_validation_failed', { errors: problems });
+    Object.assign(execution, { state: 'completed', outputs: given });
+    return ok();
   }
 
   private postEphemeral(args: Args, workspace: Workspace): Answer {

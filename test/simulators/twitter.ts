@@ -260,6 +260,11 @@ export class TwitterSimulator {
     this.skewMs = seconds * 1000;
   }
 
+  /** Twitter knows one more user from now on. */
+  addUser(user: SimulatedUser): void {
+    this.users.push(user);
+  }
+
   revokeToken(token: string): void {
     this.revoked.add(token);
   }

@@ -125,7 +125,14 @@ type Fields = Record<string, unknown>;
 type StateValue = Fields & { type: string };
 export type ViewState = { values: Record<string, Record<string, StateValue>> };
 
-const STATEFUL = ['plain_text_input', 'static_select', 'radio_buttons', 'checkboxes', 'multi_users_select'];
+const STATEFUL = [
+  'plain_text_input',
+  'static_select',
+  'radio_buttons',
+  'checkboxes',
+  'multi_users_select',
+  'multi_conversations_select',
+];
 
 /** The one element of a block that holds state, or undefined when it holds none. */
 function statefulElement(block: Fields): Fields | undefined {
@@ -183,6 +190,15 @@ function stateValue(element: Fields, blockId: string, entered: string | string[]
         throw new TypeError(`block ${blockId} (multi_users_select) takes a list of user ids`);
       }
       return { type, selected_users: initial ? ((element.initial_users as string[] | undefined) ?? []) : (entered ?? []) };
+    }
+    case 'multi_conversations_select': {
+      if (!initial && !Array.isArray(entered) && entered !== null) {
+        throw new TypeError(`block ${blockId} (multi_conversations_select) takes a list of conversation ids`);
+      }
+      return {
+        type,
+        selected_conversations: initial ? ((element.initial_conversations as string[] | undefined) ?? []) : (entered ?? []),
+      };
     }
     case 'checkboxes': {
       if (!initial && !Array.isArray(entered) && entered !== null) {
@@ -374,9 +390,11 @@ export interface MessageButtonOptions extends Actor {
   channelId?: string;
   responseUrl: string;
   triggerId?: string;
+  /** A message in the channel for everyone (an alert), rather than an ephemeral one. */
+  messageTs?: string;
 }
 
-/** A click on a button in an ephemeral message, such as a confirmation. */
+/** A click on a button in a message: an ephemeral one, such as a confirmation, unless `messageTs` names a posted one. */
 export function messageButtonBody(options: MessageButtonOptions): URLSearchParams {
   const who = actor(options);
   const block = options.blocks.find(
@@ -390,7 +408,12 @@ export function messageButtonBody(options: MessageButtonOptions): URLSearchParam
     user: user(who),
     api_app_id: who.apiAppId,
     token: VERIFICATION_TOKEN,
-    container: { type: 'message', message_ts: (Date.now() / 1000).toFixed(6), channel_id: channelId, is_ephemeral: true },
+    container: {
+      type: 'message',
+      message_ts: options.messageTs ?? (Date.now() / 1000).toFixed(6),
+      channel_id: channelId,
+      is_ephemeral: options.messageTs === undefined,
+    },
     trigger_id: options.triggerId ?? unissuedTriggerId(),
     team: { id: who.teamId, domain: who.teamDomain },
     enterprise: null,

@@ -162,7 +162,7 @@ function postgres(base: string): TestBackend {
       return url.href;
     },
     async dump(url) {
-      const tables = ['keyv', 'claims', 'reservations', 'marks', 'counters'];
+      const tables = ['keyv', 'claims', 'reservations', 'marks', 'counters', 'schedule'];
       const dumped = await Promise.all(
         tables.map((table) => rows(url, (schema) => `SELECT t::text AS text FROM ${schema}.${table} t`)),
       );

@@ -18,13 +18,72 @@ interface Manifest {
   settings: {
     interactivity: { is_enabled: boolean; request_url?: string };
     socket_mode_enabled: boolean;
+    org_deploy_enabled: boolean;
+    function_runtime?: string;
+    event_subscriptions: { bot_events: string[] };
   };
 }
 
-const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as Manifest;
+const read = (file: string) => parse(readFileSync(join(root, file), 'utf8')) as Manifest;
+const manifest = read('manifest.yml');
+const multiWorkspace = read('manifest.multi-workspace.yml');
 
-test('manifest.yml is a valid Slack app manifest', (t) => {
+/**
+ * The schema, with a function's parameters as Slack documents and its own templates write
+ * them (`properties` and a `required` list); the schema's copy lists them bare.
+ */
+function manifestSchema(): Record<string, any> {
   const schema = JSON.parse(readFileSync(fixture('slack-manifest.schema.json'), 'utf8'));
+  const parameters = {
+    type: 'object',
+    required: ['properties'],
+    additionalProperties: false,
+    properties: {
+      properties: { $ref: '#/definitions/app-manifests.v1.hermes.types' },
+      required: { type: 'array', items: { type: 'string' } },
+    },
+  };
+  const fn = schema.definitions['app-manifests.v1.hermes.functions'].patternProperties['.*'].properties;
+  fn.input_parameters = parameters;
+  fn.output_parameters = parameters;
+  return schema;
+}
+
+for (const [file, checked] of [
+  ['manifest.yml', manifest],
+  ['manifest.multi-workspace.yml', multiWorkspace],
+] as const)
+  test(`${file} is a valid Slack app manifest`, (t) => {
+    t.true(validManifest(t, checked));
+  });
+
+test('the multi-workspace manifest is the one-workspace manifest without the Workflow Builder step', (t) => {
+  const { functions, settings, ...rest } = manifest as Manifest & { functions?: Record<string, unknown> };
+  t.truthy(functions?.request_twitter_feedback);
+  t.true(settings.org_deploy_enabled);
+  t.is(settings.function_runtime, 'remote');
+  t.true(settings.event_subscriptions.bot_events.includes('function_executed'));
+  const { functions: none, settings: multiSettings, ...multiRest } = multiWorkspace as Manifest & { functions?: unknown };
+  t.is(none, undefined);
+  t.deepEqual(multiRest, rest);
+  const { function_runtime: _runtime, ...kept } = settings;
+  t.deepEqual(multiSettings, {
+    ...kept,
+    org_deploy_enabled: false,
+    event_subscriptions: {
+      ...settings.event_subscriptions,
+      bot_events: settings.event_subscriptions.bot_events.filter((e) => e !== 'function_executed'),
+    },
+  });
+  // Every input the step reads and every output it writes, and only those, are declared.
+  const step = functions!.request_twitter_feedback as Record<string, { properties: Record<string, unknown>; required: string[] }>;
+  t.deepEqual(Object.keys(step.input_parameters.properties), ['customer', 'ticket', 'type', 'question', 'message', 'test']);
+  t.deepEqual(step.input_parameters.required, ['customer']);
+  t.deepEqual(Object.keys(step.output_parameters.properties), ['feedback_id', 'status']);
+});
+
+function validManifest(t: { log(...values: unknown[]): void }, checked: Manifest): boolean {
+  const schema = manifestSchema();
   // The schema's union types trip Ajv's type strictness; its two extra keywords are kept:
   // `regex` is Slack's own spelling of `pattern`, `_note` is a comment.
   const ajv = new Ajv({ allErrors: true, strictTypes: false });
@@ -37,9 +96,10 @@ test('manifest.yml is a valid Slack app manifest', (t) => {
     validate: (pattern: string, data: string) => new RegExp(pattern).test(data),
   });
   const validate = ajv.compile(schema);
-  const valid = validate(manifest);
-  t.true(valid, ajv.errorsText(validate.errors, { dataVar: 'manifest', separator: '\n' }));
-});
+  const valid = validate(checked);
+  if (!valid) t.log(ajv.errorsText(validate.errors, { dataVar: 'manifest', separator: '\n' }));
+  return valid;
+}
 
 test('commands and interactions reach the path the app serves', (t) => {
   const [command] = manifest.features.slash_commands;
@@ -62,14 +122,21 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'views.update': [],
   'views.publish': [],
   'chat.postMessage': ['chat:write'],
+  'functions.completeSuccess': [],
+  'functions.completeError': [],
   'chat.postEphemeral': ['chat:write'],
   'chat.update': ['chat:write'],
+  'chat.getPermalink': [],
   'chat.delete': ['chat:write'],
   'users.info': ['users:read'],
   'usergroups.users.list': ['usergroups:read'],
   'users.lookupByEmail': ['users:read.email'],
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.members': ['channels:read', 'groups:read'],
+  'conversations.open': ['im:write'],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
+  filesUploadV2: ['files:write'],
   'team.info': ['team:read'],
 };
 
@@ -88,6 +155,8 @@ function calledMethods(): Set<string> {
       methods.add(match[1].replace(/\s/g, ''));
     }
     for (const match of source.matchAll(/\bapiCall\s*\(\s*['"`]([a-z]+\.[A-Za-z.]+)['"`]/g)) methods.add(match[1]);
+    // WebClient's own upload in three steps, with files:write.
+    if (/\bclient\s*\.\s*filesUploadV2\s*\(/.test(source)) methods.add('filesUploadV2');
     // Bolt's say() posts with chat.postMessage.
     if (/\bsay\s*\(/.test(source)) methods.add('chat.postMessage');
   }

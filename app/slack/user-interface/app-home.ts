@@ -1,7 +1,19 @@
 import type { Button, HomeView, KnownBlock, ModalView } from '@slack/types';
+import { WEEKDAYS } from '../../domain/results-settings.js';
 import { SURVEY_TYPES, TYPE_CHOICE, type FeedbackType } from '../../domain/survey-types.js';
 import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
-import { CONNECT_LINK, CONNECT_MODAL, HOME_CONNECT, HOME_DISCONNECT, HOME_EDIT_SETTINGS } from '../ids.js';
+import {
+  CONNECT_LINK,
+  CONNECT_MODAL,
+  HOME_CONNECT,
+  HOME_DISCONNECT,
+  HOME_EDIT_RESULTS_SETTINGS,
+  HOME_EDIT_SETTINGS,
+  homeShowActionId,
+} from '../ids.js';
+import type { ApiKeySummary } from '../../services/api-keys.js';
+import { apiKeyBlocks } from './api-keys.js';
+import { automaticRequestsBlocks, type AutomaticHome } from './automatic-requests.js';
 import { section } from './blocks.js';
 import { escapeMrkdwn, truncateMrkdwn } from './text.js';
 
@@ -31,6 +43,8 @@ export interface HomeAccount {
 
 export interface HomeModel {
   isAdmin: boolean;
+  /** Supervisors get the navigation to Results. */
+  isSupervisor?: boolean;
   maySend: boolean;
   recent: RecentRequest[];
   /** Admins only. */
@@ -38,6 +52,10 @@ export interface HomeModel {
   /** Connecting from Slack is set up (PUBLIC_URL): the Connect button makes a link when clicked. */
   mayConnect?: boolean;
   settings?: WorkspaceSettings;
+  /** Admins only. */
+  apiKeys?: ApiKeySummary[];
+  /** Supervisors (and admins) only. */
+  automatic?: AutomaticHome;
 }
 
 /** App Home shows at most this many accounts, so the view stays within Slack's 100 blocks. */
@@ -113,13 +131,25 @@ function accountBlocks(accounts: HomeAccount[], mayConnect: boolean): KnownBlock
   return blocks;
 }
 
+/** People and user groups as Slack shows them: ids from settings, which Slack made, as mentions. */
+function mentions(users: string[], usergroups: string[]): string {
+  return [...users.map((u) => `<@${u}>`), ...usergroups.map((g) => `<!subteam^${g}>`)].join(', ');
+}
+
+function resultsSettingsFields(settings: WorkspaceSettings): string[] {
+  const { supervisors, alerts, digest } = settings;
+  const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return [
+    `*Supervisors (see results)*\nAdmins${supervisors.users.length || supervisors.usergroups.length ? `, ${mentions(supervisors.users, supervisors.usergroups)}` : ''}`,
+    `*Low-score alerts*\n${alerts ? `<#${alerts.channel}>: CSAT ≤ ${alerts.csat_at_most}, NPS ≤ ${alerts.nps_at_most}` : '_off_'}`,
+    `*Weekly digest*\n${digest ? `<#${digest.channel}>: ${WEEKDAYS[digest.weekday]}s at ${hour(digest.hour)} ${escapeMrkdwn(digest.time_zone)}` : '_off_'}`,
+    `*Answers kept for*\n${settings.retention_days} days`,
+  ];
+}
+
 function settingsBlocks(settings: WorkspaceSettings): KnownBlock[] {
   const senders =
-    settings.senders.mode === 'everyone'
-      ? 'Everyone'
-      : [...settings.senders.users.map((u) => `<@${u}>`), ...settings.senders.usergroups.map((g) => `<!subteam^${g}>`)].join(
-          ', ',
-        );
+    settings.senders.mode === 'everyone' ? 'Everyone' : mentions(settings.senders.users, settings.senders.usergroups);
   const fields = [
     `*Privacy policy*\n${settings.privacy_url ? escapeMrkdwn(settings.privacy_url) : '_not set_'}`,
     `*Display name*\n${settings.display_name ? escapeMrkdwn(settings.display_name) : '_the Twitter name_'}`,
@@ -127,6 +157,7 @@ function settingsBlocks(settings: WorkspaceSettings): KnownBlock[] {
     `*One request per customer every*\n${settings.recipient_days} day${settings.recipient_days === 1 ? '' : 's'}`,
     `*Who may send*\n${senders}`,
     `*Allowlisted customers*\n${settings.allowlist.length ? escapeMrkdwn(settings.allowlist.join(', ')) : '_none_'}`,
+    ...resultsSettingsFields(settings),
   ];
   return [
     { type: 'divider' },
@@ -140,9 +171,26 @@ function settingsBlocks(settings: WorkspaceSettings): KnownBlock[] {
     {
       type: 'actions',
       block_id: 'settings_actions',
-      elements: [{ type: 'button', action_id: HOME_EDIT_SETTINGS, text: { type: 'plain_text', text: 'Edit settings' } }],
+      elements: [
+        { type: 'button', action_id: HOME_EDIT_SETTINGS, text: { type: 'plain_text', text: 'Edit settings' } },
+        { type: 'button', action_id: HOME_EDIT_RESULTS_SETTINGS, text: { type: 'plain_text', text: 'Results settings' } },
+      ],
     },
   ];
+}
+
+/** The top of every App Home page; supervisors also get the buttons that switch between Home and Results. */
+export function homeTop(page: 'home' | 'results', isSupervisor: boolean): KnownBlock[] {
+  const title: KnownBlock = { type: 'header', block_id: 'title', text: { type: 'plain_text', text: 'Twitter feedback' } };
+  if (!isSupervisor) return [title];
+  const tab = (what: 'home' | 'results', text: string): Button => ({
+    type: 'button',
+    action_id: homeShowActionId(what),
+    text: { type: 'plain_text', text },
+    value: what,
+    ...(page === what ? { style: 'primary' as const } : {}),
+  });
+  return [title, { type: 'actions', block_id: 'home_nav', elements: [tab('home', 'Home'), tab('results', 'Results')] }];
 }
 
 export function homeView(model: HomeModel): HomeView {
@@ -152,11 +200,13 @@ export function homeView(model: HomeModel): HomeView {
   return {
     type: 'home',
     blocks: [
-      { type: 'header', block_id: 'title', text: { type: 'plain_text', text: 'Twitter feedback' } },
+      ...homeTop('home', model.isSupervisor === true),
       section(intro, 'intro'),
       ...recentBlocks(model.recent),
       ...(model.isAdmin && model.accounts ? accountBlocks(model.accounts, model.mayConnect === true) : []),
       ...(model.isAdmin && model.settings ? settingsBlocks(model.settings) : []),
+      ...(model.isAdmin && model.apiKeys ? apiKeyBlocks(model.apiKeys) : []),
+      ...(model.automatic ? automaticRequestsBlocks(model.automatic) : []),
     ],
   };
 }

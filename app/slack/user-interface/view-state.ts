@@ -37,3 +37,9 @@ export function usersIn(values: StateValues | undefined, blockId: string): strin
   const users = element(values, blockId)?.selected_users;
   return Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string') : [];
 }
+
+/** The conversations chosen in a conversations multi-select. */
+export function conversationsIn(values: StateValues | undefined, blockId: string): string[] {
+  const chosen = element(values, blockId)?.selected_conversations;
+  return Array.isArray(chosen) ? chosen.filter((c): c is string => typeof c === 'string') : [];
+}

@@ -252,3 +252,13 @@ test('any text: no exception, and what is prefilled is what the form can take', 
     ),
   );
 });
+
+test('export and forget are commands of their own, not a message', (t) => {
+  t.deepEqual(parseCommand('export'), { kind: 'export', period: '' });
+  t.deepEqual(parseCommand('EXPORT  2025-01-01..2025-01-31 '), { kind: 'export', period: '2025-01-01..2025-01-31' });
+  t.deepEqual(parseCommand('forget @Jack_99'), { kind: 'forget', customer: { kind: 'handle', screen_name: 'Jack_99' } });
+  t.deepEqual(parseCommand('forget 12345'), { kind: 'forget', customer: { kind: 'id', id: '12345' } });
+  t.regex(problemOf('forget'), /^Name the customer to forget/);
+  t.regex(problemOf('forget @jack @jill'), /is not one customer on X/);
+  t.deepEqual(draftOf('@jack export the report please'), { to_user_id: '@jack', message: 'export the report please' });
+});

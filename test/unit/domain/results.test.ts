@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { type Answer, type AnswerEvent, merge } from '../../../app/domain/answers.js';
+import { type Answer, type AnswerEvent, merge, withSendFacts } from '../../../app/domain/answers.js';
 import {
   add,
   type Counters,
@@ -10,6 +10,8 @@ import {
   figures,
   isZero,
   ONE_SENT,
+  questionKey,
+  sliceDelta,
   subtract,
   WINDOWS,
   weeklyTrend,
@@ -76,6 +78,7 @@ test('the counters and figures of a worked example', (t) => {
   });
   t.deepEqual(figures(counters), {
     sent: 10,
+    sent_answered: 7,
     response_rate: 0.7,
     csat: { answered: 4, satisfied_share: 0.5, mean: 3 },
     nps: { answered: 4, score: 25, promoters_share: 0.5, passives_share: 0.25, detractors_share: 0.25 },
@@ -87,6 +90,7 @@ test('the counters and figures of a worked example', (t) => {
 test('with nothing counted, no share or mean is made up', (t) => {
   t.deepEqual(figures(ZERO), {
     sent: 0,
+    sent_answered: 0,
     response_rate: undefined,
     csat: { answered: 0, satisfied_share: undefined, mean: undefined },
     nps: { answered: 0, score: undefined, promoters_share: undefined, passives_share: undefined, detractors_share: undefined },
@@ -158,9 +162,10 @@ const anEvent = fc
     updated: fc.constantFrom(...stamps),
     score: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
     text: fc.option(fc.constantFrom('', 'ok', 'slow'), { nil: undefined }),
+    question: fc.option(fc.constantFrom('0', '4'), { nil: undefined }),
   })
   .map(
-    ({ card, sent, updated, score, text }): AnswerEvent => ({
+    ({ card, sent, updated, score, text, question }): AnswerEvent => ({
       event_type: 'feedback.updated',
       feedback_id: card.id,
       type: card.type,
@@ -169,6 +174,7 @@ const anEvent = fc
       updated_at: updated,
       ...(score === undefined ? {} : { score: { value: card.type === 'csat' ? 1 + (score % 5) : score, created_at: updated } }),
       ...(text === undefined ? {} : { text: { value: text, created_at: updated } }),
+      ...(question === undefined ? {} : { question_variant_id: question }),
     }),
   );
 
@@ -176,25 +182,41 @@ function addTo(days: Map<Day, Counters>, day: Day, counters: Counters): void {
   days.set(day, add(days.get(day) ?? ZERO, counters));
 }
 
-test('the deltas applied as events are merged sum to the counters of the final answers, whatever the events', (t) => {
+test('the deltas applied as events are merged sum to the counters of the final answers, and to each agent’s and question’s, whatever the events', (t) => {
   fc.assert(
     fc.property(fc.array(anEvent, { maxLength: 30 }), (events) => {
       const stored = new Map<string, Answer>();
       const kept = new Map<Day, Counters>();
       for (const event of events) {
         const before = stored.get(event.feedback_id);
-        const after = merge(before, event);
+        // Card 1 was sent from the app, by an agent.
+        const merged = merge(before, event);
+        const after = event.feedback_id === '1' ? withSendFacts(merged, { source: 'app', agent: 'U1' }) : merged;
         stored.set(event.feedback_id, after);
         for (const change of delta(before, after)) addTo(kept, change.day, change.counters);
+        for (const change of sliceDelta(before, after)) addTo(kept, `${change.day}/${change.by}/${change.id}`, change.counters);
       }
       const recomputed = new Map<Day, Counters>();
       for (const a of stored.values()) {
         const { day, counters } = contribution(a);
         addTo(recomputed, day, counters);
+        if (a.agent) addTo(recomputed, `${day}/agent/${a.agent}`, counters);
+        addTo(recomputed, `${day}/question/${a.type}:${a.question_variant_id ?? ''}`, counters);
       }
-      const days = new Set([...kept.keys(), ...recomputed.keys()]);
-      return [...days].every((day) => isZero(subtract(kept.get(day) ?? ZERO, recomputed.get(day) ?? ZERO)));
+      const buckets = new Set([...kept.keys(), ...recomputed.keys()]);
+      return [...buckets].every((key) => isZero(subtract(kept.get(key) ?? ZERO, recomputed.get(key) ?? ZERO)));
     }),
   );
   t.pass();
+});
+
+test('an answer whose question Twitter names anew moves from one question to the other; its agent keeps it', (t) => {
+  const before = answer('csat', 4, { agent: 'U1', question_variant_id: '3' });
+  const after = { ...before, question_variant_id: '5' };
+  const moved = { ...ZERO, sent_answered: 1, csat_answered: 1, csat_satisfied: 1, csat_sum: 4 };
+  t.deepEqual(sliceDelta(before, after), [
+    { day: '2026-03-02', by: 'question', id: questionKey('csat', '5'), counters: moved },
+    { day: '2026-03-02', by: 'question', id: 'csat:3', counters: subtract(ZERO, moved) },
+  ]);
+  t.deepEqual(delta(before, after), []);
 });

@@ -11,6 +11,8 @@ import { registerListeners } from '../../../app/slack/listeners/index.js';
 import type { Services } from '../../../app/slack/dependencies.js';
 import { feedbackModal, readForm } from '../../../app/slack/user-interface/feedback-modal.js';
 import { readSettings, settingsModal } from '../../../app/slack/user-interface/settings-modal.js';
+import { readResultsSettings, resultsSettingsModal } from '../../../app/slack/user-interface/results-settings-modal.js';
+import { policyModal, readPolicy } from '../../../app/slack/user-interface/policy-modal.js';
 import { repoRoot } from '../../support/paths.js';
 
 interface Manifest {
@@ -18,10 +20,13 @@ interface Manifest {
     shortcuts: { type: 'global' | 'message'; callback_id: string }[];
     slash_commands: { command: string; usage_hint?: string }[];
   };
+  functions?: Record<string, unknown>;
   settings: { event_subscriptions: { bot_events: string[] } };
 }
 
-const manifest = parse(readFileSync(join(repoRoot, 'manifest.yml'), 'utf8')) as Manifest;
+const read = (file: string) => parse(readFileSync(join(repoRoot, file), 'utf8')) as Manifest;
+const manifest = read('manifest.yml');
+const multiWorkspace = read('manifest.multi-workspace.yml');
 
 type Id = string | RegExp;
 interface Registered {
@@ -30,11 +35,12 @@ interface Registered {
   actions: Id[];
   views: Id[];
   events: string[];
+  functions: string[];
 }
 
-/** What each listener is registered for, read off a stand-in for Bolt's App. */
-function registered(): Registered {
-  const seen: Registered = { commands: [], shortcuts: [], actions: [], views: [], events: [] };
+/** What each listener is registered for, read off a stand-in for Bolt's App; by default in multi-workspace mode. */
+function registered(mode: 'one' | 'many' = 'many'): Registered {
+  const seen: Registered = { commands: [], shortcuts: [], actions: [], views: [], events: [], functions: [] };
   const idOf = (constraint: Id | Record<string, Id>, key: string): Id =>
     typeof constraint === 'string' || constraint instanceof RegExp ? constraint : constraint[key];
   const app = {
@@ -44,8 +50,10 @@ function registered(): Registered {
     action: (constraint: Id | Record<string, Id>) => seen.actions.push(idOf(constraint, 'action_id')),
     view: (constraint: Id | Record<string, Id>) => seen.views.push(idOf(constraint, 'callback_id')),
     event: (name: string) => seen.events.push(name),
+    function: (callbackId: string) => seen.functions.push(callbackId),
   };
-  const services = { installations: { forget: async () => undefined, deleteInstallation: async () => undefined } };
+  const installations = { forget: async () => undefined, deleteInstallation: async () => undefined };
+  const services = mode === 'many' ? { installations } : {};
   registerListeners(app as unknown as App, services as unknown as Services);
   return seen;
 }
@@ -72,7 +80,20 @@ test('the slash command and the shortcuts are the ones manifest.yml declares', (
       ['message_action', ids.REQUEST_FEEDBACK_SHORTCUT],
     ],
   );
-  t.deepEqual([...seen.events].sort(), [...manifest.settings.event_subscriptions.bot_events].sort());
+  t.deepEqual([...seen.events].sort(), [...multiWorkspace.settings.event_subscriptions.bot_events].sort());
+});
+
+test('the Workflow Builder step is served in one-workspace mode only, as each mode’s manifest declares', (t) => {
+  const one = registered('one');
+  t.deepEqual(one.functions, [ids.REQUEST_FEEDBACK_STEP]);
+  t.deepEqual(Object.keys(manifest.functions ?? {}), [ids.REQUEST_FEEDBACK_STEP]);
+  t.deepEqual(registered('many').functions, []);
+  t.is(multiWorkspace.functions, undefined);
+  // Bolt hears a step's runs as function_executed events; uninstalls are for many workspaces only, and harmless in one.
+  t.deepEqual(
+    [...new Set([...one.events, ...registered('many').events, 'function_executed'])].sort(),
+    [...manifest.settings.event_subscriptions.bot_events].sort(),
+  );
 });
 
 test('the command’s usage hint offers every survey type', (t) => {
@@ -118,4 +139,8 @@ test('each form field’s block_id is the name its value is read and its error i
     t.true(form.includes(param), `feedback form: ${param}`);
   const settings = blockIds(settingsModal({ ...SETTINGS_DEFAULTS, message: 'Thanks!' }));
   for (const field of Object.keys(readSettings({}))) t.true(settings.includes(field), `settings: ${field}`);
+  const results = blockIds(resultsSettingsModal({ ...SETTINGS_DEFAULTS, message: 'Thanks!' }));
+  for (const field of Object.keys(readResultsSettings({}))) t.true(results.includes(field), `results settings: ${field}`);
+  const policy = blockIds(policyModal(SETTINGS_DEFAULTS.policy));
+  for (const field of Object.keys(readPolicy({}))) t.true(policy.includes(field), `policy: ${field}`);
 });

@@ -492,4 +492,40 @@ eachBackend((backend, test) => {
     t.deepEqual(await a.counters(['day:T1:2026-01-02']), [{ sent: 200, nps_sum: expectedSum }]);
     await Promise.all([a.close(), b.close()]);
   });
+  test('schedule: what is due is taken earliest first, held from other takers, and due again once the hold is over', async (t) => {
+    const store = await open(await backend.single());
+    await store.schedule('due', 'T1/late', 3_000);
+    await store.schedule('due', 'T1/first', 1_000);
+    await store.schedule('due', 'T1/second', 2_000);
+    await store.schedule('other', 'T1/elsewhere', 0);
+    await store.schedule('due', 'T1/moved', 9_000);
+    await store.schedule('due', 'T1/moved', 1_500);
+    t.deepEqual(await store.takeDue('due', 2_000, 2, 10_000), ['T1/first', 'T1/moved']);
+    t.deepEqual(await store.takeDue('due', 2_000, 10, 10_000), ['T1/second'], 'the taken are held');
+    t.deepEqual(await store.takeDue('due', 2_500, 10, 10_000), [], 'nothing else is due yet');
+    await store.unschedule('due', 'T1/first');
+    t.deepEqual((await store.takeDue('due', 12_000, 10, 10_000)).sort(), ['T1/late', 'T1/moved', 'T1/second']);
+    t.deepEqual(await store.takeDue('other', 0, 10, 1), ['T1/elsewhere']);
+    await t.throwsAsync(store.takeDue('due', 0, 0, 1), { instanceOf: RangeError });
+    await store.close();
+  });
+
+  test('schedule: 1,000 due members taken at once through two stores on one database go to exactly one taker each', async (t) => {
+    const url = await backend.shared();
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    const members = Array.from({ length: 1000 }, (_, i) => `T1/${String(i).padStart(4, '0')}`);
+    await Promise.all(members.map((member, i) => (i % 2 ? a : b).schedule('due', member, 1_000)));
+    const taken: string[] = [];
+    const take = async (store: Store) => {
+      for (;;) {
+        const batch = await store.takeDue('due', 1_000, 25, 60_000);
+        if (!batch.length) return;
+        taken.push(...batch);
+      }
+    };
+    await Promise.all([take(a), take(b), take(a), take(b)]);
+    t.is(taken.length, 1000);
+    t.deepEqual([...new Set(taken)].sort(), members);
+    await Promise.all([a.close(), b.close()]);
+  });
 });

@@ -51,5 +51,5 @@ test('Send let through replaces the confirmation, sends once as its key, and tel
   const [[submission]] = argsOf(calls, 'requests.admit') as Array<[{ key: string; draft: unknown }]>;
   t.like(submission, { key: 'confirmation:C1', draft: pending.draft });
   t.deepEqual(argsOf(calls, 'respond'), [{ replace_original: true, text: ':hourglass_flowing_sand: Sending…' }]);
-  t.deepEqual(argsOf(calls, 'requests.send'), [[sending, 'https://hooks.slack.com/actions/1']]);
+  t.deepEqual(argsOf(calls, 'requests.send'), [[sending, 'https://hooks.slack.com/actions/1', undefined]]);
 });

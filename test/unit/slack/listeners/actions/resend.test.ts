@@ -63,7 +63,7 @@ test('Send again from someone no longer allowed says so in the modal', async (t)
 
 test('Send again let through sends once and shows the outcome in the modal it was clicked in', async (t) => {
   const calls = await click({ kind: 'ready', sending }, 'V1');
-  t.deepEqual(argsOf(calls, 'requests.send'), [[sending, undefined]], 'a modal has no response_url to keep');
+  t.deepEqual(argsOf(calls, 'requests.send'), [[sending, undefined, undefined]], 'a modal has no response_url to keep');
   const [update] = argsOf(calls, 'views.update') as Array<{ view_id: string; view: unknown }>;
   t.is(update.view_id, 'V1');
   t.regex(JSON.stringify(update.view), /"value":"S2"/);
@@ -71,7 +71,7 @@ test('Send again let through sends once and shows the outcome in the modal it wa
 
 test('Send again let through from a message tells the outcome through its response_url', async (t) => {
   const calls = await click({ kind: 'ready', sending });
-  t.deepEqual(argsOf(calls, 'requests.send'), [[sending, 'https://hooks.slack.com/actions/1']]);
+  t.deepEqual(argsOf(calls, 'requests.send'), [[sending, 'https://hooks.slack.com/actions/1', undefined]]);
   const [told] = argsOf(calls, 'services.respond') as Array<{
     responseUrl: string;
     options: { replace: boolean; resendId: string };

@@ -75,12 +75,13 @@ test("a customer's limit shows on the customer field; the account's limit replac
   t.regex(JSON.stringify(ack.view), /Limit account_daily &lt;reached&gt;\./);
 });
 
-test('a submission let through shows Sending, then sends it once, keeping where the agent can be told', async (t) => {
-  const calls = await submit({ kind: 'ready', sending });
+test('a submission let through shows Sending, then sends it once, keeping where the agent can be told and the thread it came from', async (t) => {
+  const thread = { channel_id: 'C1', thread_ts: '1700000000.000100' };
+  const calls = await submit({ kind: 'ready', sending }, { ...context, ...thread });
   const ack = ackOf(calls);
   t.is(ack.response_action, 'update');
   t.regex(JSON.stringify(ack.view), /Sending the CSAT request to @jack/);
-  t.deepEqual(argsOf(calls, 'requests.send'), [[sending, context.response_url]]);
+  t.deepEqual(argsOf(calls, 'requests.send'), [[sending, context.response_url, thread]]);
   const [[submission]] = argsOf(calls, 'requests.admit') as Array<[{ teamId: string; agentId: string; key: string }]>;
   t.like(submission, { teamId: 'T1', agentId: 'U1', key: 'V1' });
   const [update] = argsOf(calls, 'views.update') as Array<{ view_id: string; view: unknown }>;

@@ -1,0 +1,2 @@
+/** Slack answered, and posted nothing: trying again cannot post twice. */
+export class NotPosted extends Error {}
