@@ -8,7 +8,7 @@ import { WEBHOOK_PATH } from '../app/http/answers-webhook.js';
 import { openStore } from '../app/store/store.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { CUSTOMERS, Harness } from './support/harness.js';
-import { messageShortcutBody } from './support/slack-requests.js';
+import { blockActionsBody, messageShortcutBody } from './support/slack-requests.js';
 
 type Block = Record<string, any>;
 
@@ -59,6 +59,36 @@ function printModal(view: SimulatedView): void {
     }
   }
   out('   └');
+}
+
+const SUPERVISOR = 'U0ADMIN001';
+
+/** `userId` clicks the button of `view` with this value; resolves with the App Home Slack then shows them. */
+async function click(h: Harness, view: SimulatedView, value: string, userId: string): Promise<SimulatedView> {
+  const block = (view.blocks as Block[]).find((b) => b.elements?.some((e: Block) => e.value === value));
+  const button = block?.elements.find((e: Block) => e.value === value);
+  expect(block && button, `a button “${value}” in App Home`);
+  const since = h.slack.calls.length;
+  await h.post(blockActionsBody(view, { blockId: block.block_id, actionId: button.action_id, userId }));
+  const call = await h.slack.waitForCall('views.publish', (c) => c.seq >= since && c.args.user_id === userId);
+  expect(call.response.ok, 'views.publish to succeed');
+  return call.response.view as SimulatedView;
+}
+
+/** The text a person reads in a view's blocks, one line per block. */
+function printView(view: SimulatedView, from: string): void {
+  const blocks = view.blocks as Block[];
+  for (const block of blocks.slice(blocks.findIndex((b) => b.block_id === from))) {
+    const texts = [
+      block.text?.text,
+      ...(block.fields ?? []).map((f: Block) => f.text),
+      ...(block.elements ?? []).map((e: Block) => e.text?.text ?? e.text),
+    ];
+    const line = texts.filter((t) => typeof t === 'string').join('   ');
+    // Weeks with nothing sent are left out of the transcript.
+    const kept = line.split('\n').filter((row) => !/^\d{4}-\d\d-\d\d\s+0\s+0\s/.test(row));
+    if (line) out(`   │ ${kept.join('\n   │ ')}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -182,6 +212,13 @@ async function main(): Promise<void> {
       `   Stored once for the card, joined to its send: agent ${stored.agent}, ticket ${stored.external_id}, ` +
         `customer @${stored.customer_handle ?? stored.to_user_id}`,
     );
+
+    step('8. A supervisor opens Results in App Home');
+    h.slack.addUser({ id: SUPERVISOR, teamId: DEFAULTS.teamId, isAdmin: true, realName: 'Ada Admin' });
+    const results = await click(h, await h.home(SUPERVISOR), 'results', SUPERVISOR);
+    expect(JSON.stringify(results.blocks).includes('The parcel came a week late.'), 'the comment among the latest in Results');
+    out(`   Ada (a workspace admin, so a supervisor) clicks Results; the app publishes her App Home (views.publish):`);
+    printView(results, 'results_header');
   } finally {
     await h.close();
   }

@@ -15,6 +15,7 @@ import { resident } from './procfs.js';
 import { AnswerPushes, Cards } from './answers.js';
 import type { CsvFigures } from './csv-export.js';
 import { benchRedis, type BenchRedis } from './redis.js';
+import { clicked, homeOpened, ResultsSeed } from './results.js';
 import { summarize, type ProfileSummary } from './profile.js';
 import {
   megabytes,
@@ -44,7 +45,8 @@ import { CUSTOMERS_PER_ACCOUNT, TWITTER_DELAY_MS, World } from './world.js';
  *   BENCH_OUT                  where the JSON goes (test/bench/results.json)
  *   TMPDIR                     where the app's SQLite file goes: /dev/shm takes the disk out
  *   BENCH_ONLY                 only these parts, comma-separated: slack (the agents' requests above),
- *                              webhook (answers pushed by Twitter), csv (an export of 100,000 answers)
+ *                              webhook (answers pushed by Twitter), csv (an export of 100,000 answers),
+ *                              results (App Home's Results over 1,000,000 answers)
  *
  * With the machine's redis-server, the app is measured on Redis as well: one instance, and
  * as many instances as the machine has cores behind one port (Node's cluster).
@@ -71,7 +73,7 @@ const settings: Settings = {
 };
 const out = process.env.BENCH_OUT || path.join(repoRoot, 'test', 'bench', 'results.json');
 
-const PARTS = ['slack', 'webhook', 'csv'] as const;
+const PARTS = ['slack', 'webhook', 'csv', 'results'] as const;
 type Part = (typeof PARTS)[number];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -116,12 +118,18 @@ const WEBHOOK_CARDS_SQLITE = quick ? 5_000 : 20_000;
 /** Answers over which the results and the webhook are measured: as many workspaces as the full run's agents. */
 const ANSWER_WORKSPACES = 100;
 const CSV_ROWS = quick ? 20_000 : 100_000;
+/** Supervisors open Results now and then: a rate a busy day of 100 workspaces' supervisors does not reach. */
+const RESULTS_RATE = 10;
+const RESULTS_ANSWERS = quick ? 100_000 : 1_000_000;
+/** Of each workspace's answers, the newest stored whole through the answer book: the latest comments come from them. */
+const RESULTS_WHOLE = quick ? 20 : 100;
 
 const TARGETS = {
   feedbackP99Ms: 50,
   webhookPerSecond: WEBHOOK_RATE,
   webhookP99Ms: 50,
   csvGrowthBytes: 50 * 2 ** 20,
+  resultsP99Ms: 300,
   boltShare: 0.9,
   relayedPerSecond: SUBMISSION_RATE,
   relayP99Ms: 200,
@@ -188,12 +196,27 @@ async function rateAndSaturation(
   label: Pick<Row, 'target' | 'workload'>,
   rate: number,
   next: () => Signed,
-  { effects, supply, answered }: { effects?: Effects; supply?: Supply; answered?: (request: Signed) => void } = {},
+  {
+    effects,
+    supply,
+    answered,
+    saturation = true,
+  }: {
+    effects?: Effects;
+    supply?: Supply;
+    answered?: (request: Signed) => void;
+    /**
+     * False for work done after the answer: at saturation it queues up behind answers that
+     * come at once, and says nothing but how long the queue grew. Warms up at the rate then.
+     */
+    saturation?: boolean;
+  } = {},
 ): Promise<void> {
   const connections = settings.connections;
   await load({
     url: at.url,
-    connections,
+    connections: saturation ? connections : rateConnections(rate),
+    rate: saturation ? undefined : rate,
     seconds: settings.warmupSeconds,
     amount: supply && rate * settings.warmupSeconds,
     next,
@@ -212,6 +235,7 @@ async function rateAndSaturation(
   await effects?.settle();
   rows.push({ ...label, load: `${rate}/s`, ...fixed, followUp: effects?.take() });
 
+  if (!saturation) return;
   if (supply && supply.left < connections) {
     note(`too few left for ${label.workload} at saturation`);
     return;
@@ -734,6 +758,94 @@ async function csvRuns(world: World, setups: StoreSetup[]): Promise<{ checks: Ch
   return { checks, csv };
 }
 
+/**
+ * Supervisors opening App Home and Results over RESULTS_ANSWERS answers in ANSWER_WORKSPACES
+ * workspaces, each timed from the request to views.publish reaching Slack.
+ */
+async function resultsRuns(world: World, setups: StoreSetup[], rows: Row[], output: Report['output']) {
+  const workspaces = world.workspaces.slice(0, ANSWER_WORKSPACES);
+  const supervisors = workspaces.flatMap((workspace) => workspace.supervisorIds.map((id) => ({ workspace, id })));
+  const checks: Check[] = [];
+  const seeded: NonNullable<Report['results']> = [];
+  const seed = new ResultsSeed(world, workspaces, RESULTS_ANSWERS / workspaces.length, RESULTS_WHOLE);
+  for (const setup of setups.filter((s) => s.entry === 'app-process')) {
+    note(`${setup.store}: counting ${RESULTS_ANSWERS.toLocaleString('en-US')} answers in ${workspaces.length} workspaces`);
+    const seeding = performance.now();
+    await seed.write(setup.env, (done) => {
+      if (done % 20 === 0) note(`  ${done} workspaces counted`);
+    });
+    seeded.push({ target: setup.name, answers: RESULTS_ANSWERS, seedSeconds: (performance.now() - seeding) / 1000 });
+    const { target, url } = await Target.launch(setup.entry, setup.name, setup.env, world.dataDir);
+    try {
+      const at = { target, url };
+      const published = new Effects('views.publish reached Slack');
+      const homes = new Map<string, SimulatedView>();
+      const results = new Map<string, SimulatedView>();
+      world.listen((call, arrived) => {
+        if (call.method !== 'views.publish') return;
+        const user = String(call.args.user_id);
+        published.arrived(user, arrived, call.response.ok === true);
+        const view = call.response.view as SimulatedView | undefined;
+        if (view) (JSON.stringify(view.blocks).includes('"value":"90d"') ? results : homes).set(user, view);
+      });
+      let k = 0;
+      const each = (request: (supervisor: (typeof supervisors)[number]) => Signed) => () => {
+        const supervisor = supervisors[k++ % supervisors.length];
+        published.caused(supervisor.id);
+        return request(supervisor);
+      };
+      const everyone = async (request: (supervisor: (typeof supervisors)[number]) => Signed) => {
+        k = 0;
+        await load({ url, connections: 16, seconds: 60, amount: supervisors.length, next: each(request) });
+        await published.settle();
+        published.take();
+      };
+      const label = (workload: string) => ({ target: setup.name, workload });
+      await everyone(({ workspace, id }) => homeOpened(workspace, id));
+      const options = { effects: published, saturation: false };
+      await rateAndSaturation(
+        at,
+        rows,
+        label('App Home opened'),
+        RESULTS_RATE,
+        each(({ workspace, id }) => homeOpened(workspace, id)),
+        options,
+      );
+      await everyone(({ id }) => clicked(homes.get(id)!, id, 'results'));
+      await rateAndSaturation(
+        at,
+        rows,
+        label('Results opened'),
+        RESULTS_RATE,
+        each(({ id }) => clicked(homes.get(id)!, id, 'results')),
+        options,
+      );
+      await rateAndSaturation(
+        at,
+        rows,
+        label('Results, 90 days'),
+        RESULTS_RATE,
+        each(({ id }) => clicked(results.get(id)!, id, '90d')),
+        options,
+      );
+    } finally {
+      await target.stop();
+      output[`${setup.name}, Results`] = { lines: target.lines, last: target.output() };
+    }
+    for (const workload of ['Results opened', 'Results, 90 days']) {
+      const row = rows.find((r) => r.target === setup.name && r.workload === workload && r.load === `${RESULTS_RATE}/s`)!;
+      const { latency, missing } = row.followUp!;
+      checks.push({
+        name: `${workload} at ${RESULTS_RATE}/s over ${RESULTS_ANSWERS.toLocaleString('en-US')} answers, views.publish p99, ${setup.store}`,
+        value: `${latency.p99.toFixed(0)} ms, ${missing} missing`,
+        target: `≤ ${TARGETS.resultsP99Ms} ms`,
+        pass: latency.p99 <= TARGETS.resultsP99Ms && missing === 0,
+      });
+    }
+  }
+  return { checks, seeded };
+}
+
 /** Runs csv-export.ts in a process of its own and returns what it measured. */
 async function exportCsv(env: Record<string, string>, cwd: string): Promise<CsvFigures> {
   const child = fork(new URL('./csv-export.js', import.meta.url), [], {
@@ -765,6 +877,11 @@ async function main(): Promise<void> {
       found.checks.push(...webhook.checks);
       Object.assign(found.ratios, webhook.ratios);
       found.webhook = webhook.pushes;
+    }
+    if (runs('results')) {
+      const results = await resultsRuns(world, await answerStores(world, redis, 'results.sqlite', 6), rows, output);
+      found.checks.push(...results.checks);
+      found.results = results.seeded;
     }
     if (runs('csv')) {
       const csv = await csvRuns(world, await answerStores(world, redis, 'export.sqlite', 4));
