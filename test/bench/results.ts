@@ -98,7 +98,7 @@ function count(workspace: BenchWorkspace, answers: number, now: number): Counted
       // As the send log counts a card the app sent, on the day it was sent.
       const day = answerDay(answer);
       toDay(day, ONE_SENT);
-      toSlices(sentSlices(day, answer.agent!, answer.type, Number(answer.question_variant_id)));
+      toSlices(sentSlices(day, answer.agent!, answer.type, Number(answer.question_variant_id), ONE_SENT));
     }
     for (const { day, counters } of delta(undefined, answer)) toDay(day, counters);
     toSlices(sliceDelta(undefined, answer));
