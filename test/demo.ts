@@ -3,14 +3,24 @@
  * simulated Slack and a simulated Twitter, and an agent's moves are played as signed
  * Slack requests. The transcript shows what the agent sees and what Twitter receives.
  */
-import type { SimulatedView } from './simulators/slack.js';
+import type { Answer } from '../app/domain/answers.js';
+import { WEBHOOK_PATH } from '../app/http/answers-webhook.js';
+import { openStore } from '../app/store/store.js';
+import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
 import { CUSTOMERS, Harness } from './support/harness.js';
-import { messageShortcutBody } from './support/slack-requests.js';
+import { blockActionsBody, messageShortcutBody } from './support/slack-requests.js';
 
 type Block = Record<string, any>;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const step = (title: string) => out(`\n━━ ${title}`);
+
+/** Stops the demo with what was expected and did not happen. */
+function expect(condition: unknown, what: string): asserts condition {
+  if (!condition) throw new Error(`The demo expected ${what}, and it did not happen.`);
+}
+
+const WEBHOOK = { TWITTER_WEBHOOK_USER: 'twitter-pushes', TWITTER_WEBHOOK_PASSWORD: 'demo-webhook-password-0123456789' };
 
 /** Keeps a value recognisable without printing it. */
 function mask(value: string): string {
@@ -51,8 +61,38 @@ function printModal(view: SimulatedView): void {
   out('   └');
 }
 
+const SUPERVISOR = 'U0ADMIN001';
+
+/** `userId` clicks the button of `view` with this value; resolves with the App Home Slack then shows them. */
+async function click(h: Harness, view: SimulatedView, value: string, userId: string): Promise<SimulatedView> {
+  const block = (view.blocks as Block[]).find((b) => b.elements?.some((e: Block) => e.value === value));
+  const button = block?.elements.find((e: Block) => e.value === value);
+  expect(block && button, `a button “${value}” in App Home`);
+  const since = h.slack.calls.length;
+  await h.post(blockActionsBody(view, { blockId: block.block_id, actionId: button.action_id, userId }));
+  const call = await h.slack.waitForCall('views.publish', (c) => c.seq >= since && c.args.user_id === userId);
+  expect(call.response.ok, 'views.publish to succeed');
+  return call.response.view as SimulatedView;
+}
+
+/** The text a person reads in a view's blocks, one line per block. */
+function printView(view: SimulatedView, from: string): void {
+  const blocks = view.blocks as Block[];
+  for (const block of blocks.slice(blocks.findIndex((b) => b.block_id === from))) {
+    const texts = [
+      block.text?.text,
+      ...(block.fields ?? []).map((f: Block) => f.text),
+      ...(block.elements ?? []).map((e: Block) => e.text?.text ?? e.text),
+    ];
+    const line = texts.filter((t) => typeof t === 'string').join('   ');
+    // Weeks with nothing sent are left out of the transcript.
+    const kept = line.split('\n').filter((row) => !/^\d{4}-\d\d-\d\d\s+0\s+0\s/.test(row));
+    if (line) out(`   │ ${kept.join('\n   │ ')}`);
+  }
+}
+
 async function main(): Promise<void> {
-  const h = await Harness.start();
+  const h = await Harness.start({ env: WEBHOOK });
   try {
     out('Twitter feedback for Slack: an offline run against simulated Slack and Twitter.');
     out(`App: ${h.url}   Slack API: ${h.slack.apiUrl}   Twitter API: ${h.twitter.url}`);
@@ -145,6 +185,40 @@ async function main(): Promise<void> {
     await h.submit(prefilled, { message: 'Glad we found your parcel! How did we do?' });
     const reply = await h.slack.waitForCall('chat.postMessage');
     out(`   Replied in the ticket thread (thread_ts ${(reply.args as Block).thread_ts}): ${(reply.args as Block).text}`);
+
+    step('7. The customer answers; Twitter pushes the answer to the app');
+    await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json', { count: 2 });
+    const card = h.twitter.feedback.at(-1);
+    expect(card !== undefined && card.external_id?.includes('777'), 'the card of ticket 777 at Twitter');
+    const answered = card.id;
+    h.twitter.pushTo(
+      h.url.replace(/\/slack\/events$/, WEBHOOK_PATH),
+      WEBHOOK.TWITTER_WEBHOOK_USER,
+      WEBHOOK.TWITTER_WEBHOOK_PASSWORD,
+    );
+    await h.twitter.answer(answered, { score: 2, text: 'The parcel came a week late.' });
+    const [push] = h.twitter.pushes;
+    expect(push?.status === 200, 'the app to take the pushed answer (HTTP 200)');
+    const given = push.event.feedback.response;
+    out(`   Twitter pushed ${push.event.event_type} for card ${answered} to ${WEBHOOK_PATH} (basic auth): HTTP ${push.status}`);
+    out(`   The customer gave ${given?.score?.value} of 5 and wrote “${given?.text?.value}”`);
+    const store = await openStore(h.config.store);
+    const stored = await store
+      .records('answers')
+      .get<Answer>({ teamId: DEFAULTS.teamId }, answered)
+      .finally(() => store.close());
+    expect(stored?.score?.value === 2, 'the answer stored with its score');
+    out(
+      `   Stored once for the card, joined to its send: agent ${stored.agent}, ticket ${stored.external_id}, ` +
+        `customer @${stored.customer_handle ?? stored.to_user_id}`,
+    );
+
+    step('8. A supervisor opens Results in App Home');
+    h.slack.addUser({ id: SUPERVISOR, teamId: DEFAULTS.teamId, isAdmin: true, realName: 'Ada Admin' });
+    const results = await click(h, await h.home(SUPERVISOR), 'results', SUPERVISOR);
+    expect(JSON.stringify(results.blocks).includes('The parcel came a week late.'), 'the comment among the latest in Results');
+    out(`   Ada (a workspace admin, so a supervisor) clicks Results; the app publishes her App Home (views.publish):`);
+    printView(results, 'results_header');
   } finally {
     await h.close();
   }

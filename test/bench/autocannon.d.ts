@@ -8,6 +8,8 @@ declare module 'autocannon' {
       body?: string | Buffer;
       /** Called just before each request goes out; what it returns is sent. */
       setupRequest?: (request: Request, context: object) => Request;
+      /** Called with each answer, and the context of the connection it came on. */
+      onResponse?: (status: number, body: string, context: object) => void;
     }
 
     interface Options {

@@ -90,6 +90,8 @@ export interface LoadOptions {
   amount?: number;
   /** The next request, made just before it is sent; called once per request sent. */
   next(): Signed;
+  /** Hears each request answered with a 2xx. */
+  answered?(request: Signed): void;
   /** The target process, whose CPU use is reported beside the bench's own. */
   pid?: number;
 }
@@ -140,9 +142,14 @@ export async function load(options: LoadOptions): Promise<Run> {
     requests: [
       {
         method: 'POST',
-        setupRequest: (request) => {
+        setupRequest: (request, context: { sending?: Signed }) => {
           sent++;
-          return { ...request, ...options.next() };
+          // A connection has one request out at a time, and hears its answer before making the next.
+          context.sending = options.next();
+          return { ...request, ...context.sending };
+        },
+        onResponse: (status, _body, context: { sending?: Signed }) => {
+          if (status >= 200 && status < 300 && context.sending) options.answered?.(context.sending);
         },
       },
     ],

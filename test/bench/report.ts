@@ -1,3 +1,5 @@
+import type { Totals } from './answers.js';
+import type { CsvFigures } from './csv-export.js';
 import type { FollowUp, Run } from './load.js';
 import type { ProfileSummary } from './profile.js';
 
@@ -57,6 +59,8 @@ export interface Report {
   when: string;
   machine: { cores: number; cpu: string; memoryBytes: number; node: string; os: string };
   settings: Settings & {
+    /** What was measured (BENCH_ONLY). */
+    parts: string[];
     /** Requests each connection sends a second at a fixed rate. */
     budgetPerConnection: number;
     twitterDelayMs: number;
@@ -64,12 +68,12 @@ export interface Report {
     store: string;
   };
   rows: Row[];
-  /** Of /feedback throughput at saturation. */
+  /** Of throughput at saturation: /feedback, and answers pushed. */
   ratios: Record<string, number>;
   /** Of submissions relayed a second, the app's over the relay baseline's. */
-  relayRatios: Record<string, number>;
-  coldStartMs: { samples: number[]; median: number };
-  memory: {
+  relayRatios?: Record<string, number>;
+  coldStartMs?: { samples: number[]; median: number };
+  memory?: {
     submissions: number;
     afterWarmup: MemoryWindow;
     end: MemoryWindow;
@@ -79,6 +83,23 @@ export interface Report {
     peakBytes: number;
     samples: MemorySample[];
   };
+  /** Answers pushed to each configuration: how long its send records took to write, and its counters after the runs. */
+  webhook?: Array<{
+    target: string;
+    seedSeconds: number;
+    pushes: number;
+    /** Pushes that were Twitter sending one again. */
+    again: number;
+    /** Pushes the runs left unanswered, sent again after them. */
+    resent: number;
+    cards: number;
+    expected: Totals;
+    stored: Totals;
+  }>;
+  /** The answers Results was opened over, and how long they took to count and store. */
+  results?: Array<{ target: string; answers: number; seedSeconds: number }>;
+  /** One workspace's answers exported, on each store. */
+  csv?: Array<CsvFigures & { store: string; seedSeconds: number }>;
   /** What the measured processes wrote: warnings and errors among them. */
   output: Record<string, { lines: number; last: string[] }>;
   checks: Check[];
@@ -169,29 +190,54 @@ export function render(report: Report): string {
     "bench lag: how late the bench's own event loop ran (99th percentile), which is part of every latency.",
     '',
   );
-  lines.push(
-    'Ratios of /feedback throughput at saturation: ' +
-      Object.entries(report.ratios)
-        .map(([name, value]) => `${name} ${value.toFixed(2)}`)
-        .join(', '),
-  );
-  lines.push(
-    'Submissions relayed a second, ÷ Bolt + relay calls: ' +
-      Object.entries(report.relayRatios)
-        .map(([name, value]) => `${name} ${value.toFixed(2)}`)
-        .join(', '),
-  );
-  lines.push(`Cold start (spawn to listening): ${report.coldStartMs.samples.map((s) => `${Math.round(s)} ms`).join(', ')}`);
+  if (Object.keys(report.ratios).length) {
+    lines.push(
+      'Ratios of throughput at saturation: ' +
+        Object.entries(report.ratios)
+          .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+          .join(', '),
+    );
+  }
+  if (report.relayRatios) {
+    lines.push(
+      'Submissions relayed a second, ÷ Bolt + relay calls: ' +
+        Object.entries(report.relayRatios)
+          .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+          .join(', '),
+    );
+  }
+  if (report.coldStartMs) {
+    lines.push(`Cold start (spawn to listening): ${report.coldStartMs.samples.map((s) => `${Math.round(s)} ms`).join(', ')}`);
+  }
   const { memory } = report;
-  const window = (w: MemoryWindow) =>
-    `  submissions ${count(w.from)}–${count(w.to)}: RSS up to ${megabytes(w.rssBytes)}, V8 heap down to ${megabytes(w.heapFloorBytes)}`;
-  lines.push(
-    `App memory over the ${count(memory.submissions)} submissions of the long run:`,
-    window(memory.afterWarmup),
-    window(memory.end),
-    `  peak RSS of the process: ${megabytes(memory.peakBytes)}`,
-    '',
-  );
+  if (memory) {
+    const window = (w: MemoryWindow) =>
+      `  submissions ${count(w.from)}–${count(w.to)}: RSS up to ${megabytes(w.rssBytes)}, V8 heap down to ${megabytes(w.heapFloorBytes)}`;
+    lines.push(
+      `App memory over the ${count(memory.submissions)} submissions of the long run:`,
+      window(memory.afterWarmup),
+      window(memory.end),
+      `  peak RSS of the process: ${megabytes(memory.peakBytes)}`,
+    );
+  }
+  for (const w of report.webhook ?? []) {
+    lines.push(
+      `Answers pushed to ${w.target}: ${count(w.pushes)} pushes (${count(w.again)} sent again by Twitter, ` +
+        `${count(w.resent)} left unanswered at the end of a run and sent again after) answering ${count(w.cards)} cards, ` +
+        `whose send records took ${w.seedSeconds.toFixed(1)} s to write`,
+    );
+  }
+  for (const r of report.results ?? []) {
+    lines.push(`Results on ${r.target}: ${count(r.answers)} answers, counted and stored in ${r.seedSeconds.toFixed(1)} s`);
+  }
+  for (const c of report.csv ?? []) {
+    lines.push(
+      `CSV export on ${c.store}: ${count(c.rows)} rows, ${megabytes(c.bytes)} in ${(c.ms / 1000).toFixed(2)} s ` +
+        `(${count(c.rows / (c.ms / 1000))} rows/s); RSS ${megabytes(c.rssBeforeBytes)} before, at most ` +
+        `${megabytes(c.rssPeakBytes)} during; storing the answers took ${c.seedSeconds.toFixed(1)} s`,
+    );
+  }
+  lines.push('');
   const checks: string[][] = [['target', 'measured', 'wanted', '']];
   for (const check of report.checks) {
     checks.push([check.name, check.value, check.target, check.pass === undefined ? 'n/a' : check.pass ? 'PASS' : 'MISS']);

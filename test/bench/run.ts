@@ -1,13 +1,21 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
+import { WEBHOOK_PATH } from '../../app/http/answers-webhook.js';
 import { ticketContext } from '../../app/domain/ticket-context.js';
 import type { SimulatedView } from '../simulators/slack.js';
 import { HOSTILE_TEXT_LENGTH, HOSTILE_TICKET_PATTERN, LONG_HOSTILE_TEXTS } from '../support/hostile-messages.js';
 import { repoRoot } from '../support/paths.js';
 import { Effects, load, type FollowUp, type LoadOptions, type Run, type Signed } from './load.js';
 import { resident } from './procfs.js';
-import { benchRedis } from './redis.js';
+import { AnswerPushes, Cards } from './answers.js';
+import type { CsvFigures } from './csv-export.js';
+import { benchRedis, type BenchRedis } from './redis.js';
+import { clicked, homeOpened, ResultsSeed } from './results.js';
 import { summarize, type ProfileSummary } from './profile.js';
 import {
   megabytes,
@@ -36,6 +44,9 @@ import { CUSTOMERS_PER_ACCOUNT, TWITTER_DELAY_MS, World } from './world.js';
  *   BENCH_PROFILE=1            profiles every target at saturation, summarised after the table
  *   BENCH_OUT                  where the JSON goes (test/bench/results.json)
  *   TMPDIR                     where the app's SQLite file goes: /dev/shm takes the disk out
+ *   BENCH_ONLY                 only these parts, comma-separated: slack (the agents' requests above),
+ *                              webhook (answers pushed by Twitter), csv (an export of 100,000 answers),
+ *                              results (App Home's Results over 1,000,000 answers)
  *
  * With the machine's redis-server, the app is measured on Redis as well: one instance, and
  * as many instances as the machine has cores behind one port (Node's cluster).
@@ -62,6 +73,18 @@ const settings: Settings = {
 };
 const out = process.env.BENCH_OUT || path.join(repoRoot, 'test', 'bench', 'results.json');
 
+const PARTS = ['slack', 'webhook', 'csv', 'results'] as const;
+type Part = (typeof PARTS)[number];
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((part) => part.trim())
+  .filter(Boolean);
+for (const part of only) {
+  if (!PARTS.includes(part as Part))
+    throw new Error(`BENCH_ONLY names ${JSON.stringify(part)}; the parts are ${PARTS.join(', ')}`);
+}
+const runs = (part: Part) => only.length === 0 || only.includes(part);
+
 const FEEDBACK_RATE = 200;
 /** Instances behind one port in the bench's scaled-out configuration: as many as the machine has cores. */
 const INSTANCES = Math.max(2, os.cpus().length);
@@ -87,8 +110,26 @@ const MEMORY_SAMPLE_MS = 500;
 /** Forms are opened for this many times the submissions the long run is expected to reach. */
 const FORMS_HEADROOM = 1.5;
 
+/** Twitter's pushes offered a second at the fixed rate; their cards, enough for every run to answer new ones. */
+const WEBHOOK_RATE = 2_000;
+const WEBHOOK_CARDS = quick ? 20_000 : 100_000;
+/** SQLite stores pushes an order of magnitude slower, and writes the send records as slowly. */
+const WEBHOOK_CARDS_SQLITE = quick ? 5_000 : 20_000;
+/** Answers over which the results and the webhook are measured: as many workspaces as the full run's agents. */
+const ANSWER_WORKSPACES = 100;
+const CSV_ROWS = quick ? 20_000 : 100_000;
+/** Supervisors open Results now and then: a rate a busy day of 100 workspaces' supervisors does not reach. */
+const RESULTS_RATE = 10;
+const RESULTS_ANSWERS = quick ? 100_000 : 1_000_000;
+/** Of each workspace's answers, the newest stored whole through the answer book: the latest comments come from them. */
+const RESULTS_WHOLE = quick ? 20 : 100;
+
 const TARGETS = {
   feedbackP99Ms: 50,
+  webhookPerSecond: WEBHOOK_RATE,
+  webhookP99Ms: 50,
+  csvGrowthBytes: 50 * 2 ** 20,
+  resultsP99Ms: 300,
   boltShare: 0.9,
   relayedPerSecond: SUBMISSION_RATE,
   relayP99Ms: 200,
@@ -155,28 +196,57 @@ async function rateAndSaturation(
   label: Pick<Row, 'target' | 'workload'>,
   rate: number,
   next: () => Signed,
-  { effects, supply }: { effects?: Effects; supply?: Supply } = {},
+  {
+    effects,
+    supply,
+    answered,
+    saturation = true,
+  }: {
+    effects?: Effects;
+    supply?: Supply;
+    answered?: (request: Signed) => void;
+    /**
+     * False for work done after the answer: at saturation it queues up behind answers that
+     * come at once, and says nothing but how long the queue grew. Warms up at the rate then.
+     */
+    saturation?: boolean;
+  } = {},
 ): Promise<void> {
   const connections = settings.connections;
   await load({
     url: at.url,
-    connections,
+    connections: saturation ? connections : rateConnections(rate),
+    rate: saturation ? undefined : rate,
     seconds: settings.warmupSeconds,
     amount: supply && rate * settings.warmupSeconds,
     next,
+    answered,
   });
   await effects?.settle();
   effects?.take();
 
-  const fixed = await measure(at, label.workload, { connections: rateConnections(rate), rate, seconds: settings.seconds, next });
+  const fixed = await measure(at, label.workload, {
+    connections: rateConnections(rate),
+    rate,
+    seconds: settings.seconds,
+    next,
+    answered,
+  });
   await effects?.settle();
   rows.push({ ...label, load: `${rate}/s`, ...fixed, followUp: effects?.take() });
 
+  if (!saturation) return;
   if (supply && supply.left < connections) {
     note(`too few left for ${label.workload} at saturation`);
     return;
   }
-  const saturated = await measure(at, label.workload, { connections, seconds: settings.seconds, amount: supply?.left, next });
+  const saturated = await measure(at, label.workload, {
+    connections,
+    seconds: settings.seconds,
+    amount: supply?.left,
+    next,
+    answered,
+  });
   await effects?.settle();
   rows.push({ ...label, load: 'saturation', ...saturated, followUp: effects?.take() });
 }
@@ -396,7 +466,7 @@ async function submissionRuns(world: World, at: Endpoint, rows: Row[], modals: M
   };
   const afterWarmup = window(MEMORY_AFTER_WARMUP);
   const end = window(MEMORY_AT_END);
-  const memory: Report['memory'] = {
+  const memory: NonNullable<Report['memory']> = {
     submissions: reached,
     afterWarmup,
     end,
@@ -439,7 +509,7 @@ interface AppResult {
   relayed: FollowUp;
 }
 
-function checks(rows: Row[], cold: number[], apps: AppResult[], memory: Report['memory'], hostileReadMs: number) {
+function checks(rows: Row[], cold: number[], apps: AppResult[], memory: NonNullable<Report['memory']>, hostileReadMs: number) {
   const find = (target: Row['target'], workload: string, load: string) =>
     rows.find((r) => r.target === target && r.workload.startsWith(workload) && r.load === load);
   const saturated = (target: Row['target']) => find(target, '/feedback', 'saturation')?.run.perSecond ?? NaN;
@@ -534,46 +604,290 @@ async function appRuns(
   }
 }
 
+/** The store configurations the answers' workloads run on, each in a store of its own. */
+interface StoreSetup {
+  name: Row['target'];
+  entry: 'app-process' | 'app-instances';
+  store: string;
+  /** Where the targets hold: Redis. */
+  targeted: boolean;
+  env: Record<string, string>;
+}
+
+async function answerStores(world: World, redis: BenchRedis | undefined, file: string, database: number): Promise<StoreSetup[]> {
+  const setups: StoreSetup[] = [
+    {
+      name: 'app',
+      entry: 'app-process',
+      store: 'SQLite',
+      targeted: false,
+      env: await world.on(`sqlite://${path.join(world.dataDir, file)}`),
+    },
+  ];
+  if (redis) {
+    setups.push(
+      { name: 'app on Redis', entry: 'app-process', store: 'Redis', targeted: true, env: await world.on(redis.url(database)) },
+      {
+        name: `app ×${INSTANCES} on Redis`,
+        entry: 'app-instances',
+        store: `${INSTANCES} instances on Redis`,
+        targeted: true,
+        env: await world.on(redis.url(database + 1)),
+      },
+    );
+  }
+  return setups;
+}
+
+function webhookUrl(url: string): string {
+  return url.replace(/\/slack\/events$/, WEBHOOK_PATH);
+}
+
+/**
+ * Answers pushed by Twitter, at a fixed rate and at saturation: through the app's own route
+ * with nothing stored (the baseline), then the app on each store, whose send records of
+ * the cards are written first; afterwards, the counters the app kept are compared with
+ * what the pushes add up to.
+ */
+async function webhookRuns(
+  world: World,
+  setups: StoreSetup[],
+  rows: Row[],
+  output: Report['output'],
+): Promise<{ checks: Check[]; ratios: Record<string, number>; pushes: NonNullable<Report['webhook']> }> {
+  const workspaces = world.workspaces.slice(0, ANSWER_WORKSPACES);
+  const workload = 'answer pushed';
+  const baselineName = 'Bolt + webhook route';
+  {
+    const { target, url } = await Target.launch('bolt-webhook', baselineName, world.env, world.dataDir);
+    try {
+      const pushes = new AnswerPushes(new Cards(world, WEBHOOK_CARDS, workspaces));
+      await rateAndSaturation({ target, url: webhookUrl(url) }, rows, { target: baselineName, workload }, WEBHOOK_RATE, () =>
+        pushes.next(),
+      );
+    } finally {
+      await target.stop();
+      output[baselineName] = { lines: target.lines, last: target.output() };
+    }
+  }
+  const find = (target: string, load: string) =>
+    rows.find((r) => r.target === target && r.workload === workload && r.load === load);
+  const checks: Check[] = [];
+  const ratios: Record<string, number> = {};
+  const report: NonNullable<Report['webhook']> = [];
+  for (const setup of setups) {
+    const cards = new Cards(world, setup.store === 'SQLite' ? WEBHOOK_CARDS_SQLITE : WEBHOOK_CARDS, workspaces);
+    note(`${setup.name}: writing the send records of ${cards.count.toLocaleString('en-US')} cards`);
+    const seeding = performance.now();
+    await cards.seedSends(setup.env);
+    const seedSeconds = (performance.now() - seeding) / 1000;
+    const pushes = new AnswerPushes(cards);
+    const { target, url } = await Target.launch(setup.entry, setup.name, setup.env, world.dataDir);
+    try {
+      await rateAndSaturation(
+        { target, url: webhookUrl(url) },
+        rows,
+        { target: setup.name, workload },
+        WEBHOOK_RATE,
+        () => pushes.next(),
+        { answered: (push) => pushes.acknowledged(push) },
+      );
+      await pushes.sendAgain(webhookUrl(url));
+    } finally {
+      await target.stop();
+      output[`${setup.name}, ${workload}`] = { lines: target.lines, last: target.output() };
+    }
+    const expected = pushes.expected();
+    const stored = await cards.stored(setup.env);
+    report.push({ target: setup.name, seedSeconds, ...pushes.counts, expected, stored });
+    const fixed = find(setup.name, `${WEBHOOK_RATE}/s`)!.run;
+    const saturated = find(setup.name, 'saturation')!.run;
+    ratios[`${setup.name} ÷ ${baselineName}`] = saturated.perSecond / find(baselineName, 'saturation')!.run.perSecond;
+    const exact = isDeepStrictEqual(expected, stored);
+    checks.push(
+      {
+        name: `answers pushed at ${WEBHOOK_RATE.toLocaleString('en-US')}/s, p99, ${setup.store}`,
+        value: `${fixed.latency.p99.toFixed(1)} ms, ${fixed.failed} failed`,
+        target: `≤ ${TARGETS.webhookP99Ms} ms, none failed`,
+        pass: setup.targeted ? fixed.latency.p99 <= TARGETS.webhookP99Ms && fixed.failed === 0 : undefined,
+      },
+      {
+        name: `answers stored a second at saturation, ${setup.store}`,
+        value: `${Math.round(saturated.perSecond)}/s, p99 ${saturated.latency.p99.toFixed(1)} ms`,
+        target: `≥ ${TARGETS.webhookPerSecond.toLocaleString('en-US')}/s`,
+        pass: setup.targeted ? saturated.perSecond >= TARGETS.webhookPerSecond : undefined,
+      },
+      {
+        name: `counters after ${pushes.counts.pushes.toLocaleString('en-US')} pushes, ${setup.store}`,
+        value: exact
+          ? `exact: ${stored.answered.toLocaleString('en-US')} answers`
+          : `${JSON.stringify(stored)}, wanted ${JSON.stringify(expected)}`,
+        target: 'equal to the pushes',
+        pass: exact,
+      },
+    );
+  }
+  return { checks, ratios, pushes: report };
+}
+
+/**
+ * One workspace's answers exported as CSV, on each store: the answers written first through
+ * the app's send log and answer book, then streamed by a process of its own.
+ */
+async function csvRuns(world: World, setups: StoreSetup[]): Promise<{ checks: Check[]; csv: NonNullable<Report['csv']> }> {
+  const checks: Check[] = [];
+  const csv: NonNullable<Report['csv']> = [];
+  const workspace = world.workspaces[0];
+  const cards = new Cards(world, CSV_ROWS, [workspace]);
+  for (const setup of setups.filter((s) => s.entry === 'app-process')) {
+    note(`${setup.store}: storing ${CSV_ROWS.toLocaleString('en-US')} answers of one workspace`);
+    const seeding = performance.now();
+    await cards.seedAnswers(setup.env, 64, (n) => note(`  ${n.toLocaleString('en-US')} stored`));
+    const seedSeconds = (performance.now() - seeding) / 1000;
+    note(`${setup.store}: exporting them as CSV`);
+    const figures = await exportCsv({ ...setup.env, BENCH_TEAM: workspace.teamId }, world.dataDir);
+    csv.push({ store: setup.store, seedSeconds, ...figures });
+    const growth = figures.rssPeakBytes - figures.rssBeforeBytes;
+    checks.push({
+      name: `${CSV_ROWS.toLocaleString('en-US')}-row CSV export, RSS growth, ${setup.store}`,
+      value: `${megabytes(growth)} in ${(figures.ms / 1000).toFixed(1)} s, ${figures.rows.toLocaleString('en-US')} rows`,
+      target: `≤ ${megabytes(TARGETS.csvGrowthBytes)}, every row`,
+      pass: figures.rows === CSV_ROWS && growth <= TARGETS.csvGrowthBytes,
+    });
+  }
+  return { checks, csv };
+}
+
+/**
+ * Supervisors opening App Home and Results over RESULTS_ANSWERS answers in ANSWER_WORKSPACES
+ * workspaces, each timed from the request to views.publish reaching Slack.
+ */
+async function resultsRuns(world: World, setups: StoreSetup[], rows: Row[], output: Report['output']) {
+  const workspaces = world.workspaces.slice(0, ANSWER_WORKSPACES);
+  const supervisors = workspaces.flatMap((workspace) => workspace.supervisorIds.map((id) => ({ workspace, id })));
+  const checks: Check[] = [];
+  const seeded: NonNullable<Report['results']> = [];
+  const seed = new ResultsSeed(world, workspaces, RESULTS_ANSWERS / workspaces.length, RESULTS_WHOLE);
+  for (const setup of setups.filter((s) => s.entry === 'app-process')) {
+    note(`${setup.store}: counting ${RESULTS_ANSWERS.toLocaleString('en-US')} answers in ${workspaces.length} workspaces`);
+    const seeding = performance.now();
+    await seed.write(setup.env, (done) => {
+      if (done % 20 === 0) note(`  ${done} workspaces counted`);
+    });
+    seeded.push({ target: setup.name, answers: RESULTS_ANSWERS, seedSeconds: (performance.now() - seeding) / 1000 });
+    const { target, url } = await Target.launch(setup.entry, setup.name, setup.env, world.dataDir);
+    try {
+      const at = { target, url };
+      const published = new Effects('views.publish reached Slack');
+      const homes = new Map<string, SimulatedView>();
+      const results = new Map<string, SimulatedView>();
+      world.listen((call, arrived) => {
+        if (call.method !== 'views.publish') return;
+        const user = String(call.args.user_id);
+        published.arrived(user, arrived, call.response.ok === true);
+        const view = call.response.view as SimulatedView | undefined;
+        if (view) (JSON.stringify(view.blocks).includes('"value":"90d"') ? results : homes).set(user, view);
+      });
+      let k = 0;
+      const each = (request: (supervisor: (typeof supervisors)[number]) => Signed) => () => {
+        const supervisor = supervisors[k++ % supervisors.length];
+        published.caused(supervisor.id);
+        return request(supervisor);
+      };
+      const everyone = async (request: (supervisor: (typeof supervisors)[number]) => Signed) => {
+        k = 0;
+        await load({ url, connections: 16, seconds: 60, amount: supervisors.length, next: each(request) });
+        await published.settle();
+        published.take();
+      };
+      const label = (workload: string) => ({ target: setup.name, workload });
+      await everyone(({ workspace, id }) => homeOpened(workspace, id));
+      const options = { effects: published, saturation: false };
+      await rateAndSaturation(
+        at,
+        rows,
+        label('App Home opened'),
+        RESULTS_RATE,
+        each(({ workspace, id }) => homeOpened(workspace, id)),
+        options,
+      );
+      await everyone(({ id }) => clicked(homes.get(id)!, id, 'results'));
+      await rateAndSaturation(
+        at,
+        rows,
+        label('Results opened'),
+        RESULTS_RATE,
+        each(({ id }) => clicked(homes.get(id)!, id, 'results')),
+        options,
+      );
+      await rateAndSaturation(
+        at,
+        rows,
+        label('Results, 90 days'),
+        RESULTS_RATE,
+        each(({ id }) => clicked(results.get(id)!, id, '90d')),
+        options,
+      );
+    } finally {
+      await target.stop();
+      output[`${setup.name}, Results`] = { lines: target.lines, last: target.output() };
+    }
+    for (const workload of ['Results opened', 'Results, 90 days']) {
+      const row = rows.find((r) => r.target === setup.name && r.workload === workload && r.load === `${RESULTS_RATE}/s`)!;
+      const { latency, missing } = row.followUp!;
+      checks.push({
+        name: `${workload} at ${RESULTS_RATE}/s over ${RESULTS_ANSWERS.toLocaleString('en-US')} answers, views.publish p99, ${setup.store}`,
+        value: `${latency.p99.toFixed(0)} ms, ${missing} missing`,
+        target: `≤ ${TARGETS.resultsP99Ms} ms`,
+        pass: latency.p99 <= TARGETS.resultsP99Ms && missing === 0,
+      });
+    }
+  }
+  return { checks, seeded };
+}
+
+/** Runs csv-export.ts in a process of its own and returns what it measured. */
+async function exportCsv(env: Record<string, string>, cwd: string): Promise<CsvFigures> {
+  const child = fork(new URL('./csv-export.js', import.meta.url), [], {
+    env,
+    cwd,
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const [message] = (await Promise.race([once(child, 'message'), once(child, 'exit')])) as [{ csv?: CsvFigures } | number];
+  if (typeof message !== 'object' || !message.csv) throw new Error(`the CSV export exited without figures (${message})`);
+  await once(child, 'exit');
+  return message.csv;
+}
+
 async function main(): Promise<void> {
   const submissions = SUBMISSION_RATE * (settings.warmupSeconds + settings.seconds) + settings.submissions;
-  const world = await World.create(Math.ceil(submissions / CUSTOMERS_PER_ACCOUNT));
+  const world = await World.create(Math.max(ANSWER_WORKSPACES, Math.ceil(submissions / CUSTOMERS_PER_ACCOUNT)));
   const redis = await benchRedis();
+  if (!redis) note('no redis-server on this machine: the app is measured on SQLite only');
   const rows: Row[] = [];
   const output: Report['output'] = {};
+  const stores = [`SQLite ${storage(world.dataDir)}`];
+  if (redis) stores.push("Redis: the bench's own redis-server on loopback, append-only file synced every second");
+  const found: Pick<Report, 'checks' | 'ratios'> & Partial<Report> = { checks: [], ratios: {} };
   try {
-    const cold = await coldStarts(world);
-    await baseline(world, 'floor', 'floor', rows, output);
-    await baseline(world, 'bare-bolt', 'bare Bolt', rows, output);
-    const baselineModals = new Map<string, SimulatedView>();
-    await baseline(world, 'bolt-views-open', 'Bolt + views.open', rows, output, {
-      env: workspacesEnv(world),
-      opened: (view) => {
-        if (!baselineModals.has(view.team_id)) baselineModals.set(view.team_id, view);
-      },
-    });
-    await relayBaseline(world, rows, output, baselineModals);
-
-    const onSqlite = await appRuns(world, 'app-process', 'app', world.env, rows, output, true);
-    const apps: AppResult[] = [{ name: 'app', store: 'SQLite', relayed: onSqlite.relayed }];
-    const stores = [`SQLite ${storage(world.dataDir)}`];
-    if (redis) {
-      const onRedis = await appRuns(world, 'app-process', 'app on Redis', await world.on(redis.url(0)), rows, output, false);
-      apps.push({ name: 'app on Redis', store: 'Redis', relayed: onRedis.relayed });
-      const twice = await appRuns(
-        world,
-        'app-instances',
-        `app ×${INSTANCES} on Redis`,
-        await world.on(redis.url(1)),
-        rows,
-        output,
-        false,
-      );
-      apps.push({ name: `app ×${INSTANCES} on Redis`, store: `${INSTANCES} instances on Redis`, relayed: twice.relayed });
-      stores.push("Redis: the bench's own redis-server on loopback, append-only file synced every second");
-    } else {
-      note('no redis-server on this machine: the app is measured on SQLite only');
+    if (runs('slack')) Object.assign(found, await slackRuns(world, redis, rows, output));
+    if (runs('webhook')) {
+      const webhook = await webhookRuns(world, await answerStores(world, redis, 'answers.sqlite', 2), rows, output);
+      found.checks.push(...webhook.checks);
+      Object.assign(found.ratios, webhook.ratios);
+      found.webhook = webhook.pushes;
     }
-    const memory = onSqlite.memory!;
+    if (runs('results')) {
+      const results = await resultsRuns(world, await answerStores(world, redis, 'results.sqlite', 6), rows, output);
+      found.checks.push(...results.checks);
+      found.results = results.seeded;
+    }
+    if (runs('csv')) {
+      const csv = await csvRuns(world, await answerStores(world, redis, 'export.sqlite', 4));
+      found.checks.push(...csv.checks);
+      found.csv = csv.csv;
+    }
 
     const cpus = os.cpus();
     const report: Report = {
@@ -587,15 +901,15 @@ async function main(): Promise<void> {
       },
       settings: {
         ...settings,
+        parts: only.length ? only : [...PARTS],
         budgetPerConnection: BUDGET_PER_CONNECTION,
         twitterDelayMs: TWITTER_DELAY_MS,
         workspaces: world.workspaces.length,
         store: stores.join('; '),
       },
       rows,
-      memory,
       output,
-      ...checks(rows, cold, apps, memory, hostileRead()),
+      ...found,
     };
     console.log(render(report));
     mkdirSync(path.dirname(out), { recursive: true });
@@ -604,6 +918,40 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([world.close(), redis?.stop()]);
   }
+}
+
+/** The agents' requests: the baselines, then the app on each store; the long run on SQLite. */
+async function slackRuns(world: World, redis: BenchRedis | undefined, rows: Row[], output: Report['output']) {
+  const cold = await coldStarts(world);
+  await baseline(world, 'floor', 'floor', rows, output);
+  await baseline(world, 'bare-bolt', 'bare Bolt', rows, output);
+  const baselineModals = new Map<string, SimulatedView>();
+  await baseline(world, 'bolt-views-open', 'Bolt + views.open', rows, output, {
+    env: workspacesEnv(world),
+    opened: (view) => {
+      if (!baselineModals.has(view.team_id)) baselineModals.set(view.team_id, view);
+    },
+  });
+  await relayBaseline(world, rows, output, baselineModals);
+
+  const onSqlite = await appRuns(world, 'app-process', 'app', world.env, rows, output, true);
+  const apps: AppResult[] = [{ name: 'app', store: 'SQLite', relayed: onSqlite.relayed }];
+  if (redis) {
+    const onRedis = await appRuns(world, 'app-process', 'app on Redis', await world.on(redis.url(0)), rows, output, false);
+    apps.push({ name: 'app on Redis', store: 'Redis', relayed: onRedis.relayed });
+    const twice = await appRuns(
+      world,
+      'app-instances',
+      `app ×${INSTANCES} on Redis`,
+      await world.on(redis.url(1)),
+      rows,
+      output,
+      false,
+    );
+    apps.push({ name: `app ×${INSTANCES} on Redis`, store: `${INSTANCES} instances on Redis`, relayed: twice.relayed });
+  }
+  const memory = onSqlite.memory!;
+  return { memory, ...checks(rows, cold, apps, memory, hostileRead()) };
 }
 
 await main();

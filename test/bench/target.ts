@@ -3,7 +3,14 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { BenchMessage, TargetMessage } from './child.js';
 
-export type TargetEntry = 'floor' | 'bare-bolt' | 'bolt-views-open' | 'bolt-relay' | 'app-process' | 'app-instances';
+export type TargetEntry =
+  | 'floor'
+  | 'bare-bolt'
+  | 'bolt-views-open'
+  | 'bolt-relay'
+  | 'bolt-webhook'
+  | 'app-process'
+  | 'app-instances';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 30_000;

@@ -11,6 +11,7 @@ import { openStore } from '../../app/store/store.js';
 import { DEFAULTS, SlackSimulator, type RecordedCall } from '../simulators/slack.js';
 import { TwitterSimulator, type SimulatedUser } from '../simulators/twitter.js';
 import { OAUTH_CLIENT, PRIVACY_URL, SECRETS } from '../support/harness.js';
+import { WEBHOOK_PASSWORD, WEBHOOK_USER } from './answers.js';
 
 /** A workspace that installed the app, with one agent and one connected business account. */
 export interface BenchWorkspace {
@@ -19,12 +20,16 @@ export interface BenchWorkspace {
   botUserId: string;
   botId: string;
   agentId: string;
+  /** Workspace admins, who see Results. */
+  supervisorIds: string[];
   business: SimulatedUser;
   tokens: { access_token: string; access_token_secret: string };
 }
 
 /** Twitter allows one request per customer per business account and day. */
 export const CUSTOMERS_PER_ACCOUNT = 1_000;
+/** Enough that no supervisor opens Results twice at once, at the bench's concurrency. */
+const SUPERVISORS_PER_WORKSPACE = 10;
 /** How long Twitter's feedback/create takes to answer in every run. */
 export const TWITTER_DELAY_MS = 50;
 
@@ -56,6 +61,7 @@ function benchWorkspace(n: number): BenchWorkspace {
     botUserId: `U0BOT${id}`,
     botId: `B0BOT${id}`,
     agentId: `U0AGENT${id}`,
+    supervisorIds: Array.from({ length: SUPERVISORS_PER_WORKSPACE }, (_, k) => `U0SUP${id}${k}`),
     business,
     tokens: { access_token: `${business.id_str}-bench-token`, access_token_secret: `bench-token-secret-${id}` },
   };
@@ -90,7 +96,7 @@ export class World {
     /** The environment an app process runs with. */
     readonly env: Record<string, string>,
   ) {
-    for (const method of ['views.open', 'views.update']) {
+    for (const method of ['views.open', 'views.update', 'views.publish']) {
       // waitForCall shows its predicate each call the moment it is recorded: a predicate
       // that never matches is a listener that knows when each call arrived.
       const hear = (call: RecordedCall) => {
@@ -107,7 +113,10 @@ export class World {
     const customers = Array.from({ length: CUSTOMERS_PER_ACCOUNT }, (_, k) => customer(k));
     const slack = await SlackSimulator.start({
       workspaces: workspaces.map(({ teamId, botToken, botUserId, botId }) => ({ teamId, botToken, botUserId, botId })),
-      users: workspaces.map((w) => ({ id: w.agentId, teamId: w.teamId, name: 'agent' })),
+      users: workspaces.flatMap((w) => [
+        { id: w.agentId, teamId: w.teamId, name: 'agent' },
+        ...w.supervisorIds.map((id) => ({ id, teamId: w.teamId, name: 'supervisor', isAdmin: true })),
+      ]),
     });
     // Every answer the Twitter simulator delays listens on one AbortSignal, and the limit is
     // the process's default whenever it is checked: hundreds at once are expected here.
@@ -136,6 +145,8 @@ export class World {
       STORE_URL: `sqlite://${path.join(dataDir, 'feedback.sqlite')}`,
       ENCRYPTION_KEY: SECRETS.encryptionKey,
       DEFAULT_PRIVACY_URL: PRIVACY_URL,
+      TWITTER_WEBHOOK_USER: WEBHOOK_USER,
+      TWITTER_WEBHOOK_PASSWORD: WEBHOOK_PASSWORD,
     };
     const world = new World(slack, twitter, workspaces, customers, dataDir, env);
     await world.install(env);
@@ -149,7 +160,7 @@ export class World {
     return env;
   }
 
-  /** Hears every views.open and views.update as it reaches Slack; one listener at a time. */
+  /** Hears every views.open, views.update and views.publish as it reaches Slack; one listener at a time. */
   listen(listener: CallListener): void {
     this.listener = listener;
   }

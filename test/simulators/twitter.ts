@@ -169,7 +169,7 @@ function userJson(user: SimulatedUser): string {
 }
 
 /** "Sat Dec 15 17:58:20 +0000 2015" */
-function twitterDate(date: Date): string {
+export function twitterDate(date: Date): string {
   const [day, dayOfMonth, month, year, time] = date.toUTCString().replace(',', '').split(' ');
   return `${day} ${month} ${dayOfMonth} ${time} +0000 ${year}`;
 }
