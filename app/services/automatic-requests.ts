@@ -186,6 +186,8 @@ export class AutomaticRequests {
   private readonly records: Records;
   private readonly lock: Lock;
   private readonly now: () => number;
+  /** Members this process is sending now. */
+  private readonly working = new Set<string>();
 
   constructor(private readonly parts: AutomaticRequestsParts) {
     this.records = parts.store.records('automatic');
@@ -327,8 +329,19 @@ export class AutomaticRequests {
   }
 
   private async sendDue(member: string, teams: Set<string>): Promise<void> {
-    const [teamId, id] = member.split('/');
     const now = this.now();
+    // Still being sent by this very process, past its hold: held again rather than taken for a dead taker's.
+    if (this.working.has(member)) return this.parts.store.schedule(DUE, member, now + this.parts.holdMs);
+    this.working.add(member);
+    try {
+      await this.sendTaken(member, teams, now);
+    } finally {
+      this.working.delete(member);
+    }
+  }
+
+  private async sendTaken(member: string, teams: Set<string>, now: number): Promise<void> {
+    const [teamId, id] = member.split('/');
     const step = await this.lock(this.lockKey(teamId, id), async () => {
       const record = await this.load(teamId, id);
       if (record?.status === 'scheduled') {
@@ -384,7 +397,10 @@ export class AutomaticRequests {
     if (sent && sent.status !== 'pending') return this.finish(record, fromRecord(sent));
     const now = this.now();
     const since = record.sending_since ?? 0;
-    if (sent || now - since < this.parts.holdMs) {
+    // A send left pending is the sends' reconciling's to settle; one it never lists (its taker died before listing
+    // it) is reported unknown here once the reconciling has had its time.
+    const waiting = sent ? now - Date.parse(sent.created_at) < 2 * this.parts.holdMs : now - since < this.parts.holdMs;
+    if (waiting) {
       await this.parts.store.schedule(DUE, member, Math.max(now, since) + this.parts.holdMs);
       return;
     }
