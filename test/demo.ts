@@ -1,12 +1,18 @@
 /**
  * `npm run demo`: the whole flow, offline. The real app runs on loopback between a
  * simulated Slack and a simulated Twitter, and an agent's moves are played as signed
- * Slack requests. The transcript shows what the agent sees and what Twitter receives.
+ * Slack requests. The transcript shows what the agent sees and what Twitter receives, then
+ * the low-score alert supervisors get and a helpdesk's request through the HTTP API.
  */
+import { setTimeout as delay } from 'node:timers/promises';
+import { WebClient } from '@slack/web-api';
 import type { Answer } from '../app/domain/answers.js';
 import { WEBHOOK_PATH } from '../app/http/answers-webhook.js';
+import { SettingsSource } from '../app/services/settings.js';
 import { openStore } from '../app/store/store.js';
 import { DEFAULTS, type SimulatedView } from './simulators/slack.js';
+import { ApiClient } from './support/api-client.js';
+import { createApiKey } from './support/api-keys.js';
 import { CUSTOMERS, Harness } from './support/harness.js';
 import { blockActionsBody, messageShortcutBody } from './support/slack-requests.js';
 
@@ -62,6 +68,8 @@ function printModal(view: SimulatedView): void {
 }
 
 const SUPERVISOR = 'U0ADMIN001';
+const ALERTS = 'C0ALERTS01';
+const TICKETS = 'C0TICKETS1';
 
 /** `userId` clicks the button of `view` with this value; resolves with the App Home Slack then shows them. */
 async function click(h: Harness, view: SimulatedView, value: string, userId: string): Promise<SimulatedView> {
@@ -88,6 +96,23 @@ function printView(view: SimulatedView, from: string): void {
     // Weeks with nothing sent are left out of the transcript.
     const kept = line.split('\n').filter((row) => !/^\d{4}-\d\d-\d\d\s+0\s+0\s/.test(row));
     if (line) out(`   │ ${kept.join('\n   │ ')}`);
+  }
+}
+
+/** A message as a person reads it: each block's text, and its buttons. */
+function printMessage(message: Block): void {
+  out(`   │ (notification: “${message.text}”)`);
+  for (const block of message.blocks as Block[]) {
+    if (block.type === 'actions') {
+      const buttons = (block.elements as Block[]).map((e) => `[${e.text.text}]${e.style ? ` (${e.style})` : ''}`);
+      out(`   │ ${buttons.join('  ')}   ← buttons`);
+      continue;
+    }
+    // A field's name and value are on two lines in Slack; one line each here.
+    const fields = (block.fields ?? []).map((f: Block) => f.text.replace(/\n/, ' '));
+    const texts = [block.text?.text, ...fields, ...(block.elements ?? []).map((e: Block) => e.text)];
+    const line = texts.filter((t) => typeof t === 'string').join('   ');
+    if (line) out(`   │ ${line.replace(/\n/g, '\n   │ ')}`);
   }
 }
 
@@ -186,7 +211,17 @@ async function main(): Promise<void> {
     const reply = await h.slack.waitForCall('chat.postMessage');
     out(`   Replied in the ticket thread (thread_ts ${(reply.args as Block).thread_ts}): ${(reply.args as Block).text}`);
 
-    step('7. The customer answers; Twitter pushes the answer to the app');
+    step('7. Supervisors ask for low-score alerts in #cs-alerts');
+    h.slack.addChannel({ id: ALERTS, teamId: DEFAULTS.teamId, name: 'cs-alerts', members: [DEFAULTS.botUserId] });
+    const alerts = { channel: ALERTS, csat_at_most: 2, nps_at_most: 6 };
+    const settingsStore = await openStore(h.config.store);
+    await new SettingsSource(settingsStore.records('settings'), {})
+      .save(DEFAULTS.teamId, { alerts })
+      .finally(() => settingsStore.close());
+    out(`   The workspace's settings now hold alerts = ${JSON.stringify(alerts)}`);
+    out('   (CSAT answers of 2 or less and NPS answers of 6 or less are posted to #cs-alerts.)');
+
+    step('8. The customer answers; Twitter pushes the answer to the app');
     await h.twitter.waitForRequests((r) => r.path === '/1.1/feedback/create.json', { count: 2 });
     const card = h.twitter.feedback.at(-1);
     expect(card !== undefined && card.external_id?.includes('777'), 'the card of ticket 777 at Twitter');
@@ -213,12 +248,64 @@ async function main(): Promise<void> {
         `customer @${stored.customer_handle ?? stored.to_user_id}`,
     );
 
-    step('8. A supervisor opens Results in App Home');
+    step('9. The low score is posted in #cs-alerts');
+    const alert = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === ALERTS);
+    expect(alert.response.ok, `the alert to be posted in #cs-alerts (Slack said ${JSON.stringify(alert.response)})`);
+    out(`   chat.postMessage to ${ALERTS} (ts ${alert.response.ts as string}):`);
+    printMessage(alert.args);
+
+    step('10. A supervisor opens Results in App Home');
     h.slack.addUser({ id: SUPERVISOR, teamId: DEFAULTS.teamId, isAdmin: true, realName: 'Ada Admin' });
     const results = await click(h, await h.home(SUPERVISOR), 'results', SUPERVISOR);
     expect(JSON.stringify(results.blocks).includes('The parcel came a week late.'), 'the comment among the latest in Results');
     out(`   Ada (a workspace admin, so a supervisor) clicks Results; the app publishes her App Home (views.publish):`);
     printView(results, 'results_header');
+
+    step("11. A helpdesk asks for a request through the HTTP API, to be told in the ticket's thread");
+    await click(h, results, 'home', SUPERVISOR);
+    const key = await createApiKey(h, SUPERVISOR, 'Zendesk');
+    out(`   Ada goes back to Home, clicks Create API key and names it "Zendesk"; the modal shows the key once: ${mask(key)}`);
+    h.slack.addChannel({ id: TICKETS, teamId: DEFAULTS.teamId, name: 'tickets', members: [SUPERVISOR, DEFAULTS.botUserId] });
+    // The helpdesk's own Slack integration posts the ticket; the simulator takes it through its Web API.
+    const slackApi = new WebClient(DEFAULTS.botToken, { slackApiUrl: h.slack.apiUrl });
+    const ticketThread = await slackApi.chat.postMessage({ channel: TICKETS, text: 'Ticket #778 solved: refund sent to @jill' });
+    expect(ticketThread.ok && ticketThread.ts, 'the ticket message in #tickets');
+    out(`   The ticket's message in #tickets (ts ${ticketThread.ts}): “${ticketThread.message?.text}”`);
+    const api = new ApiClient(h.url.replace(/\/slack\/events$/, ''));
+    const body = {
+      customer: '@jill',
+      external_id: 'ticket_778',
+      send_after: new Date(Date.now() + 2000).toISOString(),
+      notify: { channel: TICKETS, thread_ts: ticketThread.ts },
+    };
+    out(`   POST /api/v1/feedback-requests   Authorization: Bearer ${mask(key)}`);
+    out(`     ${JSON.stringify(body)}`);
+    const asked = await api.post(key, body);
+    expect(asked.status === 202 && asked.json.status === 'scheduled', `202 with status scheduled (got ${asked.status})`);
+    out(`   HTTP ${asked.status}:`);
+    for (const [name, value] of Object.entries(asked.json)) out(`     ${name} = ${JSON.stringify(value)}`);
+    let read = asked;
+    for (let tries = 0; tries < 100 && ['scheduled', 'sending'].includes(read.json.status); tries++) {
+      await delay(200);
+      read = await api.get(key, asked.json.id);
+    }
+    expect(read.json.status === 'sent', `the request sent (it is ${read.json.status})`);
+    out(`   GET ${asked.json.status_url} until it is no longer scheduled: HTTP ${read.status}, and what changed:`);
+    for (const [name, value] of Object.entries(read.json)) {
+      if (JSON.stringify(value) !== JSON.stringify(asked.json[name])) out(`     ${name} = ${JSON.stringify(value)}`);
+    }
+    const asking = h.twitter.requests.find((r) => r.path === '/1.1/feedback/create.json' && r.form.external_id === 'ticket_778');
+    expect(asking, 'the feedback card of ticket 778 created at Twitter');
+    out(
+      `   Twitter received ${asking.method} ${asking.path} with to_user_id ${asking.form.to_user_id} (@jill), external_id ${asking.form.external_id}`,
+    );
+    const outcomeInThread = await h.slack.waitForCall(
+      'chat.postMessage',
+      (c) => c.args.channel === TICKETS && c.args.thread_ts === ticketThread.ts,
+    );
+    out(
+      `   Told in the ticket's thread (chat.postMessage, thread_ts ${outcomeInThread.args.thread_ts as string}): ${outcomeInThread.args.text as string}`,
+    );
   } finally {
     await h.close();
   }
