@@ -17,7 +17,7 @@ export interface Latencies {
   max: number;
 }
 
-function latencies(values: number[]): Latencies {
+export function latencies(values: number[]): Latencies {
   const sorted = Float64Array.from(values).sort();
   const at = (p: number) =>
     sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -126,11 +126,7 @@ export async function load(options: LoadOptions): Promise<Run> {
   let lastAnswer = 0;
   let sent = 0;
   let refused = 0;
-  const targetBefore = options.pid === undefined ? undefined : cpuSeconds(options.pid);
-  const machineBefore = machineBusySeconds();
-  const benchBefore = process.cpuUsage();
-  const delay = monitorEventLoopDelay({ resolution: 1 });
-  delay.enable();
+  const usage = cpuUse(options.pid);
   const started = performance.now();
   const instance = autocannon({
     url: options.url,
@@ -166,14 +162,9 @@ export async function load(options: LoadOptions): Promise<Run> {
     amount === undefined ? undefined : setTimeout(() => instance.stop(), options.seconds * (fixed ? LATE_FACTOR : 1) * 1000);
   const result = await instance;
   clearTimeout(deadline);
-  delay.disable();
+  const used = usage();
   const elapsed = (performance.now() - started) / 1000;
   const seconds = fixed ? Math.max(options.seconds, (lastAnswer - started) / 1000) : elapsed;
-  const targetAfter = options.pid === undefined ? undefined : cpuSeconds(options.pid);
-  const machineAfter = machineBusySeconds();
-  const bench = process.cpuUsage(benchBefore);
-  const benchSeconds = (bench.user + bench.system) / 1e6;
-  const targetSeconds = targetBefore === undefined || targetAfter === undefined ? undefined : targetAfter - targetBefore;
   return {
     sent,
     answered: answeredMs.length,
@@ -181,12 +172,36 @@ export async function load(options: LoadOptions): Promise<Run> {
     seconds,
     perSecond: answeredMs.length / seconds,
     latency: latencies(answeredMs),
-    targetCpu: targetSeconds === undefined ? undefined : targetSeconds / elapsed,
-    benchCpu: benchSeconds / elapsed,
-    otherCpu:
-      machineBefore === undefined || machineAfter === undefined || targetSeconds === undefined
-        ? undefined
-        : Math.max(0, machineAfter - machineBefore - targetSeconds - benchSeconds) / elapsed,
-    benchDelayMs: delay.percentile(99) / 1e6,
+    ...used,
+  };
+}
+
+export type CpuUse = Pick<Run, 'targetCpu' | 'benchCpu' | 'otherCpu' | 'benchDelayMs'>;
+
+/** Starts counting the CPU the target `pid`, the bench and the rest of the machine use; the call returns it so far. */
+export function cpuUse(pid: number | undefined): () => CpuUse {
+  const targetBefore = pid === undefined ? undefined : cpuSeconds(pid);
+  const machineBefore = machineBusySeconds();
+  const benchBefore = process.cpuUsage();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const started = performance.now();
+  return () => {
+    delay.disable();
+    const elapsed = (performance.now() - started) / 1000;
+    const targetAfter = pid === undefined ? undefined : cpuSeconds(pid);
+    const machineAfter = machineBusySeconds();
+    const bench = process.cpuUsage(benchBefore);
+    const benchSeconds = (bench.user + bench.system) / 1e6;
+    const targetSeconds = targetBefore === undefined || targetAfter === undefined ? undefined : targetAfter - targetBefore;
+    return {
+      targetCpu: targetSeconds === undefined ? undefined : targetSeconds / elapsed,
+      benchCpu: benchSeconds / elapsed,
+      otherCpu:
+        machineBefore === undefined || machineAfter === undefined || targetSeconds === undefined
+          ? undefined
+          : Math.max(0, machineAfter - machineBefore - targetSeconds - benchSeconds) / elapsed,
+      benchDelayMs: delay.percentile(99) / 1e6,
+    };
   };
 }

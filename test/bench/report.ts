@@ -1,6 +1,6 @@
 import type { Totals } from './answers.js';
 import type { CsvFigures } from './csv-export.js';
-import type { FollowUp, Run } from './load.js';
+import type { FollowUp, Latencies, Run } from './load.js';
 import type { ProfileSummary } from './profile.js';
 
 export interface Row {
@@ -98,6 +98,20 @@ export interface Report {
   }>;
   /** The answers Results was opened over, and how long they took to count and store. */
   results?: Array<{ target: string; answers: number; seedSeconds: number }>;
+  /** Requests scheduled through the API to fall due at a steady rate: how many reached Twitter, and how late. */
+  schedule?: Array<{
+    target: string;
+    requests: number;
+    /** Answered 202 by the API. */
+    accepted: number;
+    submitSeconds: number;
+    /** How long after the first due time submitting ended: above 0, sending was measured beside it. */
+    submittedLateMs: number;
+    /** Whose feedback/create reached Twitter. */
+    sent: number;
+    /** From each one's due time to its feedback/create reaching Twitter. */
+    lag: Latencies;
+  }>;
   /** One workspace's answers exported, on each store. */
   csv?: Array<CsvFigures & { store: string; seedSeconds: number }>;
   /** What the measured processes wrote: warnings and errors among them. */
@@ -229,6 +243,13 @@ export function render(report: Report): string {
   }
   for (const r of report.results ?? []) {
     lines.push(`Results on ${r.target}: ${count(r.answers)} answers, counted and stored in ${r.seedSeconds.toFixed(1)} s`);
+  }
+  for (const s of report.schedule ?? []) {
+    lines.push(
+      `Scheduled on ${s.target}: ${count(s.requests)} requests submitted in ${s.submitSeconds.toFixed(1)} s ` +
+        `(${count(s.accepted)} accepted${s.submittedLateMs > 0 ? `, ending ${count(s.submittedLateMs)} ms after the first fell due` : ''}); ` +
+        `${count(s.sent)} reached Twitter, lag from due time p50 ${ms(s.lag.p50)} ms, p99 ${ms(s.lag.p99)} ms, max ${ms(s.lag.max)} ms`,
+    );
   }
   for (const c of report.csv ?? []) {
     lines.push(

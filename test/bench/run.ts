@@ -4,15 +4,17 @@ import { mkdirSync, mkdtempSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { WEBHOOK_PATH } from '../../app/http/answers-webhook.js';
 import { ticketContext } from '../../app/domain/ticket-context.js';
 import type { SimulatedView } from '../simulators/slack.js';
 import { HOSTILE_TEXT_LENGTH, HOSTILE_TICKET_PATTERN, LONG_HOSTILE_TEXTS } from '../support/hostile-messages.js';
 import { repoRoot } from '../support/paths.js';
-import { Effects, load, type FollowUp, type LoadOptions, type Run, type Signed } from './load.js';
+import { cpuUse, Effects, latencies, load, type FollowUp, type LoadOptions, type Run, type Signed } from './load.js';
 import { resident } from './procfs.js';
 import { AnswerPushes, Cards } from './answers.js';
+import { Acceptances, API_REQUESTS_PER_MINUTE, apiUrl, createKeys, DueRequests } from './api.js';
 import type { CsvFigures } from './csv-export.js';
 import { benchRedis, type BenchRedis } from './redis.js';
 import { clicked, homeOpened, ResultsSeed } from './results.js';
@@ -46,7 +48,8 @@ import { CUSTOMERS_PER_ACCOUNT, TWITTER_DELAY_MS, World } from './world.js';
  *   TMPDIR                     where the app's SQLite file goes: /dev/shm takes the disk out
  *   BENCH_ONLY                 only these parts, comma-separated: slack (the agents' requests above),
  *                              webhook (answers pushed by Twitter), csv (an export of 100,000 answers),
- *                              results (App Home's Results over 1,000,000 answers)
+ *                              results (App Home's Results over 1,000,000 answers), api (requests
+ *                              accepted by the HTTP API), schedule (requests sent when due)
  *
  * With the machine's redis-server, the app is measured on Redis as well: one instance, and
  * as many instances as the machine has cores behind one port (Node's cluster).
@@ -73,7 +76,7 @@ const settings: Settings = {
 };
 const out = process.env.BENCH_OUT || path.join(repoRoot, 'test', 'bench', 'results.json');
 
-const PARTS = ['slack', 'webhook', 'csv', 'results'] as const;
+const PARTS = ['slack', 'webhook', 'csv', 'results', 'api', 'schedule'] as const;
 type Part = (typeof PARTS)[number];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -124,6 +127,21 @@ const RESULTS_ANSWERS = quick ? 100_000 : 1_000_000;
 /** Of each workspace's answers, the newest stored whole through the answer book: the latest comments come from them. */
 const RESULTS_WHOLE = quick ? 20 : 100;
 
+/** Helpdesks' requests offered a second through the API at the fixed rate. */
+const API_RATE = 1_000;
+/** Requests falling due a second, for this many seconds. */
+const DUE_RATE = 500;
+const DUE_SECONDS = quick ? 5 : 10;
+/**
+ * The first falls due this long after submitting starts, plus a second per SUBMIT_FLOOR
+ * requests: submitting must be over before any falls due, or the sending is measured
+ * beside it.
+ */
+const DUE_LEAD_MS = 3_000;
+const SUBMIT_FLOOR = 250;
+/** How long after the last due time a request may still reach Twitter. */
+const DUE_SETTLE_MS = 30_000;
+
 const TARGETS = {
   feedbackP99Ms: 50,
   webhookPerSecond: WEBHOOK_RATE,
@@ -136,6 +154,9 @@ const TARGETS = {
   coldStartMs: 1000,
   growthBytes: 20 * 2 ** 20,
   hostileReadMs: 500,
+  apiPerSecond: API_RATE,
+  apiP99Ms: 50,
+  scheduleLagP99Ms: 2_000,
 };
 
 const profiles = settings.profile ? mkdtempSync(path.join(os.tmpdir(), 'feedback-bench-profiles-')) : undefined;
@@ -731,6 +752,151 @@ async function webhookRuns(
 }
 
 /**
+ * Helpdesks asking for feedback requests through the API, each a day ahead so that what is
+ * measured is accepting it: through the app's own routes with nothing stored (the
+ * baseline), then the app on each store, with a key per workspace made there first.
+ */
+async function apiRuns(
+  world: World,
+  setups: StoreSetup[],
+  rows: Row[],
+  output: Report['output'],
+): Promise<{ checks: Check[]; ratios: Record<string, number> }> {
+  const workspaces = world.workspaces.slice(0, ANSWER_WORKSPACES);
+  const workload = 'request accepted';
+  const baselineName = 'Bolt + API route';
+  const keys = new Map<string, Map<string, string>>();
+  for (const setup of setups) keys.set(setup.name, await createKeys(setup.env, workspaces));
+  {
+    const { target, url } = await Target.launch('bolt-api', baselineName, world.env, world.dataDir);
+    try {
+      const asked = new Acceptances(workspaces, keys.get(setups[0].name)!);
+      await rateAndSaturation({ target, url: apiUrl(url) }, rows, { target: baselineName, workload }, API_RATE, () =>
+        asked.next(),
+      );
+    } finally {
+      await target.stop();
+      output[baselineName] = { lines: target.lines, last: target.output() };
+    }
+  }
+  const find = (target: string, load: string) =>
+    rows.find((r) => r.target === target && r.workload === workload && r.load === load)!.run;
+  const checks: Check[] = [];
+  const ratios: Record<string, number> = {};
+  for (const setup of setups) {
+    const env = { ...setup.env, API_REQUESTS_PER_MINUTE };
+    const { target, url } = await Target.launch(setup.entry, setup.name, env, world.dataDir);
+    try {
+      const asked = new Acceptances(workspaces, keys.get(setup.name)!);
+      await rateAndSaturation({ target, url: apiUrl(url) }, rows, { target: setup.name, workload }, API_RATE, () => asked.next());
+    } finally {
+      await target.stop();
+      output[`${setup.name}, ${workload}`] = { lines: target.lines, last: target.output() };
+    }
+    const fixed = find(setup.name, `${API_RATE}/s`);
+    const saturated = find(setup.name, 'saturation');
+    ratios[`${setup.name} API ÷ ${baselineName}`] = saturated.perSecond / find(baselineName, 'saturation').perSecond;
+    checks.push(
+      {
+        name: `API requests at ${API_RATE.toLocaleString('en-US')}/s, p99, ${setup.store}`,
+        value: `${fixed.latency.p99.toFixed(1)} ms, ${fixed.failed} failed`,
+        target: `≤ ${TARGETS.apiP99Ms} ms, none failed`,
+        pass: setup.targeted ? fixed.latency.p99 <= TARGETS.apiP99Ms && fixed.failed === 0 : undefined,
+      },
+      {
+        name: `API requests accepted a second at saturation, ${setup.store}`,
+        value: `${Math.round(saturated.perSecond)}/s, p99 ${saturated.latency.p99.toFixed(1)} ms`,
+        target: `≥ ${TARGETS.apiPerSecond.toLocaleString('en-US')}/s`,
+        pass: setup.targeted ? saturated.perSecond >= TARGETS.apiPerSecond : undefined,
+      },
+    );
+  }
+  return { checks, ratios };
+}
+
+/**
+ * The scheduler's lag: DUE_RATE requests falling due each second for DUE_SECONDS, submitted
+ * through the API beforehand, each timed from its due time to its feedback/create reaching
+ * Twitter.
+ */
+async function scheduleRuns(
+  world: World,
+  setups: StoreSetup[],
+  rows: Row[],
+  output: Report['output'],
+): Promise<{ checks: Check[]; schedule: NonNullable<Report['schedule']> }> {
+  const workspaces = world.workspaces.slice(0, ANSWER_WORKSPACES);
+  const count = DUE_RATE * DUE_SECONDS;
+  const checks: Check[] = [];
+  const schedule: NonNullable<Report['schedule']> = [];
+  for (const [n, setup] of setups.entries()) {
+    const keys = await createKeys(setup.env, workspaces);
+    const env = { ...setup.env, API_REQUESTS_PER_MINUTE };
+    const { target, url } = await Target.launch(setup.entry, setup.name, env, world.dataDir);
+    const lags: number[] = [];
+    try {
+      const submitting = performance.now();
+      const firstDueAt = Date.now() + DUE_LEAD_MS + (count / SUBMIT_FLOOR) * 1000;
+      const due = new DueRequests(world, workspaces, keys, count, DUE_RATE, firstDueAt, (n * count) / workspaces.length);
+      const reached = new Set<string>();
+      world.listenToCreates((form, at) => {
+        const dueAt = due.dueAt.get(form.external_id);
+        if (dueAt === undefined || reached.has(form.external_id)) return;
+        reached.add(form.external_id);
+        lags.push(at - dueAt);
+      });
+      note(`${setup.name}: submitting ${count.toLocaleString('en-US')} requests, ${DUE_RATE}/s falling due for ${DUE_SECONDS} s`);
+      const submitted = await load({
+        url: apiUrl(url),
+        connections: settings.connections,
+        seconds: 60,
+        amount: count,
+        next: () => due.next(),
+      });
+      const submitSeconds = (performance.now() - submitting) / 1000;
+      const lateBy = Date.now() - firstDueAt;
+      if (lateBy > 0) note(`${setup.name}: submitting ended ${lateBy} ms after the first request fell due`);
+      await sleep(Math.max(0, firstDueAt - Date.now()));
+      const used = cpuUse(target.pid);
+      const lastDueAt = firstDueAt + DUE_SECONDS * 1000;
+      while (reached.size < submitted.answered && Date.now() < lastDueAt + DUE_SETTLE_MS) await sleep(100);
+      const seconds = (Date.now() - firstDueAt) / 1000;
+      world.listenToCreates(undefined);
+      const run: Run = {
+        sent: count,
+        answered: reached.size,
+        failed: count - reached.size,
+        seconds,
+        perSecond: reached.size / seconds,
+        latency: latencies(lags),
+        ...used(),
+      };
+      rows.push({ target: setup.name, workload: 'due → feedback/create', load: `${DUE_RATE}/s due`, run });
+      schedule.push({
+        target: setup.name,
+        requests: count,
+        accepted: submitted.answered,
+        submitSeconds,
+        submittedLateMs: Math.max(0, lateBy),
+        sent: reached.size,
+        lag: run.latency,
+      });
+      checks.push({
+        name: `scheduler lag at ${DUE_RATE}/s due for ${DUE_SECONDS} s, p99, ${setup.store}`,
+        value: `${run.latency.p99.toFixed(0)} ms (p50 ${run.latency.p50.toFixed(0)} ms), ${reached.size.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} sent`,
+        target: `≤ ${TARGETS.scheduleLagP99Ms.toLocaleString('en-US')} ms, every one sent`,
+        pass: lateBy > 0 ? undefined : run.latency.p99 <= TARGETS.scheduleLagP99Ms && reached.size === count,
+      });
+    } finally {
+      world.listenToCreates(undefined);
+      await target.stop();
+      output[`${setup.name}, schedule`] = { lines: target.lines, last: target.output() };
+    }
+  }
+  return { checks, schedule };
+}
+
+/**
  * One workspace's answers exported as CSV, on each store: the answers written first through
  * the app's send log and answer book, then streamed by a process of its own.
  */
@@ -882,6 +1048,16 @@ async function main(): Promise<void> {
       const results = await resultsRuns(world, await answerStores(world, redis, 'results.sqlite', 6), rows, output);
       found.checks.push(...results.checks);
       found.results = results.seeded;
+    }
+    if (runs('api')) {
+      const api = await apiRuns(world, await answerStores(world, redis, 'api.sqlite', 8), rows, output);
+      found.checks.push(...api.checks);
+      Object.assign(found.ratios, api.ratios);
+    }
+    if (runs('schedule')) {
+      const schedule = await scheduleRuns(world, await answerStores(world, redis, 'schedule.sqlite', 10), rows, output);
+      found.checks.push(...schedule.checks);
+      found.schedule = schedule.schedule;
     }
     if (runs('csv')) {
       const csv = await csvRuns(world, await answerStores(world, redis, 'export.sqlite', 4));

@@ -9,6 +9,7 @@ export type TargetEntry =
   | 'bolt-views-open'
   | 'bolt-relay'
   | 'bolt-webhook'
+  | 'bolt-api'
   | 'app-process'
   | 'app-instances';
 

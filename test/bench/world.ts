@@ -9,7 +9,7 @@ import { BOT_SCOPES } from '../../app/slack/installer.js';
 import { SlackInstallations } from '../../app/store/installations.js';
 import { openStore } from '../../app/store/store.js';
 import { DEFAULTS, SlackSimulator, type RecordedCall } from '../simulators/slack.js';
-import { TwitterSimulator, type SimulatedUser } from '../simulators/twitter.js';
+import { TwitterSimulator, type RecordedRequest, type SimulatedUser } from '../simulators/twitter.js';
 import { OAUTH_CLIENT, PRIVACY_URL, SECRETS } from '../support/harness.js';
 import { WEBHOOK_PASSWORD, WEBHOOK_USER } from './answers.js';
 
@@ -73,6 +73,9 @@ function customer(k: number): SimulatedUser {
 
 export type CallListener = (call: RecordedCall, at: number) => void;
 
+/** Hears a feedback/create: its form, and when it reached Twitter (epoch ms). */
+export type CreateListener = (form: Record<string, string>, at: number) => void;
+
 /**
  * Slack and Twitter as the app meets them, on loopback in the bench's process, with many
  * workspaces: Twitter's limits (1,000 requests a day per business account, one per
@@ -84,6 +87,7 @@ export class World {
   /** Created by Twitter since the bench last counted. */
   private created = 0;
   private listener?: CallListener;
+  private createListener?: CreateListener;
   private readonly forgetting: NodeJS.Timeout;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: OPENING_CONCURRENCY });
 
@@ -163,6 +167,11 @@ export class World {
   /** Hears every views.open, views.update and views.publish as it reaches Slack; one listener at a time. */
   listen(listener: CallListener): void {
     this.listener = listener;
+  }
+
+  /** Hears every feedback/create, within FORGET_EVERY_MS of its arrival; one listener at a time. */
+  listenToCreates(listener: CreateListener | undefined): void {
+    this.createListener = listener;
   }
 
   /** How many feedback requests Twitter has created, from the start. */
@@ -246,6 +255,11 @@ export class World {
   }
 
   private forget(): void {
+    if (this.createListener) {
+      for (const request of this.twitter.requests.filter((r: RecordedRequest) => r.path === '/1.1/feedback/create.json')) {
+        this.createListener(request.form, request.receivedAt.getTime());
+      }
+    }
     this.created += this.twitter.feedback.length;
     this.twitter.feedback.length = 0;
     this.twitter.requests.length = 0;
