@@ -1,30 +1,12 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { checkSettings } from '../../../domain/workspace-settings.js';
-import { isAdmin } from '../../../services/permissions.js';
-import { slackDirectory } from '../../directory.js';
-import { publishHome } from '../../publish-home.js';
 import type { Services } from '../../dependencies.js';
-import { NOT_ADMIN } from '../../user-interface/notices.js';
-import { messageView } from '../../user-interface/send-outcome.js';
 import { readSettings } from '../../user-interface/settings-modal.js';
+import { settingsFormSubmitted } from './settings-form.js';
 
-/** Saved settings take effect at once: every form and check reads them when it runs. */
+/** The general settings: survey defaults, message, limits, who may send and who administers. */
 export function settingsSubmitted(services: Services) {
-  return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    const teamId = body.team?.id ?? '';
-    const current = await services.settings.forWorkspace(teamId);
-    if (!(await isAdmin(current, body.user.id, slackDirectory(client, teamId, services.groups)))) {
-      await ack({ response_action: 'update', view: messageView(NOT_ADMIN.title, NOT_ADMIN.text) });
-      return;
-    }
-    // Slack always sends the form's state; a payload without it reads as an empty form.
-    const checked = checkSettings(readSettings(view.state?.values));
-    if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
-      return;
-    }
-    await services.settings.save(teamId, checked.value);
-    await ack();
-    await publishHome(services, client, teamId, body.user.id);
-  };
+  return settingsFormSubmitted(services, (values) => {
+    const checked = checkSettings(readSettings(values));
+    return checked.ok ? { ok: true, changes: checked.value } : checked;
+  });
 }
