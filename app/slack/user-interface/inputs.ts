@@ -35,3 +35,19 @@ export function textInput(name: string, label: string, value: string | undefined
     },
   };
 }
+
+/** An optional people picker whose block_id and action_id are the name of what it feeds. */
+export function usersInput(name: string, label: string, initial: string[], hint: string): KnownBlock {
+  return {
+    type: 'input',
+    block_id: name,
+    optional: true,
+    label: { type: 'plain_text', text: label },
+    hint: { type: 'plain_text', text: hint },
+    element: {
+      type: 'multi_users_select',
+      action_id: name,
+      ...(initial.length ? { initial_users: initial } : {}),
+    },
+  };
+}

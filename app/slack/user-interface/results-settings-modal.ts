@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { DIGEST_DEFAULTS, RETENTION_DAYS, type RawResultsSettings, WEEKDAYS } from '../../domain/results-settings.js';
 import { DEFAULT_ALERT_THRESHOLDS, type WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { RESULTS_SETTINGS_MODAL } from '../ids.js';
-import { textInput } from './inputs.js';
+import { textInput, usersInput } from './inputs.js';
 import { conversationsIn, selectedIn, textIn, usersIn, type StateValues } from './view-state.js';
 
 type Field = keyof RawResultsSettings;
@@ -68,18 +68,12 @@ export function resultsSettingsModal(settings: WorkspaceSettings): ModalView {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       heading('Supervisors', 'supervisors_header'),
-      {
-        type: 'input',
-        block_id: 'supervisors_users',
-        optional: true,
-        label: { type: 'plain_text', text: 'People who see results' },
-        hint: { type: 'plain_text', text: 'Admins always do. Agents never see a score or a comment.' },
-        element: {
-          type: 'multi_users_select',
-          action_id: 'supervisors_users',
-          ...(settings.supervisors.users.length ? { initial_users: settings.supervisors.users } : {}),
-        },
-      },
+      usersInput(
+        'supervisors_users',
+        'People who see results',
+        settings.supervisors.users,
+        'Admins always do. Agents never see a score or a comment.',
+      ),
       textInput('supervisors_usergroups', 'User groups who see results', settings.supervisors.usergroups.join(' '), {
         optional: true,
         hint: 'User group ids (S0123ABCD), separated by spaces.',

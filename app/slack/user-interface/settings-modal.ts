@@ -5,7 +5,7 @@ import { FEEDBACK_TYPES, SURVEY_TYPES } from '../../domain/survey-types.js';
 import { variantsOf } from '../../domain/variants.js';
 import type { RawSettings, WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { SETTINGS_MODAL } from '../ids.js';
-import { textInput, type TextInputOptions } from './inputs.js';
+import { textInput, type TextInputOptions, usersInput } from './inputs.js';
 import { selectedIn, textIn, usersIn, type StateValues } from './view-state.js';
 
 type Block = KnownBlock;
@@ -13,21 +13,6 @@ type Block = KnownBlock;
 /** Every setting is optional unless said otherwise: empty means the default. */
 function text(name: keyof RawSettings, label: string, value: string | undefined, options: TextInputOptions = {}): Block {
   return textInput(name, label, value, { optional: true, ...options });
-}
-
-function users(blockId: keyof RawSettings, label: string, initial: string[], hint: string): Block {
-  return {
-    type: 'input',
-    block_id: blockId,
-    optional: true,
-    label: { type: 'plain_text', text: label },
-    hint: { type: 'plain_text', text: hint },
-    element: {
-      type: 'multi_users_select',
-      action_id: blockId,
-      ...(initial.length ? { initial_users: initial } : {}),
-    },
-  };
 }
 
 function option(value: string, label: string): PlainTextOption {
@@ -101,11 +86,11 @@ export function settingsModal(settings: WorkspaceSettings): ModalView {
           initial_option: modes.find((o) => o.value === settings.senders.mode),
         },
       },
-      users('sender_users', 'People who may send', settings.senders.users, 'Used when only listed people may send.'),
+      usersInput('sender_users', 'People who may send', settings.senders.users, 'Used when only listed people may send.'),
       text('sender_usergroups', 'User groups who may send', settings.senders.usergroups.join(' '), {
         hint: 'User group ids (S0123ABCD), separated by spaces.',
       }),
-      users('admins', 'Also administer this app', settings.admins, 'Workspace admins and owners always can.'),
+      usersInput('admins', 'Also administer this app', settings.admins, 'Workspace admins and owners always can.'),
     ],
   };
 }
